@@ -1,0 +1,70 @@
+"""The `survey` console script and the command classes every command group uses (SPEC §9).
+
+`flask --app survey ...` and `survey ...` offer the same commands. A `SurveyError` (or an
+unreachable database) becomes a one-line reason on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, FlaskGroup
+from sqlalchemy.exc import OperationalError
+
+from survey.errors import SurveyError
+
+# module → attribute: command groups and commands, registered when the module exists.
+COMMAND_MODULES = (
+    ("survey.cli_questionnaire", "questionnaire_cli"),
+    ("survey.commands.org", "org_cli"),
+    ("survey.commands.campaign", "campaign_cli"),
+    ("survey.commands.report", "report_command"),
+    ("survey.commands.accounts", "create_admin_command"),
+    ("survey.commands.demo", "demo_command"),
+    ("survey.commands.backup", "backup_cli"),
+)
+
+
+class SurveyCommand(click.Command):
+    """A command whose expected errors end as one line on stderr (exit 1)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SurveyError as error:
+            raise click.ClickException(str(error)) from None
+        except OperationalError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else "unreachable"
+            raise click.ClickException(f"database unavailable: {reason}") from None
+
+
+class SurveyGroup(AppGroup):
+    """A command group whose commands are `SurveyCommand`s run inside the app context."""
+
+    command_class = SurveyCommand
+
+
+def register_commands(app: Flask) -> None:
+    """Add every command module that exists to the app's CLI."""
+    for module_name, attribute in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue
+        app.cli.add_command(getattr(module, attribute))
+
+
+def _create_app() -> Flask:
+    from survey import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """360° feedback for managers: manage questionnaires, people, campaigns and reports."""

@@ -1,0 +1,121 @@
+"""Configuration: defaults, then the instance folder's config.py, then the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from survey.errors import SurveyError
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # CSV uploads and forms; SPEC hostile-input limits
+    "COMMENT_MAX_LENGTH": 4000,
+    "MAIL_BACKEND": "file",  # "file" (outbox/*.eml) or "smtp"
+    "MAIL_SENDER": "360 feedback <no-reply@example.test>",
+    "MAIL_SMTP_HOST": "localhost",
+    "MAIL_SMTP_PORT": 25,
+    "MAIL_SMTP_TLS": False,  # STARTTLS
+    "MAIL_SMTP_SSL": False,
+    "MAIL_SMTP_USERNAME": None,
+    "MAIL_SMTP_PASSWORD": None,
+    "REDIS_URL": None,
+    "BASE_URL": "http://127.0.0.1:5000",
+    "REMINDER_INTERVAL_HOURS": 72,
+    "SIGN_IN_LINK_MINUTES": 60,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # a rater may keep a form open for hours
+}
+
+# Environment variables read at start-up, by config key.
+ENVIRONMENT = {
+    "SECRET_KEY": "SECRET_KEY",
+    "SQLALCHEMY_DATABASE_URI": "DATABASE_URL",
+    "MAIL_BACKEND": "MAIL_BACKEND",
+    "MAIL_OUTBOX": "MAIL_OUTBOX",
+    "MAIL_SENDER": "MAIL_SENDER",
+    "MAIL_SMTP_HOST": "MAIL_SMTP_HOST",
+    "MAIL_SMTP_PORT": "MAIL_SMTP_PORT",
+    "MAIL_SMTP_TLS": "MAIL_SMTP_TLS",
+    "MAIL_SMTP_SSL": "MAIL_SMTP_SSL",
+    "MAIL_SMTP_USERNAME": "MAIL_SMTP_USERNAME",
+    "MAIL_SMTP_PASSWORD": "MAIL_SMTP_PASSWORD",
+    "REDIS_URL": "REDIS_URL",
+    "BASE_URL": "BASE_URL",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+}
+_BOOLEAN_KEYS = {"MAIL_SMTP_TLS", "MAIL_SMTP_SSL"}
+_INTEGER_KEYS = {"MAIL_SMTP_PORT"}
+
+
+class ConfigError(SurveyError):
+    """The configuration cannot run the app safely (e.g. production without SECRET_KEY)."""
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Fill app.config: defaults → instance/config.py → environment → test_config."""
+    app.config.from_mapping(DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+        app.instance_path, "survey.sqlite"
+    )
+    app.config["MAIL_OUTBOX"] = os.path.join(app.instance_path, "outbox")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        _read_environment(app)
+    else:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    _ensure_secret_key(app)
+    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["BASE_URL"].startswith("https"))
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
+
+
+def normalise_database_url(url: str) -> str:
+    """Map `postgres://` and `postgresql://` URLs to the psycopg 3 driver SQLAlchemy needs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _read_environment(app: Flask) -> None:
+    for key, variable in ENVIRONMENT.items():
+        value = os.environ.get(variable)
+        if value is None or value == "":
+            continue
+        if key in _BOOLEAN_KEYS:
+            app.config[key] = value.lower() in {"1", "true", "yes", "on"}
+        elif key in _INTEGER_KEYS:
+            app.config[key] = int(value)
+        else:
+            app.config[key] = value
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Use SECRET_KEY if set; in development generate one once into the instance folder.
+
+    Production (FLASK_ENV/SURVEY_ENV=production, or PRODUCTION=True in config) refuses to start
+    without an explicit key, so sessions and sign-in links survive restarts and are not guessable.
+    """
+    if app.config.get("SECRET_KEY"):
+        return
+    production = app.config.get("PRODUCTION") or os.environ.get("SURVEY_ENV") == "production"
+    if production:
+        raise ConfigError("SECRET_KEY must be set in production (environment or instance config)")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()

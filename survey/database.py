@@ -1,0 +1,53 @@
+"""Database binding: Flask-SQLAlchemy plus SQLite settings for concurrent use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from survey.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    """Bind the database; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+    uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args.setdefault("timeout", 30)
+        options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    db.init_app(app)
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite" and not event.contains(
+            engine, "connect", _sqlite_pragmas
+        ):
+            event.listen(engine, "connect", _sqlite_pragmas)
+    from survey import models  # noqa: F401  (register the tables on the metadata)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """WAL lets readers run beside one writer; busy_timeout waits instead of failing."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    if not _is_memory(dbapi_connection):
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _is_memory(dbapi_connection: Any) -> bool:
+    cursor = dbapi_connection.cursor()
+    rows = cursor.execute("PRAGMA database_list").fetchall()
+    cursor.close()
+    return any(row[1] == "main" and not row[2] for row in rows)
+
+
+def engine_event_target() -> Engine:
+    """The bound engine (for tests that inspect pragmas)."""
+    return db.engine

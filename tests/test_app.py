@@ -1,0 +1,87 @@
+"""The application factory, configuration and the pages every visitor can reach."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from survey import create_app
+from survey.config import ConfigError, normalise_database_url
+
+
+def test_test_config_is_used(app) -> None:  # type: ignore[no-untyped-def]
+    assert app.testing
+    assert app.config["SECRET_KEY"] == "test-secret"
+
+
+def test_home_page_explains_the_product(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "360° feedback for managers" in response.get_data(as_text=True)
+
+
+def test_unknown_page_is_a_readable_404(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    assert "Page not found" in body and "Traceback" not in body
+
+
+def test_pages_send_a_content_security_policy_allowing_only_own_scripts(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "http" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_development_secret_is_generated_once_into_the_instance_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("SURVEY_ENV", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite'}")
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(tmp_path / "inst"))
+    first = create_app()
+    second = create_app()
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert len(first.config["SECRET_KEY"]) >= 32
+    assert (tmp_path / "inst" / "secret_key").read_text().strip() == first.config["SECRET_KEY"]
+
+
+def test_production_refuses_to_start_without_a_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("SURVEY_ENV", "production")
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(tmp_path / "inst"))
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_environment_overrides_instance_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    instance = tmp_path / "inst"
+    instance.mkdir()
+    (instance / "config.py").write_text("SECRET_KEY = 'from-instance'\nMAIL_SENDER = 'x@y.test'\n")
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(instance))
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-env"
+    assert app.config["MAIL_SENDER"] == "x@y.test"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////tmp/x.sqlite", "sqlite:////tmp/x.sqlite"),
+    ],
+)
+def test_database_urls_are_normalised_to_psycopg(given: str, expected: str) -> None:
+    assert normalise_database_url(given) == expected
