@@ -62,7 +62,7 @@ def check_threshold(k: int) -> None:
 
 def plan_units(counts: Mapping[str, int], k: int) -> dict[str, tuple[str, ...]]:
     """Return the displayed units (unit key → rater groups pooled in it), in display order."""
-    units = {g: (g,) for g in IDENTIFIABLE if counts.get(g, 0) > 0}
+    units: dict[str, tuple[str, ...]] = {g: (g,) for g in IDENTIFIABLE if counts.get(g, 0) > 0}
     if sum(counts.get(g, 0) for g in ANONYMOUS) < k:
         return units
     big = [g for g in ANONYMOUS if counts.get(g, 0) >= k]
@@ -91,13 +91,13 @@ def summarise_groups(
 
 
 def score_unit(raters: Sequence[Rater], areas: Sequence[AreaSpec], min_n: int) -> UnitCells:
-    """Score one unit keeping only cells with n >= min_n (at least 1).
+    """Score one unit keeping only cells with n >= min_n.
 
-    With min_n > 1 (anonymous units) area scores use the unit's shown item cells only.
+    Identifiable units pass 0 (cells with only N/A are kept so `all_others` counts their N/A);
+    anonymous units pass k, and their area scores then use their shown item cells only.
     """
-    floor = max(min_n, 1)
-    every = [(a, i, score_item(raters, i)) for a in areas for i in a.items]
-    items = {i: t for _, i, t in every if t.n >= floor}
+    every = [(i, score_item(raters, i)) for a in areas for i in a.items]
+    items = {i: t for i, t in every if t.n >= min_n}
     scored = items.keys() if min_n > 1 else None
     cells = {a.key: score_area(raters, a.items, scored) for a in areas}
-    return UnitCells(items, {key: t for key, t in cells.items() if t.n >= floor})
+    return UnitCells(items, {key: t for key, t in cells.items() if t.n >= min_n})

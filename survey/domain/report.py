@@ -1,0 +1,277 @@
+"""A subject's report: every figure any channel may show, filtered and rounded (SPEC §7, §9).
+
+`build_subject_report` is the only way to turn responses into numbers. HTML, JSON, charts and
+exports read a `SubjectReport` and never recompute, so hidden cells are absent everywhere.
+
+`all_others` (everyone but self) is pooled from SHOWN cells only: the manager's cells plus the
+shown anonymous units' cells for that area or item. It has no threshold of its own: each rater in
+it already sits in a shown cell (the manager is identifiable anyway), so it reveals nothing that
+subtracting shown figures could not, and nothing about a hidden cell.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from survey.domain.anonymity import (
+    ALL_OTHERS,
+    DISPLAY_ORDER,
+    IDENTIFIABLE,
+    LABELS,
+    RATER_GROUPS,
+    SELF,
+    GroupSummary,
+    UnitCells,
+    check_threshold,
+    plan_units,
+    score_unit,
+    summarise_groups,
+)
+from survey.domain.gaps import Gap, RankedItem, check_gap_threshold, find_gaps, rank_items
+from survey.domain.rounding import round_decimal, round_score
+from survey.domain.scoring import AreaSpec, Rater, RaterResponse, Tally
+from survey.errors import SurveyError
+
+
+@dataclass(frozen=True)
+class AreaScore:
+    """One shown area cell: a group's mean of counting raters' area scores, n = those raters."""
+
+    area: str
+    group: str
+    score: float
+    n: int
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    """One shown item cell: mean of numeric answers, n = numeric answers, na = N/A answers."""
+
+    item: str
+    area: str
+    group: str
+    score: float
+    n: int
+    na: int
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One open-question answer, labelled by group only (never by rater)."""
+
+    group: str
+    question: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SubjectReport:
+    """Every figure shown about one subject; hidden cells are simply absent."""
+
+    areas: tuple[AreaSpec, ...]
+    groups: tuple[GroupSummary, ...]
+    area_scores: tuple[AreaScore, ...]
+    item_scores: tuple[ItemScore, ...]
+    gaps: tuple[Gap, ...]
+    strengths: tuple[RankedItem, ...]
+    development: tuple[RankedItem, ...]
+    comments: tuple[Comment, ...]
+
+    def score(self, area: str, group: str) -> float | None:
+        """Return the shown area score of `group`, or None when hidden or absent."""
+        found = [c.score for c in self.area_scores if c.area == area and c.group == group]
+        return found[0] if found else None
+
+    def shown_groups(self) -> list[str]:
+        """Return the shown group keys in display order (self … others, all_others)."""
+        shown = {g.key for g in self.groups if g.shown}
+        return [key for key in DISPLAY_ORDER if key in shown]
+
+    def to_json_parts(self) -> dict[str, Any]:
+        """Return the SPEC §9 report keys from `areas` to `comments` as plain JSON data."""
+        return {
+            "areas": [{"key": a.key, "title": a.title} for a in self.areas],
+            "groups": [vars(g) | {} for g in self.groups],
+            "area_scores": [vars(c) | {} for c in self.area_scores],
+            "item_scores": [vars(c) | {} for c in self.item_scores],
+            "gaps": [_gap_json(g) for g in self.gaps],
+            "strengths": [vars(i) | {} for i in self.strengths],
+            "development": [vars(i) | {} for i in self.development],
+            "comments": [vars(c) | {} for c in self.comments],
+        }
+
+
+def _gap_json(gap: Gap) -> dict[str, Any]:
+    return {
+        "area": gap.area,
+        "self": gap.self_score,
+        "others": gap.others_score,
+        "delta": gap.delta,
+        "kind": gap.kind,
+    }
+
+
+def build_subject_report(
+    areas: Sequence[AreaSpec],
+    observed: Mapping[str, frozenset[str]],
+    responses: Sequence[RaterResponse],
+    *,
+    k: int,
+    gap_threshold: float = 1.0,
+    questions: Sequence[tuple[str, str]] = (),
+    scale: tuple[int, int] = (1, 5),
+) -> SubjectReport:
+    """Score one subject's submitted responses under the SPEC §7 rules.
+
+    `areas` are the level's areas in spoke order (pass the next level's areas for a readiness
+    section; answers on other items are ignored). `observed[group]` holds the item keys that
+    group was shown; a group missing from it was shown every item. `questions` (key, text) fixes
+    the order of open questions. Raises SurveyError on k < 2, a non-positive gap threshold,
+    duplicate area or item keys, an unknown rater group or an answer outside `scale`.
+    """
+    check_threshold(k)
+    threshold = check_gap_threshold(gap_threshold)
+    _check_areas(areas)
+    _check_responses(responses, scale)
+    counts = Counter(r.group for r in responses)
+    units = plan_units(counts, k)
+    cells = {
+        unit: score_unit(
+            _raters(areas, observed, [r for r in responses if r.group in members]),
+            areas,
+            0 if unit in IDENTIFIABLE else k,
+        )
+        for unit, members in units.items()
+    }
+    cells[ALL_OTHERS] = _pool(c for unit, c in cells.items() if unit != SELF)
+    area_scores = _area_scores(areas, cells)
+    item_scores = _item_scores(areas, cells)
+    all_others = GroupSummary(
+        ALL_OTHERS,
+        LABELS[ALL_OTHERS],
+        sum(counts[g] for unit, members in units.items() if unit != SELF for g in members),
+        any(c.group == ALL_OTHERS for c in area_scores + item_scores),
+    )
+    groups = summarise_groups(counts, units) + ([all_others] if all_others.responses else [])
+    strengths, development = rank_items(
+        [RankedItem(c.item, c.area, c.score, c.n) for c in item_scores if c.group == ALL_OTHERS]
+    )
+    return SubjectReport(
+        areas=tuple(areas),
+        groups=tuple(groups),
+        area_scores=area_scores,
+        item_scores=item_scores,
+        gaps=tuple(_gaps(areas, cells, threshold)),
+        strengths=tuple(strengths),
+        development=tuple(development),
+        comments=_comments(responses, units, questions),
+    )
+
+
+def _check_areas(areas: Sequence[AreaSpec]) -> None:
+    area_keys = [a.key for a in areas]
+    item_keys = [i for a in areas for i in a.items]
+    for kind, keys in (("area", area_keys), ("item", item_keys)):
+        dupes = sorted(key for key, count in Counter(keys).items() if count > 1)
+        if dupes:
+            raise SurveyError(f"duplicate {kind} key(s) in report areas: {', '.join(dupes)}")
+
+
+def _check_responses(responses: Sequence[RaterResponse], scale: tuple[int, int]) -> None:
+    low, high = scale
+    for r in responses:
+        if r.group not in RATER_GROUPS:
+            raise SurveyError(f"unknown rater group {r.group!r}")
+        for item, value in r.answers.items():
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise SurveyError(f"answer to {item!r} must be {low}..{high} or N/A: {value!r}")
+
+
+def _raters(
+    areas: Sequence[AreaSpec],
+    observed: Mapping[str, frozenset[str]],
+    responses: Sequence[RaterResponse],
+) -> list[Rater]:
+    every_item = frozenset(i for a in areas for i in a.items)
+    return [Rater(r.answers, observed.get(r.group, every_item)) for r in responses]
+
+
+def _pool(units: Iterable[UnitCells]) -> UnitCells:
+    items: dict[str, Tally] = {}
+    areas: dict[str, Tally] = {}
+    for unit in units:
+        for key, t in unit.items.items():
+            items[key] = items.get(key, Tally()) + t
+        for key, t in unit.areas.items():
+            areas[key] = areas.get(key, Tally()) + t
+    return UnitCells(items, areas)
+
+
+def _ordered_units(cells: Mapping[str, UnitCells]) -> list[tuple[str, UnitCells]]:
+    return [(unit, cells[unit]) for unit in DISPLAY_ORDER if unit in cells]
+
+
+def _area_scores(
+    areas: Sequence[AreaSpec], cells: Mapping[str, UnitCells]
+) -> tuple[AreaScore, ...]:
+    return tuple(
+        AreaScore(a.key, unit, round_score(t.score), t.n)
+        for a in areas
+        for unit, c in _ordered_units(cells)
+        if (t := c.areas.get(a.key, Tally())).n > 0
+    )
+
+
+def _item_scores(
+    areas: Sequence[AreaSpec], cells: Mapping[str, UnitCells]
+) -> tuple[ItemScore, ...]:
+    return tuple(
+        ItemScore(i, a.key, unit, round_score(t.score), t.n, t.na)
+        for a in areas
+        for i in a.items
+        for unit, c in _ordered_units(cells)
+        if (t := c.items.get(i, Tally())).n > 0
+    )
+
+
+def _gaps(
+    areas: Sequence[AreaSpec], cells: Mapping[str, UnitCells], threshold: Decimal
+) -> list[Gap]:
+    def rounded(unit: str) -> dict[str, Decimal]:
+        found = cells[unit].areas.items() if unit in cells else ()
+        return {key: round_decimal(t.score) for key, t in found if t.n > 0}
+
+    return find_gaps([a.key for a in areas], rounded(SELF), rounded(ALL_OTHERS), threshold)
+
+
+def _comments(
+    responses: Sequence[RaterResponse],
+    units: Mapping[str, tuple[str, ...]],
+    questions: Sequence[tuple[str, str]],
+) -> tuple[Comment, ...]:
+    """Comments of displayed units, sorted by group, question, then text (never by rater)."""
+    unit_of = {g: unit for unit, members in units.items() for g in members}
+    order = {key: pos for pos, (key, _) in enumerate(questions)}
+    found = [
+        Comment(unit_of[r.group], question, text.strip())
+        for r in responses
+        if r.group in unit_of
+        for question, text in r.comments.items()
+        if text.strip()
+    ]
+    return tuple(
+        sorted(
+            found,
+            key=lambda c: (
+                DISPLAY_ORDER.index(c.group),
+                order.get(c.question, len(order)),
+                c.question,
+                c.text.casefold(),
+                c.text,
+            ),
+        )
+    )
