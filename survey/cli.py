@@ -16,15 +16,16 @@ from sqlalchemy.exc import OperationalError
 
 from survey.errors import SurveyError
 
-# module → attribute: command groups and commands, registered when the module exists.
+# (module, attribute, parent group or None): registered when the module exists.
 COMMAND_MODULES = (
-    ("survey.cli_questionnaire", "questionnaire_cli"),
-    ("survey.commands.org", "org_cli"),
-    ("survey.commands.campaign", "campaign_cli"),
-    ("survey.commands.report", "report_command"),
-    ("survey.commands.accounts", "create_admin_command"),
-    ("survey.commands.demo", "demo_command"),
-    ("survey.commands.backup", "backup_cli"),
+    ("survey.cli_questionnaire", "questionnaire_cli", None),
+    ("survey.commands.org", "org_cli", None),
+    ("survey.commands.campaign", "campaign_cli", None),
+    ("survey.commands.export", "export_command", "campaign"),
+    ("survey.commands.report", "report_command", None),
+    ("survey.commands.accounts", "create_admin_command", None),
+    ("survey.commands.demo", "demo_command", None),
+    ("survey.commands.backup", "backup_cli", None),
 )
 
 
@@ -49,14 +50,16 @@ class SurveyGroup(AppGroup):
 
 def register_commands(app: Flask) -> None:
     """Add every command module that exists to the app's CLI."""
-    for module_name, attribute in COMMAND_MODULES:
+    for module_name, attribute, parent in COMMAND_MODULES:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as error:
             if error.name != module_name:
                 raise
             continue
-        app.cli.add_command(getattr(module, attribute))
+        group = app.cli if parent is None else app.cli.commands.get(parent)
+        if isinstance(group, click.Group):
+            group.add_command(getattr(module, attribute))
 
 
 def _create_app() -> Flask:
