@@ -74,10 +74,12 @@ def rank_items(items: Sequence[RankedItem]) -> tuple[list[RankedItem], list[Rank
     """Return (strengths, development): highest and lowest scores, at most 5 each.
 
     `items` come in questionnaire order, which breaks ties on the rounded score. When there are
-    fewer than 10 items each list takes half (rounded down) so no item is in both.
+    fewer than 10 items each list takes half (rounded down); development never repeats a
+    strength, even among ties.
     """
     size = min(TOP_ITEMS, len(items) // 2)
     order = {it.item: pos for pos, it in enumerate(items)}
-    best = sorted(items, key=lambda it: (-it.score, order[it.item]))
-    worst = sorted(items, key=lambda it: (it.score, order[it.item]))
-    return best[:size], worst[:size]
+    best = sorted(items, key=lambda it: (-it.score, order[it.item]))[:size]
+    rest = [it for it in items if it not in best]
+    worst = sorted(rest, key=lambda it: (it.score, order[it.item]))[:size]
+    return best, worst

@@ -1,0 +1,48 @@
+"""Organisation norms: per level or team, the mean of subjects' shown all-others area scores.
+
+SPEC §7.10. The norm averages the ROUNDED scores each subject's report shows (so HR can check it
+from the reports) and rounds once more; `n` is the number of subjects whose `all_others` score is
+shown for that area. Subjects without it are left out, never counted as 0.
+"""
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from survey.domain.anonymity import ALL_OTHERS
+from survey.domain.report import SubjectReport
+from survey.domain.rounding import exact_mean, round_score, to_exact
+
+Key = TypeVar("Key", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class AreaNorm:
+    """One area's organisation norm: mean of `n` subjects' shown all-others scores."""
+
+    area: str
+    score: float
+    n: int
+
+
+def compute_org_norms(reports: Iterable[SubjectReport]) -> dict[str, AreaNorm]:
+    """Return area key → norm over `reports` (pass one level's reports), in first-seen order."""
+    scores: dict[str, list[float]] = {}
+    for report in reports:
+        for cell in report.area_scores:
+            if cell.group == ALL_OTHERS:
+                scores.setdefault(cell.area, []).append(cell.score)
+    return {
+        area: AreaNorm(area, round_score(exact_mean(to_exact(s) for s in found)), len(found))
+        for area, found in scores.items()
+    }
+
+
+def compute_org_norms_by(
+    reports: Iterable[tuple[Key, SubjectReport]],
+) -> dict[Key, dict[str, AreaNorm]]:
+    """Return norms per key (level, team, ...) for the HR heatmap, keys in first-seen order."""
+    grouped: dict[Key, list[SubjectReport]] = {}
+    for key, report in reports:
+        grouped.setdefault(key, []).append(report)
+    return {key: compute_org_norms(found) for key, found in grouped.items()}
