@@ -1,0 +1,114 @@
+"""`questionnaire check` and `questionnaire show`: inspect the content without an app (SPEC §9)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from flask.cli import AppGroup
+
+from survey.domain.questionnaire import (
+    LEVELS,
+    RATER_GROUPS,
+    Content,
+    ContentError,
+    Questionnaire,
+    QuestionnaireError,
+    Section,
+    build_questionnaire,
+    load_content,
+)
+
+questionnaire_cli = AppGroup("questionnaire", help="Check and show the questionnaire content.")
+
+_DIR_OPTION = click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Content folder (default: $SURVEY_QUESTIONNAIRES or the repository's questionnaires/).",
+)
+
+
+@questionnaire_cli.command("check", with_appcontext=False)
+@_DIR_OPTION
+def check_command(directory: Path | None) -> None:
+    """Validate the content files; print every problem as FILE: KEY: reason and exit 1."""
+    content = _load(directory)
+    click.echo(
+        f"questionnaires OK: {len(content.levels)} levels, {len(content.areas)} areas, "
+        f"{content.item_count} items"
+    )
+
+
+@questionnaire_cli.command("show", with_appcontext=False)
+@click.argument("level")
+@click.option("--group", "group", required=True, help=f"One of: {', '.join(RATER_GROUPS)}.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@click.option("--next-level", is_flag=True, help="Add the next level's readiness section.")
+@click.option("--name", default="this person", help="Subject name for other raters' wording.")
+@_DIR_OPTION
+def show_command(
+    level: str, group: str, output: str, next_level: bool, name: str, directory: Path | None
+) -> None:
+    """Print the questionnaire GROUP answers about a subject at LEVEL (text or SPEC §9 JSON)."""
+    if level not in LEVELS:
+        raise click.ClickException(f"unknown level {level!r}; expected one of: {', '.join(LEVELS)}")
+    content = _load(directory)
+    try:
+        questionnaire = build_questionnaire(
+            level, group, next_level, subject_name=name, content=content
+        )
+    except QuestionnaireError as error:
+        raise click.ClickException(str(error)) from None
+    if output == "json":
+        click.echo(json.dumps(questionnaire.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_text(questionnaire))
+
+
+def _load(directory: Path | None) -> Content:
+    """Load the content or end the command with every problem on stderr (exit 1)."""
+    try:
+        return load_content(directory)
+    except ContentError as error:
+        _fail(error)
+
+
+def _fail(error: ContentError) -> NoReturn:
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"questionnaires invalid: {len(error.problems)} problem(s)", err=True)
+    raise click.exceptions.Exit(1)
+
+
+def format_text(questionnaire: Questionnaire) -> str:
+    """Render a questionnaire as readable text: scale legend, numbered items, open questions."""
+    scale = questionnaire.scale
+    legend = [f"{value} {scale.label(value)}" for value in scale.values()]
+    if scale.allows_na:
+        legend.append(f"N/A {scale.na_label}")
+    lines = [
+        f"{questionnaire.level_title}: questionnaire for {questionnaire.group} "
+        f"about {questionnaire.subject_name}",
+        "Scale: " + " · ".join(legend),
+    ]
+    number = _sections_text(questionnaire.sections, lines, 1)
+    if questionnaire.readiness is not None:
+        lines += ["", f"== Readiness for {questionnaire.readiness.level_title} =="]
+        _sections_text(questionnaire.readiness.sections, lines, number)
+    lines += ["", "Open questions"]
+    lines += [f"  - {question.text}" for question in questionnaire.open_questions]
+    return "\n".join(lines)
+
+
+def _sections_text(sections: tuple[Section, ...], lines: list[str], number: int) -> int:
+    """Append numbered sections to `lines`; return the next item number."""
+    for section in sections:
+        lines += ["", f"{section.title}: {section.description}"]
+        for item in section.items:
+            lines.append(f"  {number:>2}. {item.text} [{item.source}]")
+            number += 1
+    return number
