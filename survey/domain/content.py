@@ -546,7 +546,9 @@ def _parse_item(
     key = reader.key(table, f"{level}.{number}.items[{item_index}]", "item")
     reader.fields(table, _ITEM_FIELDS, key)
     if key in seen_items:
-        reader.problem(key, f"duplicate item key (also in {seen_items[key]})")
+        first = seen_items[key]
+        where = "earlier in this file" if first == reader.file else f"in {first}"
+        reader.problem(key, f"duplicate item key (also {where})")
     seen_items.setdefault(key, reader.file)
     area = reader.text(table, "area", key)
     if area and area_keys is not None and area not in area_keys:

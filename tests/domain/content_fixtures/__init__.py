@@ -1,0 +1,1 @@
+"""Helpers to write broken copies of the shipped questionnaire content for tests."""
