@@ -59,7 +59,7 @@ def make_campaign(
     timezone_name: str = "Europe/Paris",
 ) -> Campaign:
     """A campaign in the given state; launched ones carry the questionnaire snapshot."""
-    from survey.domain.questionnaire import load_content
+    from survey.domain.questionnaire import default_content
 
     now = now or datetime.now(timezone.utc)
     closes_at = now + closes_in
@@ -72,7 +72,7 @@ def make_campaign(
         min_raters=min_raters,
     )
     if status is not CampaignStatus.DRAFT:
-        campaign.questionnaire_snapshot = load_content().to_snapshot()
+        campaign.questionnaire_snapshot = default_content().to_snapshot()
         campaign.launched_at = now - timedelta(days=1)
     if status in (CampaignStatus.CLOSED, CampaignStatus.RELEASED):
         campaign.closed_at = now
@@ -145,7 +145,7 @@ def add_response(
     content = _content()
     area_of = {
         item.key: item.area
-        for level in content.levels.values()
+        for level in content.levels
         for responsibility in level.responsibilities
         for item in responsibility.items
     }
@@ -182,9 +182,9 @@ def make_subject_user(person: Person) -> User:
 
 
 def _content() -> Any:
-    from survey.domain.questionnaire import load_content
+    from survey.domain.questionnaire import default_content
 
-    return load_content()
+    return default_content()
 
 
 def deadline_date(days: int = 14) -> date:

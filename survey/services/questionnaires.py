@@ -9,7 +9,7 @@ from survey.domain.questionnaire import (
     Content,
     Questionnaire,
     build_questionnaire,
-    load_content,
+    default_content,
 )
 from survey.models import Campaign, Subject
 
@@ -22,7 +22,7 @@ def campaign_content(campaign: Campaign) -> Content:
     """The content a campaign uses: its snapshot once launched, the live files before (SPEC §3)."""
     snapshot: dict[str, Any] | None = campaign.questionnaire_snapshot
     if snapshot is None or campaign.launched_at is None:
-        return load_content() if snapshot is None else Content.from_snapshot(snapshot)
+        return default_content() if snapshot is None else Content.from_snapshot(snapshot)
     key = (campaign.id, campaign.launched_at)
     content = _SNAPSHOTS.get(key)
     if content is None:
