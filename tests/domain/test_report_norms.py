@@ -1,0 +1,42 @@
+"""SPEC §7.10: organisation norms from subjects' shown all-others area scores."""
+
+from survey.domain.norms import AreaNorm, compute_org_norms, compute_org_norms_by
+from survey.domain.report import SubjectReport, build_subject_report
+from survey.domain.scoring import AreaSpec, RaterResponse
+
+AREAS = (AreaSpec("results", "Results", ("r1",)), AreaSpec("people", "People", ("p1",)))
+
+
+def subject(results: int | None, people: int | None) -> SubjectReport:
+    """A report whose all_others is one manager answering r1 / p1 (None = N/A: no cell)."""
+    manager = RaterResponse("manager", {"r1": results, "p1": people}, {})
+    return build_subject_report(AREAS, {}, [RaterResponse("self", {"r1": 1}, {}), manager], k=3)
+
+
+def test_norm_is_mean_of_shown_all_others_scores() -> None:
+    reports = [subject(4, 2), subject(5, 3), subject(3, None)]
+    # results: (4 + 5 + 3) / 3 = 4.00, n = 3; people: (2 + 3) / 2 = 2.50, n = 2 (not / 3).
+    assert compute_org_norms(reports) == {
+        "results": AreaNorm("results", 4.0, 3),
+        "people": AreaNorm("people", 2.5, 2),
+    }
+
+
+def test_norm_rounds_half_up_once() -> None:
+    # (7 x 4 + 5) / 8 = 33 / 8 = 4.125 -> 4.13
+    reports = [subject(v, None) for v in (4, 4, 4, 4, 4, 4, 4, 5)]
+    assert compute_org_norms(reports)["results"] == AreaNorm("results", 4.13, 8)
+
+
+def test_self_only_subjects_add_nothing() -> None:
+    alone = build_subject_report(AREAS, {}, [RaterResponse("self", {"r1": 5}, {})], k=3)
+    assert compute_org_norms([alone]) == {}
+    assert compute_org_norms([]) == {}
+
+
+def test_norms_per_team() -> None:
+    pairs = [("sales", subject(4, 2)), ("ops", subject(2, 2)), ("sales", subject(5, None))]
+    assert compute_org_norms_by(pairs) == {
+        "sales": {"results": AreaNorm("results", 4.5, 2), "people": AreaNorm("people", 2.0, 1)},
+        "ops": {"results": AreaNorm("results", 2.0, 1), "people": AreaNorm("people", 2.0, 1)},
+    }
