@@ -88,7 +88,9 @@ def test_tallies_pool_exactly() -> None:
         (Fraction(1, 1000), 0.0),
     ],
 )
-def test_round_score_half_up_on_exact_values(value: Fraction | Decimal | float, expected: float) -> None:
+def test_round_score_half_up_on_exact_values(
+    value: Fraction | Decimal | float, expected: float
+) -> None:
     assert round_score(value) == expected
 
 
