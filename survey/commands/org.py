@@ -1,0 +1,32 @@
+"""`survey org import FILE`: load the org chart from CSV, all-or-nothing (SPEC §4, §9)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from survey.cli import SurveyGroup
+from survey.domain.orgchart import OrgChartError
+from survey.extensions import db
+from survey.services.org import import_people
+
+org_cli = SurveyGroup("org", help="Manage the org chart.")
+
+
+@org_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(file: Path) -> None:
+    """Create or update people from FILE (email,name,level,manager_email,team)."""
+    data = file.read_bytes()
+    try:
+        with click.progressbar(length=max(data.count(b"\n"), 1), label="Importing",
+                               file=click.get_text_stream("stderr")) as bar:
+            summary = import_people(data, progress=bar.update)
+    except OrgChartError as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(f"{file.name}: {problem}", err=True)
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"imported {file.name}: {summary}")

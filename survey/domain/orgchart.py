@@ -1,0 +1,229 @@
+"""Parse and check an org-chart CSV before anything is imported (SPEC §4).
+
+Columns `email,name,level,manager_email,team` (header names case-insensitive, any order, extra
+columns ignored, `team` optional). UTF-8 with or without BOM; comma or semicolon, sniffed from
+the header line. E-mails are compared lower-case. All-or-nothing: `parse_org_chart` returns the
+rows only when every row is good, otherwise raises `OrgChartError` listing every bad row with its
+line number (1 = the header line) and reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+
+from survey.errors import SurveyError
+
+LEVELS = ("individual_contributor", "team_leader", "business_leader")
+REQUIRED_COLUMNS = ("email", "name", "level", "manager_email")
+OPTIONAL_COLUMNS = ("team",)
+# Friendly spellings HR tools export, mapped to SPEC §2 level keys.
+LEVEL_ALIASES = {"ic": "individual_contributor", "tl": "team_leader", "bl": "business_leader"}
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One good row: lower-case e-mails, stripped texts, a known level key."""
+
+    line: int
+    email: str
+    name: str
+    level: str
+    manager_email: str | None
+    team: str
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one line of the file cannot be imported."""
+
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+class OrgChartError(SurveyError):
+    """The file has bad rows; nothing may be imported. `problems` lists every one in line order."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        self.problems = sorted(problems, key=lambda problem: problem.line)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"nothing imported: {count} {noun} in the file")
+
+
+def parse_org_chart(
+    data: bytes, existing_managers: Mapping[str, str | None] | None = None
+) -> list[PersonRow]:
+    """Return every row of a good file; raise OrgChartError naming every bad row.
+
+    `existing_managers` maps e-mails of people already imported to their manager's e-mail: a
+    manager may be someone already in the database, and cycles are checked through them too.
+    """
+    existing = dict(existing_managers or {})
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    header = next(reader, None)
+    columns = _columns(header)
+    rows, problems = _read_rows(reader, columns)
+    problems += _check_references(rows, existing)
+    if problems:
+        raise OrgChartError(problems)
+    return rows
+
+
+def normalise_email(value: str) -> str:
+    """An e-mail as stored and compared: stripped and lower-case."""
+    return value.strip().lower()
+
+
+def normalise_level(value: str) -> str | None:
+    """A level key from 'team_leader', 'Team leader', 'team-leader' or 'TL'; None if unknown."""
+    key = "_".join(value.strip().lower().replace("-", " ").split())
+    key = LEVEL_ALIASES.get(key, key)
+    return key if key in LEVELS else None
+
+
+def _decode(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise OrgChartError(
+            [RowProblem(line, "the file is not UTF-8 text; save it as 'CSV UTF-8' and retry")]
+        ) from None
+    if not text.strip():
+        raise OrgChartError([RowProblem(1, "the file is empty; expected a header line")])
+    return text
+
+
+def _sniff_delimiter(text: str) -> str:
+    header = text.splitlines()[0] if text else ""
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _columns(header: list[str] | None) -> dict[str, int]:
+    names = [cell.strip().lower() for cell in header or []]
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    if missing:
+        listed = ", ".join(missing)
+        raise OrgChartError(
+            [RowProblem(1, f"missing column header {listed} (expected {','.join(_ALL)})")]
+        )
+    return {name: names.index(name) for name in _ALL if name in names}
+
+
+_ALL = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+
+def _read_rows(
+    reader: Iterator[list[str]], columns: dict[str, int]
+) -> tuple[list[PersonRow], list[RowProblem]]:
+    rows: list[PersonRow] = []
+    problems: list[RowProblem] = []
+    first_line: dict[str, int] = {}
+    line = 1
+    for cells in reader:
+        line = reader.line_num  # type: ignore[attr-defined]
+        if not any(cell.strip() for cell in cells):
+            continue
+        row, reasons = _read_row(line, cells, columns)
+        if row is not None and row.email in first_line:
+            reasons.append(f"duplicate e-mail {row.email} (first on line {first_line[row.email]})")
+        elif row is not None:
+            first_line[row.email] = line
+            rows.append(row)  # checked for manager references even when it has other problems
+        problems += [RowProblem(line, reason) for reason in reasons]
+    return rows, problems
+
+
+def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
+    index = columns.get(name)
+    return cells[index].strip() if index is not None and index < len(cells) else ""
+
+
+def _read_row(
+    line: int, cells: list[str], columns: dict[str, int]
+) -> tuple[PersonRow | None, list[str]]:
+    reasons: list[str] = []
+    email = _checked_email(_cell(cells, columns, "email"), "e-mail", reasons)
+    name = _cell(cells, columns, "name")
+    if not name:
+        reasons.append("missing name")
+    raw_level = _cell(cells, columns, "level")
+    level = normalise_level(raw_level)
+    if level is None:
+        known = ", ".join(LEVELS)
+        reasons.append(f"unknown level {raw_level!r} (use one of {known})")
+    raw_manager = _cell(cells, columns, "manager_email")
+    manager = _checked_email(raw_manager, "manager e-mail", reasons) if raw_manager else None
+    if email is None:
+        return None, reasons
+    row = PersonRow(line, email, name, level or "", manager, _cell(cells, columns, "team"))
+    return row, reasons
+
+
+def _checked_email(value: str, what: str, reasons: list[str]) -> str | None:
+    if not value:
+        reasons.append(f"empty {what}")
+        return None
+    try:
+        validate_email(value, check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        reasons.append(f"invalid {what} {value!r}")
+        return None
+    return normalise_email(value)
+
+
+def _check_references(
+    rows: list[PersonRow], existing: dict[str, str | None]
+) -> list[RowProblem]:
+    managers = dict(existing)
+    managers.update({row.email: row.manager_email for row in rows})
+    problems = [
+        RowProblem(row.line, f"unknown manager {row.manager_email}")
+        for row in rows
+        if row.manager_email is not None and row.manager_email not in managers
+    ]
+    in_cycle = _emails_in_cycles(managers)
+    problems += [
+        RowProblem(row.line, _cycle_reason(row, managers))
+        for row in rows
+        if row.email in in_cycle
+    ]
+    return problems
+
+
+def _cycle_reason(row: PersonRow, managers: Mapping[str, str | None]) -> str:
+    if row.manager_email == row.email:
+        return f"manager cycle: {row.email} is their own manager"
+    chain = [row.email]
+    current = managers.get(row.email)
+    while current is not None and current != row.email and current not in chain:
+        chain.append(current)
+        current = managers.get(current)
+    return "manager cycle: " + " → ".join([*chain, row.email])
+
+
+def _emails_in_cycles(managers: Mapping[str, str | None]) -> set[str]:
+    """Every e-mail that is part of a manager cycle (not merely below one)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    in_cycle: set[str] = set()
+    for start in managers:
+        path: list[str] = []
+        current: str | None = start
+        while current is not None and current in managers and current not in state:
+            state[current] = 1
+            path.append(current)
+            current = managers[current]
+        if current is not None and state.get(current) == 1:
+            in_cycle.update(path[path.index(current) :])
+        for email in path:
+            state[email] = 2
+    return in_cycle

@@ -1,0 +1,110 @@
+"""Org-chart import and people look-ups (SPEC §4): add/flush, never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from survey.domain.orgchart import PersonRow, normalise_email, parse_org_chart
+from survey.domain.raters import OrgPerson
+from survey.extensions import db
+from survey.models import Person
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import changed: people created, updated, and left as they were."""
+
+    created: int
+    updated: int
+    unchanged: int
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def import_people(data: bytes, progress: Progress | None = None) -> ImportSummary:
+    """Create or update people by e-mail from CSV bytes; all-or-nothing (SPEC §4).
+
+    Raises `OrgChartError` (every bad row with its line) before touching the database.
+    `progress(n)` is called once per row applied. Past campaigns and responses are untouched.
+    """
+    before = _manager_emails()
+    rows = parse_org_chart(data, before)
+    existing = {person.email: person for person in db.session.scalars(select(Person))}
+    states = [_apply(row, existing) for row in rows]
+    db.session.flush()
+    for index, row in enumerate(rows):
+        manager = existing[row.manager_email] if row.manager_email else None
+        existing[row.email].manager_id = manager.id if manager else None
+        if states[index] == "unchanged" and before.get(row.email) != row.manager_email:
+            states[index] = "updated"
+        if progress is not None:
+            progress(1)
+    db.session.flush()
+    return ImportSummary(
+        created=states.count("created"),
+        updated=states.count("updated"),
+        unchanged=states.count("unchanged"),
+    )
+
+
+def _manager_emails() -> dict[str, str | None]:
+    """Every person's e-mail → their manager's e-mail (one query)."""
+    manager = aliased(Person)
+    query = select(Person.email, manager.email).outerjoin(manager, Person.manager_id == manager.id)
+    return {email: manager_email for email, manager_email in db.session.execute(query)}
+
+
+def _apply(row: PersonRow, existing: dict[str, Person]) -> str:
+    person = existing.get(row.email)
+    if person is None:
+        existing[row.email] = Person(email=row.email, name=row.name, level=row.level, team=row.team)
+        db.session.add(existing[row.email])
+        return "created"
+    if (person.name, person.level, person.team) == (row.name, row.level, row.team):
+        return "unchanged"
+    person.name, person.level, person.team = row.name, row.level, row.team
+    return "updated"
+
+
+def find_people(emails: Iterable[str]) -> dict[str, Person]:
+    """People by lower-case e-mail for the given addresses (missing ones are absent)."""
+    wanted = {normalise_email(email) for email in emails}
+    if not wanted:
+        return {}
+    return {p.email: p for p in db.session.scalars(select(Person).where(Person.email.in_(wanted)))}
+
+
+def find_person(email: str) -> Person | None:
+    """One person by e-mail (case-insensitive), or None."""
+    return find_people([email]).get(normalise_email(email))
+
+
+def org_people() -> list[OrgPerson]:
+    """The whole org chart as assignment input (one query)."""
+    rows = db.session.execute(select(Person.id, Person.level, Person.manager_id))
+    return [OrgPerson(id=i, level=level, manager_id=manager) for i, level, manager in rows]
+
+
+def list_people(limit: int = 500, offset: int = 0, search: str = "") -> Sequence[Person]:
+    """People by name for the HR list, optionally filtered by name, e-mail or team."""
+    query = select(Person).order_by(Person.name, Person.email).limit(limit).offset(offset)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            func.lower(Person.name).like(pattern)
+            | Person.email.like(pattern)
+            | func.lower(Person.team).like(pattern)
+        )
+    return db.session.scalars(query).all()
+
+
+def count_people() -> int:
+    """How many people are in the org chart."""
+    return db.session.scalar(select(func.count(Person.id))) or 0
