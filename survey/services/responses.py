@@ -1,0 +1,182 @@
+"""Raters answering: find a link's rater, keep drafts, submit once, decline (SPEC §5, §6).
+
+Services add and flush; the view commits once. Whether an invitation was answered lives on
+`Invitation` and `SubmissionReceipt`; the `Response` written beside them shares nothing with
+either, so a stored response cannot be traced back to its rater (SPEC §6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from survey.errors import InvalidState
+from survey.extensions import db
+from survey.models import (
+    Answer,
+    Campaign,
+    Comment,
+    Draft,
+    Invitation,
+    InvitationStatus,
+    Rater,
+    Response,
+    SubmissionReceipt,
+)
+from survey.services.questionnaires import questionnaire_for
+from survey.tokens import hash_token, looks_like_token, tokens_match
+
+OPEN_STATUSES = (InvitationStatus.PENDING, InvitationStatus.OPENED)
+
+# An answer as the form gives it: 1..5, or None for "don't know / not observed".
+Answers = Mapping[str, int | None]
+
+
+class AnswersClosed(InvalidState):
+    """The campaign no longer accepts answers (closed, released, or past its deadline)."""
+
+
+class AlreadySubmitted(InvalidState):
+    """This invitation was answered before; the first submission stands."""
+
+
+class AlreadyDeclined(InvalidState):
+    """This invitation was declined; it takes no answers."""
+
+
+def find_rater(token: str) -> Rater | None:
+    """The rater whose link carries `token`, or None (bad shape, unknown). Never logs the token."""
+    if not looks_like_token(token):
+        return None
+    rater = db.session.scalar(select(Rater).where(Rater.token_hash == hash_token(token)))
+    if rater is None or rater.token_hash is None or not tokens_match(token, rater.token_hash):
+        return None
+    return rater
+
+
+def rater_invitations(rater: Rater) -> list[Invitation]:
+    """The rater's invitations in their campaign, by subject name then id."""
+    return sorted(rater.invitations, key=lambda invitation: (invitation.subject.name, invitation.id))
+
+
+def find_invitation(rater: Rater, invitation_id: int) -> Invitation | None:
+    """One of the rater's own invitations by id, or None (someone else's counts as unknown)."""
+    invitation = db.session.get(Invitation, invitation_id)
+    return invitation if invitation is not None and invitation.rater_id == rater.id else None
+
+
+def link_is_live(rater: Rater, now: datetime) -> bool:
+    """True while the rater's campaign accepts answers; otherwise the link is expired (SPEC §5)."""
+    campaign: Campaign = rater.campaign
+    return campaign.accepts_answers(now)
+
+
+def save_draft(
+    invitation: Invitation, answers: Mapping[str, str], comments: Mapping[str, str], now: datetime
+) -> Draft:
+    """Keep unsubmitted answers (`{item: "1".."5"|"na"}`, `{question: text}`); marks it opened.
+
+    Raises AnswersClosed, AlreadySubmitted or AlreadyDeclined; a draft never counts (SPEC §6).
+    """
+    _check_accepts(invitation, now)
+    _claim(invitation, InvitationStatus.OPENED)
+    draft = invitation.draft or Draft(invitation=invitation)
+    draft.answers = dict(answers)
+    draft.comments = {key: text for key, text in comments.items() if text.strip()}
+    draft.saved_at = now
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def submit_response(
+    invitation: Invitation, answers: Answers, comments: Mapping[str, str], now: datetime
+) -> Response:
+    """Store one anonymous response and the invitation's receipt in the caller's transaction.
+
+    `answers` maps item keys of the rater's questionnaire to 1..5 or None (N/A, stored NULL);
+    unanswered items are left out. Blank comments are dropped. The receipt's primary key makes
+    a second submission fail in the database (AlreadySubmitted; the caller must roll back).
+    Raises AnswersClosed when the campaign no longer accepts answers (nothing stored).
+    """
+    _check_accepts(invitation, now)
+    _write_receipt(invitation)
+    _claim(invitation, InvitationStatus.SUBMITTED)
+    response = _store_response(invitation, answers, comments)
+    if invitation.draft is not None:
+        db.session.delete(invitation.draft)
+    db.session.flush()
+    return response
+
+
+def decline(invitation: Invitation, reason: str | None, now: datetime) -> None:
+    """Decline an invitation; the optional reason is kept for HR only (SPEC §5)."""
+    _check_accepts(invitation, now)
+    _claim(invitation, InvitationStatus.DECLINED, decline_reason=(reason or "").strip() or None)
+    if invitation.draft is not None:
+        db.session.delete(invitation.draft)
+    db.session.flush()
+
+
+def _check_accepts(invitation: Invitation, now: datetime) -> None:
+    campaign: Campaign = invitation.subject.campaign
+    if not campaign.accepts_answers(now):
+        raise AnswersClosed("this feedback round no longer accepts answers")
+    _check_open(invitation.status)
+
+
+def _check_open(status: InvitationStatus) -> None:
+    if status is InvitationStatus.SUBMITTED:
+        raise AlreadySubmitted("these answers were already submitted")
+    if status is InvitationStatus.DECLINED:
+        raise AlreadyDeclined("this request was declined")
+
+
+def _write_receipt(invitation: Invitation) -> None:
+    """Insert the receipt first: a concurrent second submit fails here, before anything else."""
+    db.session.add(SubmissionReceipt(invitation_id=invitation.id))
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        raise AlreadySubmitted("these answers were already submitted") from error
+
+
+def _claim(invitation: Invitation, status: InvitationStatus, **values: object) -> None:
+    """Move a still-open invitation to `status` in one conditional UPDATE.
+
+    The UPDATE takes the row's write lock and re-reads its status, so a submit, decline or
+    draft racing another one in a second request sees the winner's status and is refused.
+    """
+    result = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.status.in_(OPEN_STATUSES))
+        .values(status=status, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(invitation)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        _check_open(invitation.status)
+        raise InvalidState("this request is no longer open")
+
+
+def _store_response(
+    invitation: Invitation, answers: Answers, comments: Mapping[str, str]
+) -> Response:
+    subject = invitation.subject
+    area_of = {item.key: item.area for item in questionnaire_for(subject, invitation.rater_group).items()}
+    response = Response(
+        campaign_id=subject.campaign_id, subject_id=subject.id, rater_group=invitation.rater_group
+    )
+    db.session.add(response)
+    response.answers = [
+        Answer(item=key, area=area_of[key], value=value)
+        for key, value in answers.items()
+        if key in area_of
+    ]
+    response.comments = [
+        Comment(question=key, text=text.strip()) for key, text in comments.items() if text.strip()
+    ]
+    return response

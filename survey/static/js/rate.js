@@ -1,0 +1,93 @@
+/* Questionnaire page: live progress and autosave of drafts (SPEC §6).
+ * Autosave POSTs the whole form (CSRF token included) to the draft endpoint a few seconds
+ * after a change, every 30 seconds while there are unsaved changes, and when the page is left.
+ * It never reloads the page, so nothing typed is lost. No inline scripts: CSP is script-src 'self'. */
+(function () {
+  "use strict";
+  var form = document.getElementById("rating-form");
+  if (!form) { return; }
+  var status = document.getElementById("save-status");
+  var draftUrl = form.getAttribute("data-draft-url");
+  var dirty = false, saving = false, submitting = false, timer = null;
+
+  function countAnswered(scope) {
+    return scope.querySelectorAll("fieldset.item input[type=radio]:checked").length;
+  }
+
+  function updateProgress() {
+    var areas = form.querySelectorAll("section.area[data-area]");
+    Array.prototype.forEach.call(areas, function (area) {
+      var n = countAnswered(area);
+      var key = area.getAttribute("data-area");
+      var own = area.querySelector("[data-answered]");
+      var nav = form.querySelector('[data-nav-count="' + key + '"]');
+      var total = area.querySelectorAll("fieldset.item").length;
+      if (own) { own.textContent = n; }
+      if (nav) { nav.textContent = n + "/" + total; }
+    });
+    var all = form.querySelectorAll("fieldset.item").length;
+    var answered = countAnswered(form);
+    var totalEl = document.querySelector("[data-answered-total]");
+    var bar = document.getElementById("progress-bar");
+    if (totalEl) { totalEl.textContent = answered; }
+    if (bar && all) { bar.style.width = Math.round(100 * answered / all) + "%"; }
+  }
+
+  function say(text, isError) {
+    status.textContent = text;
+    status.classList.toggle("is-error", !!isError);
+  }
+
+  function timeNow() {
+    return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function save() {
+    if (!dirty || saving || submitting) { return; }
+    saving = true;
+    dirty = false;
+    say("Saving…");
+    fetch(draftUrl, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      if (response.ok) {
+        say("Draft saved at " + timeNow());
+      } else {
+        dirty = true;
+        say(response.status === 404
+          ? "Not saved: this feedback round no longer accepts answers."
+          : "Not saved. Your answers are still on this page; use “Save draft” to try again.", true);
+      }
+    }).catch(function () {
+      dirty = true;
+      say("Not saved: no connection. Your answers are still on this page.", true);
+    }).then(function () { saving = false; });
+  }
+
+  function changed() {
+    dirty = true;
+    updateProgress();
+    window.clearTimeout(timer);
+    timer = window.setTimeout(save, 3000);
+  }
+
+  form.addEventListener("change", changed);
+  form.addEventListener("input", function (event) {
+    if (event.target.tagName === "TEXTAREA") { changed(); }
+  });
+  form.addEventListener("submit", function (event) {
+    submitting = true;
+    window.clearTimeout(timer);
+    var button = event.submitter;
+    // Disable after the browser has collected the form data, so a double click sends once.
+    if (button) { window.setTimeout(function () { button.disabled = true; }, 0); }
+  });
+  window.setInterval(save, 30000);
+  window.addEventListener("pagehide", function () {
+    if (dirty && !submitting && navigator.sendBeacon) {
+      navigator.sendBeacon(draftUrl, new FormData(form));
+    }
+  });
+  updateProgress();
+}());

@@ -1,0 +1,217 @@
+"""Raters' pages behind the e-mailed link `/r/<token>` (SPEC §5, §6).
+
+GET and HEAD never change anything (mail scanners prefetch links): an invitation becomes
+"opened" only when the rater saves a draft, submits or declines. Unknown links and links of a
+campaign that no longer accepts answers get the same neutral page. Failed link look-ups are
+rate-limited per client IP: every rate route shares one Flask-Limiter limit
+(`RATE_BAD_LINK_LIMIT`, default 20/minute) that only failures deduct from (`deduct_when`);
+once spent, every link answers 429 for that client until the window passes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from survey.extensions import db, limiter
+from survey.models import Draft, Invitation, Rater
+from survey.services import responses
+from survey.services.questionnaires import questionnaire_for
+from survey.views import rate_support as support
+from survey.views.rate_forms import DeclineForm, RatingForm, build_rating_form
+
+bp = Blueprint("rate", __name__, url_prefix="/r")
+bp.record_once(support.install_log_redaction)
+
+bad_link_limit = limiter.shared_limit(
+    lambda: str(current_app.config.get("RATE_BAD_LINK_LIMIT", "20/minute")),
+    scope="rate-bad-link",
+    deduct_when=lambda response: bool(g.get("bad_link")),
+)
+
+Page = str | tuple[str, int] | WerkzeugResponse
+
+
+class LinkNotActive(Exception):
+    """Unknown token, someone else's invitation, or a campaign that takes no more answers."""
+
+
+@bp.context_processor
+def _helpers() -> dict[str, object]:
+    return {
+        "closes_label": support.closes_label,
+        "invitation_state": support.invitation_state,
+        "STATES": support.STATES,
+    }
+
+
+@bp.errorhandler(LinkNotActive)
+def link_not_active(error: LinkNotActive) -> tuple[str, int]:
+    """The one neutral page for every link that cannot be used (SPEC §5); counts as a failure."""
+    g.bad_link = True
+    db.session.rollback()
+    return render_template("rate/link_not_active.html"), 404
+
+
+@bp.get("/<token>")
+@bad_link_limit
+def rater_home(token: str) -> Page:
+    """The subjects this rater is asked about, each with its status and the deadline."""
+    rater = _live_rater(token)
+    invitations = responses.rater_invitations(rater)
+    return render_template(
+        "rate/home.html", token=token, rater=rater, campaign=rater.campaign, invitations=invitations
+    )
+
+
+@bp.route("/<token>/<int:invitation_id>", methods=["GET", "POST"])
+@bad_link_limit
+def questionnaire(token: str, invitation_id: int) -> Page:
+    """The questionnaire: GET shows it (with the draft), POST saves a draft or submits it."""
+    invitation = _live_invitation(token, invitation_id)
+    if not invitation.is_open:
+        return _finished_page(token, invitation, 409 if request.method == "POST" else 200)
+    form = _rating_form(invitation)
+    if request.method == "GET":
+        return _render_form(token, invitation, form)
+    if request.form.get("action") == "save":
+        return _save_and_return(token, invitation, form)
+    return _submit(token, invitation, form)
+
+
+@bp.post("/<token>/<int:invitation_id>/draft")
+@bad_link_limit
+def save_draft(token: str, invitation_id: int) -> tuple[WerkzeugResponse, int]:
+    """Autosave: store the posted form as a draft; JSON `{saved_at}` or `{error}`."""
+    invitation = _live_invitation(token, invitation_id)
+    try:
+        draft = _save(invitation, _rating_form(invitation))
+    except responses.AnswersClosed as error:
+        raise LinkNotActive() from error
+    except responses.InvalidState as error:
+        db.session.rollback()
+        return jsonify(error=str(error).capitalize() + "."), 409
+    db.session.commit()
+    label = support.time_label(draft.saved_at, invitation.subject.campaign)
+    return jsonify(saved_at=label, message=f"Draft saved at {label}"), 200
+
+
+@bp.get("/<token>/<int:invitation_id>/thanks")
+@bad_link_limit
+def thanks(token: str, invitation_id: int) -> Page:
+    """After a submit (Post/Redirect/Get): thanks, and what is still to answer."""
+    invitation = _live_invitation(token, invitation_id)
+    if invitation.is_open:
+        return redirect(url_for(".questionnaire", token=token, invitation_id=invitation.id))
+    remaining = [i for i in responses.rater_invitations(invitation.rater) if i.is_open]
+    return render_template("rate/thanks.html", token=token, invitation=invitation, remaining=remaining)
+
+
+@bp.route("/<token>/<int:invitation_id>/decline", methods=["GET", "POST"])
+@bad_link_limit
+def decline(token: str, invitation_id: int) -> Page:
+    """Decline one request, with an optional reason only HR sees."""
+    invitation = _live_invitation(token, invitation_id)
+    if not invitation.is_open:
+        return _finished_page(token, invitation, 409 if request.method == "POST" else 200)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("rate/decline.html", token=token, invitation=invitation, form=form), status
+    try:
+        responses.decline(invitation, form.reason.data, _now())
+    except responses.AnswersClosed as error:
+        raise LinkNotActive() from error
+    except responses.InvalidState:
+        db.session.rollback()
+        return _finished_page(token, _reload(invitation), 409)
+    db.session.commit()
+    flash(f"You declined to give feedback about {invitation.subject.name}.", "success")
+    return redirect(url_for(".rater_home", token=token), 303)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _live_rater(token: str) -> Rater:
+    rater = responses.find_rater(token)
+    if rater is None or not responses.link_is_live(rater, _now()):
+        raise LinkNotActive()
+    return rater
+
+
+def _live_invitation(token: str, invitation_id: int) -> Invitation:
+    invitation = responses.find_invitation(_live_rater(token), invitation_id)
+    if invitation is None:
+        raise LinkNotActive()
+    return invitation
+
+
+def _reload(invitation: Invitation) -> Invitation:
+    db.session.refresh(invitation)
+    return invitation
+
+
+def _rating_form(invitation: Invitation) -> RatingForm:
+    """The form for this invitation; on GET it starts from the saved draft."""
+    questions = questionnaire_for(invitation.subject, invitation.rater_group)
+    limit = int(current_app.config["COMMENT_MAX_LENGTH"])
+    data = support.draft_data(invitation) if request.method == "GET" else None
+    return build_rating_form(questions, limit, data=data)
+
+
+def _render_form(token: str, invitation: Invitation, form: RatingForm, status: int = 200) -> Page:
+    questions = questionnaire_for(invitation.subject, invitation.rater_group)
+    return render_template(
+        "rate/questionnaire.html",
+        token=token,
+        invitation=invitation,
+        campaign=invitation.subject.campaign,
+        questionnaire=questions,
+        form=form,
+        progress=support.progress(questions, form),
+        comment_max_length=int(current_app.config["COMMENT_MAX_LENGTH"]),
+    ), status
+
+
+def _save(invitation: Invitation, form: RatingForm) -> Draft:
+    limit = int(current_app.config["COMMENT_MAX_LENGTH"])
+    return responses.save_draft(invitation, form.raw_answers(), form.comments(limit), _now())
+
+
+def _save_and_return(token: str, invitation: Invitation, form: RatingForm) -> Page:
+    """The explicit "Save draft" button: save, then show the form again (Post/Redirect/Get)."""
+    try:
+        draft = _save(invitation, form)
+    except responses.AnswersClosed as error:
+        raise LinkNotActive() from error
+    except responses.InvalidState:
+        db.session.rollback()
+        return _finished_page(token, _reload(invitation), 409)
+    db.session.commit()
+    label = support.time_label(draft.saved_at, invitation.subject.campaign)
+    flash(f"Draft saved at {label}. You can come back to it with the same link.", "success")
+    return redirect(url_for(".questionnaire", token=token, invitation_id=invitation.id), 303)
+
+
+def _submit(token: str, invitation: Invitation, form: RatingForm) -> Page:
+    """Validate, store once, commit once, redirect to the thank-you page."""
+    if not form.validate():
+        return _render_form(token, invitation, form, 422)
+    try:
+        responses.submit_response(invitation, form.answers(), form.comments(), _now())
+    except responses.AnswersClosed as error:
+        raise LinkNotActive() from error
+    except responses.InvalidState:
+        db.session.rollback()
+        return _finished_page(token, _reload(invitation), 409)
+    db.session.commit()
+    return redirect(url_for(".thanks", token=token, invitation_id=invitation.id), 303)
+
+
+def _finished_page(token: str, invitation: Invitation, status: int) -> tuple[str, int]:
+    """Already submitted or declined: say so plainly (never a second response, never a 500)."""
+    return render_template("rate/finished.html", token=token, invitation=invitation), status

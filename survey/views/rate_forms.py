@@ -1,0 +1,136 @@
+"""The questionnaire as a WTForms form, built per rater from the campaign's snapshot (SPEC §6).
+
+Each item is a radio group named by its item key with values "1".."5" and "na"; each open
+question is a textarea named `comment-<key>`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from survey.domain.questionnaire import Questionnaire, Scale
+
+NA = "na"
+COMMENT_PREFIX = "comment-"
+
+
+class ScaleField(RadioField):
+    """A radio group on the answer scale; a value off the scale gets a readable message."""
+
+    def pre_validate(self, form: Any) -> None:
+        if not self.raw_data or self.raw_data[0] == "":
+            return  # unanswered: the required/optional validator decides
+        if self.data not in {value for value, _label in self.choices}:  # type: ignore[union-attr]
+            raise ValidationError(
+                "That is not one of the answers. Choose a number from 1 to 5, "
+                "or “don't know / not observed”."
+            )
+
+
+class RatingForm(FlaskForm):
+    """Base of every questionnaire form; subclasses add one field per item and question."""
+
+    item_keys: tuple[str, ...] = ()
+    question_keys: tuple[str, ...] = ()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Field checks, then: an empty questionnaire is not a submission."""
+        valid = super().validate(extra_validators)
+        if valid and not self.answers() and not self.comments():
+            self.form_errors.append(
+                "Answer at least one statement or question before submitting, "
+                "or decline this request instead."
+            )
+            return False
+        return valid
+
+    def answer_fields(self) -> list[Field]:
+        """The rating fields in questionnaire order."""
+        return [self[key] for key in self.item_keys]
+
+    def answers(self) -> dict[str, int | None]:
+        """Valid answers: `{item: 1..5}` or `{item: None}` for N/A; unanswered items left out."""
+        return {key: (None if raw == NA else int(raw)) for key, raw in self.raw_answers().items()}
+
+    def raw_answers(self) -> dict[str, str]:
+        """Answers on the scale as posted (`"1".."5"` or `"na"`), for a draft; others dropped."""
+        allowed = {value for value, _label in self[self.item_keys[0]].choices} if self.item_keys else set()
+        return {key: self[key].data for key in self.item_keys if self[key].data in allowed}
+
+    def comments(self, limit: int | None = None) -> dict[str, str]:
+        """Non-blank open answers by question key, cut to `limit` characters if given."""
+        texts = {key: (self[COMMENT_PREFIX + key].data or "") for key in self.question_keys}
+        return {key: text[:limit] if limit else text for key, text in texts.items() if text.strip()}
+
+    def comment_field(self, key: str) -> Field:
+        """The textarea of one open question."""
+        return self[COMMENT_PREFIX + key]
+
+
+def scale_choices(scale: Scale) -> list[tuple[str, str]]:
+    """`[("1", "Never"), …, ("na", "Don't know / not observed")]` from the campaign's scale."""
+    choices = [(str(value), scale.label(value)) for value in scale.values()]
+    return choices + ([(NA, scale.na_label)] if scale.allows_na else [])
+
+
+def build_rating_form(
+    questionnaire: Questionnaire, comment_max_length: int, **form_kwargs: Any
+) -> RatingForm:
+    """A RatingForm for `questionnaire`; `form_kwargs` go to FlaskForm (e.g. `data=` a draft)."""
+    attributes: dict[str, Any] = {
+        "item_keys": tuple(questionnaire.item_keys()),
+        "question_keys": tuple(question.key for question in questionnaire.open_questions),
+    }
+    choices = scale_choices(questionnaire.scale)
+    for item in questionnaire.items():
+        _check_name(item.key)
+        attributes[item.key] = ScaleField(
+            item.text, choices=choices, validators=[_answer_rule(item.required)]
+        )
+    for question in questionnaire.open_questions:
+        attributes[COMMENT_PREFIX + question.key] = TextAreaField(
+            question.text, validators=_comment_rules(question.required, comment_max_length)
+        )
+    form_class = type("QuestionnaireForm", (RatingForm,), attributes)
+    form: RatingForm = form_class(**form_kwargs)
+    return form
+
+
+def _answer_rule(required: bool) -> InputRequired | Optional:
+    if required:
+        return InputRequired("Please choose an answer for this statement.")
+    return Optional()
+
+
+def _comment_rules(required: bool, max_length: int) -> list[Any]:
+    first = InputRequired("Please answer this question.") if required else Optional()
+    too_long = f"Please keep this answer under {max_length} characters (it is now %(length)s)."
+    return [first, _Length(max=max_length, message=too_long)]
+
+
+class _Length(Length):
+    """Length with the current length in the message, so the rater knows how much to cut."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        length = len(field.data or "")
+        if length > self.max:
+            raise ValidationError(str(self.message) % {"length": length})
+
+
+def _check_name(key: str) -> None:
+    """An item key that shadows a form attribute would break the form; fail loudly instead."""
+    if hasattr(RatingForm, key) or key.startswith("_"):
+        raise ValueError(f"item key {key!r} cannot be a form field name")
+
+
+class DeclineForm(FlaskForm):
+    """Decline one request; the reason is optional and only HR sees it (SPEC §5)."""
+
+    reason = TextAreaField(
+        "Reason (optional — only HR sees this)",
+        validators=[Optional(), _Length(max=2000, message="Please keep the reason under 2000 characters (it is now %(length)s).")],
+    )

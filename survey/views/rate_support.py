@@ -1,0 +1,103 @@
+"""Helpers for the rater pages: drafts into forms, progress, times in the campaign's zone,
+statuses in words, and keeping link tokens out of logs."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask.blueprints import BlueprintSetupState
+
+from survey.domain.questionnaire import Questionnaire, Section
+from survey.models import Campaign, Invitation, InvitationStatus
+from survey.views.rate_forms import COMMENT_PREFIX, RatingForm
+
+# status key → (words, badge class) as the rater's list shows them
+STATES = {
+    "not_started": ("Not started", "info"),
+    "draft": ("Draft saved", "warn"),
+    "submitted": ("Submitted", "ok"),
+    "declined": ("Declined", ""),
+}
+_LINK = re.compile(r"/r/[^/\s?\"']+")
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    """How many of an area's items have an answer (N/A counts as answered)."""
+
+    key: str
+    title: str
+    answered: int
+    total: int
+
+
+def invitation_state(invitation: Invitation) -> str:
+    """One of STATES' keys: what the rater sees next to a subject."""
+    if invitation.status is InvitationStatus.SUBMITTED:
+        return "submitted"
+    if invitation.status is InvitationStatus.DECLINED:
+        return "declined"
+    return "draft" if invitation.draft is not None else "not_started"
+
+
+def draft_data(invitation: Invitation) -> dict[str, Any] | None:
+    """The saved draft as form data (`{item: "1".."5"|"na", "comment-<key>": text}`), or None."""
+    draft = invitation.draft
+    if draft is None:
+        return None
+    comments = {COMMENT_PREFIX + key: text for key, text in (draft.comments or {}).items()}
+    return {**(draft.answers or {}), **comments}
+
+
+def progress(questionnaire: Questionnaire, form: RatingForm) -> list[AreaProgress]:
+    """Answered/total per section, readiness sections last (keys prefixed `readiness-`)."""
+    answered = set(form.raw_answers())
+    readiness = questionnaire.readiness.sections if questionnaire.readiness else ()
+    sections = [(s.key, s) for s in questionnaire.sections]
+    sections += [("readiness-" + s.key, s) for s in readiness]
+    return [_area_progress(key, section, answered) for key, section in sections]
+
+
+def _area_progress(key: str, section: Section, answered: set[str]) -> AreaProgress:
+    count = sum(1 for item in section.items if item.key in answered)
+    return AreaProgress(key, section.title, count, len(section.items))
+
+
+def closes_label(campaign: Campaign) -> str:
+    """When answers close, in the campaign's time zone; midnight reads as "end of" the day before."""
+    local = campaign.closes_at.astimezone(ZoneInfo(campaign.timezone))
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        day = local - timedelta(days=1)
+        return f"the end of {_day(day)} ({campaign.timezone} time)"
+    return f"{_day(local)} at {local:%H:%M} ({campaign.timezone} time)"
+
+
+def time_label(moment: datetime, campaign: Campaign) -> str:
+    """A time of day in the campaign's zone, e.g. "14:05 (Europe/Paris time)"."""
+    return f"{moment.astimezone(ZoneInfo(campaign.timezone)):%H:%M} ({campaign.timezone} time)"
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%A} {moment.day} {moment:%B %Y}"
+
+
+class RedactLinks(logging.Filter):
+    """Replace `/r/<token>…` in log records with `/r/[link]`: tokens never reach a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/r/" in message:
+            record.msg, record.args = _LINK.sub("/r/[link]", message), ()
+        return True
+
+
+def install_log_redaction(state: BlueprintSetupState) -> None:
+    """Attach RedactLinks to werkzeug's request log and the app's logger (once each)."""
+    for logger in (logging.getLogger("werkzeug"), state.app.logger):
+        if not any(isinstance(f, RedactLinks) for f in logger.filters):
+            logger.addFilter(RedactLinks())
