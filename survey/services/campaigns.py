@@ -265,6 +265,15 @@ def remove_subject(campaign: Campaign, subject_id: int) -> None:
     _drop_idle_raters(campaign)
 
 
+def set_include_next_level(campaign: Campaign, subject_id: int, value: bool) -> Subject:
+    """Ask (or stop asking) about the next level's areas for one subject, while draft."""
+    require_draft(campaign, "changed")
+    subject = get_subject(campaign, subject_id)
+    subject.include_next_level = value
+    db.session.flush()
+    return subject
+
+
 def add_rater(campaign: Campaign, subject_id: int, email: str, group: str) -> Invitation:
     """HR adds a rater for a subject before launch (SPEC §4).
 
@@ -363,6 +372,7 @@ __all__ = [
     "remove_invitation",
     "remove_subject",
     "require_draft",
+    "set_include_next_level",
     "subject_invitations",
     "update_campaign",
 ]

@@ -1,0 +1,342 @@
+"""HR pages under /admin: people, campaigns, the campaign dashboard and its actions.
+
+Every page needs a signed-in HR user (signed out → sign-in page; a subject → 403). Views stay
+thin: they call services, commit once, then send mail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from survey.domain.deadlines import format_deadline
+from survey.domain.orgchart import OrgChartError
+from survey.errors import NotFound, SurveyError
+from survey.extensions import db, login_manager
+from survey.mail import OutgoingMail, send_mails
+from survey.models import Campaign, Invitation, utcnow
+from survey.services import campaigns as service
+from survey.services import org
+from survey.services.progress import campaign_progress, launch_warnings, next_action
+from survey.views.admin_forms import (
+    GROUP_LABELS,
+    LEVEL_LABELS,
+    ActionForm,
+    AddRaterForm,
+    CampaignForm,
+    CampaignSettingsForm,
+    SubjectsForm,
+    UploadPeopleForm,
+    split_emails,
+)
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+ACTIONS = ("launch", "remind", "close", "release")
+ViewResult = str | Response | tuple[str, int]
+
+
+@bp.before_request
+def require_hr() -> Any:
+    """Signed out → the sign-in page (with `next`); signed in but not HR → 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_hr:
+        abort(403)
+    return None
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, Any]:
+    return {"group_labels": GROUP_LABELS, "level_labels": LEVEL_LABELS}
+
+
+@bp.get("/")
+def index() -> Response:
+    """The campaign list is HR's home."""
+    return redirect(url_for("admin.campaigns"))
+
+
+@bp.route("/people", methods=["GET", "POST"])
+def people() -> ViewResult:
+    """The org chart, and its CSV upload (all-or-nothing; every bad row listed)."""
+    form = UploadPeopleForm()
+    problems: list[Any] = []
+    if form.validate_on_submit():
+        try:
+            summary = org.import_people(form.file.data.read())
+        except OrgChartError as error:
+            db.session.rollback()
+            problems = error.problems
+            flash(f"{error}. Fix the rows below and upload again.", "error")
+        else:
+            db.session.commit()
+            flash(f"Imported: {summary}.", "success")
+            return redirect(url_for("admin.people"))
+    status = 422 if problems else 200
+    page = render_template(
+        "admin/people.html", form=form, problems=problems,
+        people=org.list_people(), count=org.count_people(),
+    )
+    return page, status
+
+
+@bp.get("/campaigns")
+def campaigns() -> str:
+    """Every campaign with its status, deadline and progress."""
+    rows = [(c, campaign_progress(c).total) for c in service.list_campaigns()]
+    return render_template("admin/campaigns.html", rows=rows, deadline=_deadline)
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+def new_campaign() -> ViewResult:
+    """Create a draft campaign with its first subjects and their default raters."""
+    form = CampaignForm()
+    if form.validate_on_submit():
+        try:
+            campaign = service.create_campaign(_settings(form), _choice(form), now=utcnow())
+        except SurveyError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Draft campaign created. Check the raters, then launch.", "success")
+            return redirect(url_for("admin.campaign", campaign_id=campaign.id))
+    return render_template("admin/campaign_form.html", form=form, campaign=None)
+
+
+@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+def edit_campaign(campaign_id: int) -> ViewResult:
+    """Change a draft's name, deadline, time zone, k and peers."""
+    campaign = _campaign(campaign_id)
+    if not _is_draft(campaign):
+        return redirect(url_for("admin.campaign", campaign_id=campaign.id))
+    form = CampaignSettingsForm(obj=campaign)
+    if form.validate_on_submit():
+        try:
+            service.update_campaign(campaign, _settings(form), now=utcnow())
+        except SurveyError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Campaign saved.", "success")
+            return redirect(url_for("admin.campaign", campaign_id=campaign.id))
+    return render_template("admin/campaign_form.html", form=form, campaign=campaign)
+
+
+@bp.get("/campaigns/<int:campaign_id>")
+def campaign(campaign_id: int) -> str:
+    """The dashboard: progress per subject and group, who has not answered, the next action."""
+    campaign = _campaign(campaign_id)
+    progress = campaign_progress(campaign)
+    draft = _is_draft(campaign)
+    return render_template(
+        "admin/dashboard.html",
+        campaign=campaign,
+        progress=progress,
+        warnings=launch_warnings(campaign, progress) if draft else [],
+        action=next_action(campaign, utcnow()),
+        deadline=_deadline(campaign),
+        subjects_form=SubjectsForm() if draft else None,
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/campaigns/<int:campaign_id>/subjects")
+def add_subjects(campaign_id: int) -> Response:
+    """Add subjects by level or e-mail to a draft."""
+    campaign = _campaign(campaign_id)
+    form = SubjectsForm()
+    if not form.validate_on_submit():
+        return _back_with_errors(campaign, form)
+    return _act(campaign, lambda: _added(service.add_subjects(campaign, _choice(form))))
+
+
+@bp.route("/campaigns/<int:campaign_id>/subjects/<int:subject_id>")
+def subject(campaign_id: int, subject_id: int) -> str:
+    """One subject's raters: who is asked, in which group, and their progress."""
+    campaign = _campaign(campaign_id)
+    subject = _found(lambda: service.get_subject(campaign, subject_id))
+    return render_template(
+        "admin/subject.html",
+        campaign=campaign,
+        subject=subject,
+        invitations=service.subject_invitations(subject),
+        rater_form=AddRaterForm() if _is_draft(campaign) else None,
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/campaigns/<int:campaign_id>/subjects/<int:subject_id>/remove")
+def remove_subject(campaign_id: int, subject_id: int) -> Response:
+    """Take a subject out of a draft."""
+    campaign = _campaign(campaign_id)
+    _require_csrf_form()
+    return _act(campaign, lambda: _done(service.remove_subject(campaign, subject_id),
+                                       "Subject removed."))
+
+
+@bp.post("/campaigns/<int:campaign_id>/subjects/<int:subject_id>/next-level")
+def toggle_next_level(campaign_id: int, subject_id: int) -> Response:
+    """Switch the next-level (readiness) section on or off for one subject."""
+    campaign = _campaign(campaign_id)
+    _require_csrf_form()
+    subject = _found(lambda: service.get_subject(campaign, subject_id))
+    value = not subject.include_next_level
+    return _act(
+        campaign,
+        lambda: _done(service.set_include_next_level(campaign, subject_id, value),
+                      "Next-level questions " + ("added." if value else "removed.")),
+        url_for("admin.subject", campaign_id=campaign.id, subject_id=subject_id),
+    )
+
+
+@bp.post("/campaigns/<int:campaign_id>/subjects/<int:subject_id>/raters")
+def add_rater(campaign_id: int, subject_id: int) -> Response:
+    """HR adds a rater for a subject before launch."""
+    campaign = _campaign(campaign_id)
+    back = url_for("admin.subject", campaign_id=campaign.id, subject_id=subject_id)
+    form = AddRaterForm()
+    if not form.validate_on_submit():
+        return _back_with_errors(campaign, form, back)
+    return _act(
+        campaign,
+        lambda: _done(service.add_rater(campaign, subject_id, form.email.data or "",
+                                        form.group.data or ""), "Rater added."),
+        back,
+    )
+
+
+@bp.post("/campaigns/<int:campaign_id>/invitations/<int:invitation_id>/remove")
+def remove_invitation(campaign_id: int, invitation_id: int) -> Response:
+    """HR removes one rater from one subject before launch."""
+    campaign = _campaign(campaign_id)
+    _require_csrf_form()
+    invitation = db.session.get(Invitation, invitation_id)
+    back = (
+        url_for("admin.subject", campaign_id=campaign.id, subject_id=invitation.subject_id)
+        if invitation is not None and invitation.campaign_id == campaign.id
+        else None
+    )
+    return _act(
+        campaign,
+        lambda: _done(service.remove_invitation(campaign, invitation_id), "Rater removed."),
+        back,
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/<any(launch,remind,close,release):action>",
+          methods=["GET", "POST"])
+def confirm_action(campaign_id: int, action: str) -> ViewResult:
+    """GET asks for confirmation; POST launches, reminds, closes or releases."""
+    campaign = _campaign(campaign_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        return _act(campaign, lambda: _run_action(campaign, action))
+    progress = campaign_progress(campaign)
+    return render_template(
+        "admin/confirm.html", campaign=campaign, action=action, form=form,
+        progress=progress, deadline=_deadline(campaign),
+        warnings=launch_warnings(campaign, progress) if action == "launch" else [],
+    )
+
+
+def _run_action(campaign: Campaign, action: str) -> tuple[str, list[OutgoingMail]]:
+    now = utcnow()
+    if action == "launch":
+        result = service.launch_campaign(campaign, now)
+        return f"Campaign {result}.", list(result.mails)
+    if action == "remind":
+        hours = float(current_app.config["REMINDER_INTERVAL_HOURS"])
+        reminded = service.remind_campaign(campaign, now, timedelta(hours=hours))
+        return f"{str(reminded).capitalize()}.", list(reminded.mails)
+    if action == "close":
+        service.close_campaign(campaign, now)
+        return "Campaign closed: no more answers are accepted.", []
+    mails = service.release_campaign(campaign, now)
+    return f"Campaign released: {len(mails)} subjects notified.", mails
+
+
+def _act(
+    campaign: Campaign,
+    operation: Callable[[], tuple[str, list[OutgoingMail]]],
+    back: str | None = None,
+) -> Response:
+    """Run a service call: commit once and send its mail, or roll back and flash the reason."""
+    try:
+        message, mails = operation()
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except SurveyError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        send_mails(mails)
+        flash(message, "success")
+    return redirect(back or url_for("admin.campaign", campaign_id=campaign.id))
+
+
+def _done(_: object, message: str) -> tuple[str, list[OutgoingMail]]:
+    return message, []
+
+
+def _added(count: int) -> tuple[str, list[OutgoingMail]]:
+    noun = "subject" if count == 1 else "subjects"
+    return f"{count} {noun} added with their default raters.", []
+
+
+def _back_with_errors(campaign: Campaign, form: Any, back: str | None = None) -> Response:
+    for field_name, errors in form.errors.items():
+        label = getattr(getattr(form, field_name, None), "label", None)
+        for error in errors:
+            flash(f"{label.text if label else field_name}: {error}", "error")
+    return redirect(back or url_for("admin.campaign", campaign_id=campaign.id))
+
+
+def _require_csrf_form() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    return _found(lambda: service.get_campaign(campaign_id))
+
+
+def _found(lookup: Callable[[], Any]) -> Any:
+    try:
+        return lookup()
+    except NotFound:
+        abort(404)
+
+
+def _is_draft(campaign: Campaign) -> bool:
+    return campaign.status.value == "draft"
+
+
+def _deadline(campaign: Campaign) -> str:
+    return format_deadline(campaign.closes_at, campaign.timezone)
+
+
+def _settings(form: CampaignSettingsForm) -> service.CampaignSettings:
+    return service.CampaignSettings(
+        name=form.name.data or "",
+        deadline=form.deadline.data,
+        timezone=form.timezone.data or "",
+        min_raters=form.min_raters.data or 0,
+        max_peers=form.max_peers.data or 0,
+    )
+
+
+def _choice(form: SubjectsForm) -> service.SubjectChoice:
+    return service.SubjectChoice(
+        levels=tuple(form.levels.data or ()),
+        emails=tuple(split_emails(form.emails.data)),
+        next_level=tuple(split_emails(form.next_level.data)),
+    )

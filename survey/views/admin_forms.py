@@ -1,0 +1,134 @@
+"""Forms of the HR pages (Flask-WTF: CSRF on every one)."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfoNotFoundError
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    EmailField,
+    Field,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from survey.domain.deadlines import DeadlineError, check_timezone, timezone_names
+from survey.models import LEVELS, RATER_GROUPS
+
+LEVEL_LABELS = {
+    "individual_contributor": "Individual contributors",
+    "team_leader": "Team leaders",
+    "business_leader": "Business leaders",
+}
+GROUP_LABELS = {
+    "self": "Self",
+    "manager": "Manager",
+    "peers": "Peer",
+    "direct_reports": "Direct report",
+}
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token travels."""
+
+    submit = SubmitField("Confirm")
+
+
+class UploadPeopleForm(FlaskForm):
+    """The org-chart CSV."""
+
+    file = FileField(
+        "Org chart (CSV)",
+        validators=[FileRequired("Choose a CSV file.")],
+        description="Columns email,name,level,manager_email,team. Comma or semicolon; "
+        "UTF-8 with or without BOM (Excel's “CSV UTF-8”).",
+    )
+    submit = SubmitField("Import")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several checkboxes for one multiple-choice field."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _valid_zone(form: FlaskForm, field: Field) -> None:
+    try:
+        check_timezone(field.data or "")
+    except (DeadlineError, ZoneInfoNotFoundError) as error:
+        raise ValidationError(str(error)) from None
+
+
+class CampaignSettingsForm(FlaskForm):
+    """Name, deadline (date + IANA zone), k and peers: editable while draft."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    deadline = DateField(
+        "Deadline", validators=[DataRequired()],
+        description="Answers are accepted until the end of this day in the time zone below.",
+    )
+    timezone = SelectField("Time zone", validators=[DataRequired(), _valid_zone],
+                           default="Europe/Paris")
+    min_raters = IntegerField(
+        "Anonymity threshold k", default=3, validators=[DataRequired(), NumberRange(min=2, max=50)],
+        description="Peer and direct-report answers are only shown in groups of at least k.",
+    )
+    max_peers = IntegerField("Peers per subject at most", default=5,
+                             validators=[DataRequired(), NumberRange(min=1, max=50)])
+    submit = SubmitField("Save")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [(zone, zone) for zone in timezone_names()]
+
+
+class SubjectsForm(FlaskForm):
+    """Who is reviewed: everyone at some levels, and people by e-mail."""
+
+    levels = MultiCheckboxField(
+        "Review everyone at these levels",
+        choices=[(level, LEVEL_LABELS[level]) for level in LEVELS],
+        validators=[Optional()],
+    )
+    emails = TextAreaField(
+        "Review these people", validators=[Optional(), Length(max=200_000)],
+        description="E-mail addresses, one per line or separated by commas.",
+    )
+    next_level = TextAreaField(
+        "Also ask about the next level for", validators=[Optional(), Length(max=200_000)],
+        description="E-mail addresses of people aspiring to move up (readiness section).",
+    )
+    submit = SubmitField("Add subjects")
+
+
+class CampaignForm(CampaignSettingsForm, SubjectsForm):
+    """A new campaign: settings and its first subjects."""
+
+    submit = SubmitField("Create draft campaign")
+
+
+class AddRaterForm(FlaskForm):
+    """HR adds one rater for one subject before launch."""
+
+    email = EmailField("Rater's e-mail", validators=[DataRequired(), Length(max=254)])
+    group = SelectField(
+        "As", choices=[(group, GROUP_LABELS[group]) for group in RATER_GROUPS if group != "self"]
+    )
+    submit = SubmitField("Add rater")
+
+
+def split_emails(text: str | None) -> list[str]:
+    """E-mails typed one per line, or separated by commas, semicolons or spaces."""
+    for separator in ",;\t\r\n":
+        text = (text or "").replace(separator, " ")
+    return [part for part in (text or "").split(" ") if part]

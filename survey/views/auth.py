@@ -1,0 +1,103 @@
+"""Sign-in pages: HR password sign-in, one-time links (set password, subject sign-in)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from survey.extensions import db, limiter
+from survey.mail import send_mails
+from survey.models import LoginToken, utcnow
+from survey.services import accounts
+from survey.views.auth_forms import ConfirmLinkForm, RequestLinkForm, SetPasswordForm, SignInForm
+
+bp = Blueprint("auth", __name__)
+LINK_SENT = "If that address belongs to someone with a report, a sign-in link is on its way."
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def sign_in() -> str | Response:
+    """HR signs in with e-mail and password."""
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            login_user(user)
+            return redirect(_next_page() or _home())
+        form.password.errors = ["That e-mail and password do not match an account."]
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    """Sign out (POST only, CSRF-checked)."""
+    logout_user()
+    flash("You are signed out.", "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/link/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def link(token: str) -> str | Response | tuple[str, int]:
+    """A one-time link: GET only shows a button or form; POST uses the link up."""
+    record = accounts.peek_link_token(token, utcnow())
+    if record is None:
+        return render_template("auth/link_invalid.html"), 404
+    if record.purpose == accounts.SET_PASSWORD:
+        return _set_password(token, record)
+    form = ConfirmLinkForm()
+    if form.validate_on_submit():
+        record = accounts.consume_link_token(token, utcnow())
+        db.session.commit()
+        login_user(record.user)
+        return redirect(_home())
+    return render_template("auth/link_confirm.html", form=form, user=record.user)
+
+
+def _set_password(token: str, record: LoginToken) -> str | Response:
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        record = accounts.consume_link_token(token, utcnow())
+        accounts.set_password(record.user, form.password.data or "")
+        db.session.commit()
+        login_user(record.user)
+        flash("Your password is set.", "success")
+        return redirect(_home())
+    return render_template("auth/set_password.html", form=form, user=record.user)
+
+
+@bp.route("/request-link", methods=["GET", "POST"])
+@limiter.limit("5 per minute", methods=["POST"])
+def request_link() -> str | Response:
+    """Ask for a new sign-in link; the answer never says whether the e-mail is known."""
+    form = RequestLinkForm()
+    if form.validate_on_submit():
+        mail = accounts.request_sign_in_mail(form.email.data or "", utcnow())
+        db.session.commit()
+        if mail is not None:
+            send_mails([mail])
+        flash(LINK_SENT, "success")
+        return redirect(url_for("auth.request_link"))
+    return render_template("auth/request_link.html", form=form)
+
+
+def _home() -> str:
+    endpoints = current_app.view_functions
+    if current_user.is_authenticated and current_user.is_hr and "admin.campaigns" in endpoints:
+        return url_for("admin.campaigns")
+    if current_user.is_authenticated and not current_user.is_hr and "reports.mine" in endpoints:
+        return url_for("reports.mine")
+    return url_for("main.index")
+
+
+def _next_page() -> str | None:
+    """The `next` page Flask-Login asked for, only when it is a path on this site."""
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+        return None
+    return target
