@@ -74,7 +74,7 @@ def questionnaire(token: str, invitation_id: int) -> Page:
     if not invitation.is_open:
         return _finished_page(token, invitation, 409 if request.method == "POST" else 200)
     form = _rating_form(invitation)
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD only read
         return _render_form(token, invitation, form)
     if request.form.get("action") == "save":
         return _save_and_return(token, invitation, form)
@@ -159,7 +159,7 @@ def _rating_form(invitation: Invitation) -> RatingForm:
     """The form for this invitation; on GET it starts from the saved draft."""
     questions = questionnaire_for(invitation.subject, invitation.rater_group)
     limit = int(current_app.config["COMMENT_MAX_LENGTH"])
-    data = support.draft_data(invitation) if request.method == "GET" else None
+    data = support.draft_data(invitation) if request.method != "POST" else None
     return build_rating_form(questions, limit, data=data)
 
 

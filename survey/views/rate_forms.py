@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from survey.domain.questionnaire import Questionnaire, Scale
@@ -24,11 +25,16 @@ class ScaleField(RadioField):
     def pre_validate(self, form: Any) -> None:
         if not self.raw_data or self.raw_data[0] == "":
             return  # unanswered: the required/optional validator decides
-        if self.data not in {value for value, _label in self.choices}:  # type: ignore[union-attr]
+        if self.data not in self.allowed_values():
             raise ValidationError(
                 "That is not one of the answers. Choose a number from 1 to 5, "
                 "or “don't know / not observed”."
             )
+
+
+    def allowed_values(self) -> set[str]:
+        """The values on the scale: "1".."5" and "na"."""
+        return {choice.value for choice in self.choices}  # type: ignore[union-attr]
 
 
 class RatingForm(FlaskForm):
@@ -58,8 +64,8 @@ class RatingForm(FlaskForm):
 
     def raw_answers(self) -> dict[str, str]:
         """Answers on the scale as posted (`"1".."5"` or `"na"`), for a draft; others dropped."""
-        allowed = {value for value, _label in self[self.item_keys[0]].choices} if self.item_keys else set()
-        return {key: self[key].data for key in self.item_keys if self[key].data in allowed}
+        fields = [self[key] for key in self.item_keys]
+        return {f.name: f.data for f in fields if f.data in f.allowed_values()}
 
     def comments(self, limit: int | None = None) -> dict[str, str]:
         """Non-blank open answers by question key, cut to `limit` characters if given."""
@@ -71,10 +77,10 @@ class RatingForm(FlaskForm):
         return self[COMMENT_PREFIX + key]
 
 
-def scale_choices(scale: Scale) -> list[tuple[str, str]]:
-    """`[("1", "Never"), …, ("na", "Don't know / not observed")]` from the campaign's scale."""
-    choices = [(str(value), scale.label(value)) for value in scale.values()]
-    return choices + ([(NA, scale.na_label)] if scale.allows_na else [])
+def scale_choices(scale: Scale) -> list[SelectChoice]:
+    """`"1" Never … "5" Always, "na" Don't know / not observed` from the campaign's scale."""
+    choices = [SelectChoice(str(value), scale.label(value)) for value in scale.values()]
+    return choices + ([SelectChoice(NA, scale.na_label)] if scale.allows_na else [])
 
 
 def build_rating_form(

@@ -1,0 +1,146 @@
+"""The link itself: scanners change nothing, dead links look alike, failures are rate-limited."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from survey.extensions import db
+from survey.models import CampaignStatus
+from tests.helpers_rate import (
+    RaterActions,
+    World,
+    build_world,
+    counts,
+    invitation_row,
+    item_keys,
+    move_deadline,
+    set_status,
+)
+
+UNKNOWN = "QmFkVG9rZW5CYWRUb2tlbkJhZFRva2Vu"
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    return build_world(app)
+
+
+def _snapshot(app: Flask) -> list[tuple[object, ...]]:
+    """Every row a rater's visit could change, for before/after comparison."""
+    with app.app_context():
+        rows = []
+        for table in ("invitation", "draft", "submission_receipt", "response", "answer", "rater"):
+            rows += [(table, *row) for row in db.session.execute(text(f"SELECT * FROM {table}"))]
+        return sorted(rows, key=repr)
+
+
+def _without_csrf(html: str) -> str:
+    return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", html)
+
+
+def test_link_scanner_get_and_head_change_nothing(app: Flask, client: FlaskClient, world: World) -> None:
+    before = _snapshot(app)
+    for path in (
+        f"/r/{world.boss_token}",
+        f"/r/{world.boss_token}/{world.boss_invitation}",
+        f"/r/{world.boss_token}/{world.boss_invitation}/decline",
+        f"/r/{world.boss_token}/{world.boss_invitation}/thanks",
+    ):
+        assert client.get(path).status_code in (200, 302)
+        assert client.head(path).status_code in (200, 302)
+    assert _snapshot(app) == before
+    assert invitation_row(app, world.boss_invitation)["status"] == "pending"
+    assert counts(app)["drafts"] == 0
+
+
+def test_unknown_expired_and_foreign_links_look_identical(app: Flask, client: FlaskClient) -> None:
+    open_world = build_world(app)
+    pages = {"unknown": client.get(f"/r/{UNKNOWN}"), "malformed": client.get("/r/<script>")}
+    pages["unknown form"] = client.get(f"/r/{UNKNOWN}/{open_world.boss_invitation}")
+    pages["someone else's form"] = client.get(f"/r/{open_world.peer_token}/{open_world.boss_invitation}")
+    move_deadline(app, open_world.campaign_id, -timedelta(days=15))
+    pages["past deadline"] = client.get(f"/r/{open_world.boss_token}")
+    pages["past deadline form"] = client.get(f"/r/{open_world.boss_token}/{open_world.boss_invitation}")
+    for status in (CampaignStatus.CLOSED, CampaignStatus.RELEASED, CampaignStatus.DRAFT):
+        set_status(app, open_world.campaign_id, status)
+        pages[status.value] = client.get(f"/r/{open_world.peer_token}")
+    reference = pages["unknown"].get_data()
+    assert b"This link is not active" in reference
+    for name, page in pages.items():
+        assert page.status_code == 404, name
+        assert page.get_data() == reference, name
+
+
+def test_answers_after_close_are_refused_and_nothing_stored(app: Flask, client: FlaskClient, world: World) -> None:
+    boss = RaterActions(client, world.boss_token)
+    csrf = boss.csrf(world.boss_invitation)  # the form was open when HR closed the campaign
+    first = item_keys(app, world.boss_invitation)[0]
+    set_status(app, world.campaign_id, CampaignStatus.CLOSED)
+    for action in ("submit", "save"):
+        page = boss.submit(world.boss_invitation, {first: "4"}, action=action, csrf=csrf)
+        assert page.status_code == 404
+        assert "Nothing you sent from this page has been saved." in page.get_data(as_text=True)
+    refused = client.post(
+        f"/r/{world.boss_token}/{world.boss_invitation}/draft",
+        data={"csrf_token": csrf, first: "4"},
+    )
+    assert refused.status_code == 404
+    assert counts(app) == {"responses": 0, "answers": 0, "comments": 0, "drafts": 0, "receipts": 0}
+    assert invitation_row(app, world.boss_invitation)["status"] == "pending"
+
+
+def test_answers_after_the_deadline_are_refused(app: Flask, client: FlaskClient, world: World) -> None:
+    peer = RaterActions(client, world.peer_token)
+    csrf = peer.csrf(world.peer_invitation)
+    first = item_keys(app, world.peer_invitation)[0]
+    move_deadline(app, world.campaign_id, -timedelta(days=14, minutes=1))  # closes_at now in the past
+    page = peer.submit(world.peer_invitation, {first: "4"}, csrf=csrf)
+    assert page.status_code == 404
+    assert counts(app)["responses"] == 0
+    declined = client.post(
+        f"/r/{world.peer_token}/{world.peer_invitation}/decline", data={"csrf_token": csrf}
+    )
+    assert declined.status_code == 404
+    assert invitation_row(app, world.peer_invitation)["status"] == "pending"
+
+
+def test_link_with_everything_answered_still_lists_statuses(app: Flask, client: FlaskClient, world: World) -> None:
+    boss = RaterActions(client, world.boss_token)
+    boss.submit(world.boss_invitation, {item_keys(app, world.boss_invitation)[0]: "3"})
+    boss.decline(world.other_subject_invitation, "")
+    home = boss.home()
+    html = home.get_data(as_text=True)
+    assert home.status_code == 200
+    assert "Submitted" in html and "Declined" in html and "2 of 2 done" in html
+
+
+def test_repeated_bad_links_are_rate_limited(app: Flask, client: FlaskClient, world: World) -> None:
+    for _ in range(20):
+        assert client.get(f"/r/{UNKNOWN}").status_code == 404
+    assert client.get(f"/r/{UNKNOWN}").status_code == 429
+    blocked = client.get(f"/r/{world.boss_token}")  # the whole link area waits for this client
+    assert blocked.status_code == 429
+    assert "Too many attempts" in blocked.get_data(as_text=True)
+    other_client = app.test_client()
+    fresh = other_client.get(f"/r/{world.boss_token}", environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    assert fresh.status_code == 200
+
+
+def test_good_links_do_not_use_up_the_limit(client: FlaskClient, world: World) -> None:
+    for _ in range(30):
+        assert client.get(f"/r/{world.boss_token}").status_code == 200
+
+
+def test_tokens_never_reach_the_request_log(client: FlaskClient, world: World, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    logging.getLogger("werkzeug").info('127.0.0.1 - - "GET /r/%s HTTP/1.1" 200 -', world.boss_token)
+    logging.getLogger("werkzeug").info('"GET /r/%s/3/thanks HTTP/1.1" 200 -', world.peer_token)
+    assert "/r/[link]" in caplog.text
+    assert world.boss_token not in caplog.text and world.peer_token not in caplog.text
