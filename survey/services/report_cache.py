@@ -1,0 +1,149 @@
+"""Frozen results: each subject's report is computed once after close and read back (SPEC §5).
+
+A closed campaign accepts no answers and never reopens, so its reports cannot change. The first
+read of a report (or `precompute_reports` at close) stores the domain report as JSON data plus
+its shown cells; later reads are one primary-key lookup. Drafts and open campaigns are never
+stored: nothing computed from answers exists while answers may still arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from survey.domain.report import SubjectReport
+from survey.errors import InvalidState
+from survey.extensions import db
+from survey.models import Campaign, CampaignStatus, Subject
+from survey.models_reports import ReportSnapshot, ShownScore
+from survey.services.report_data import report_from_data, report_to_data
+from survey.services.report_scoring import CampaignScorer, ScoredSubject, load_responses
+
+RESULT_STATUSES = (CampaignStatus.CLOSED, CampaignStatus.RELEASED)
+BATCH = 500
+FORMAT = 1
+
+
+def require_results(campaign: Campaign) -> None:
+    """Raise InvalidState unless the campaign is closed or released (SPEC §5: nothing while open)."""
+    if campaign.status not in RESULT_STATUSES:
+        raise InvalidState(
+            f"campaign {campaign.id} is {campaign.status.value}; reports exist only once it is "
+            "closed"
+        )
+
+
+def stored_report(subject: Subject) -> ScoredSubject:
+    """Return the subject's frozen reports, computing and storing them on first use.
+
+    Raises InvalidState while the campaign is draft or open. Adds rows; the caller commits.
+    """
+    require_results(subject.campaign)
+    snapshot = db.session.get(ReportSnapshot, subject.id)
+    if snapshot is not None:
+        return _scored(snapshot.document)
+    scorer = CampaignScorer(subject.campaign)
+    responses = load_responses([subject.id]).get(subject.id, [])
+    scored = scorer.score(subject.level, subject.include_next_level, responses)
+    _store_once(subject, scored)
+    return scored
+
+
+def precompute_reports(campaign: Campaign) -> int:
+    """Store the frozen report of every subject of a closed campaign that has none yet.
+
+    Reads responses in batches of 500 subjects (two queries per batch); returns how many
+    reports were written. Raises InvalidState while the campaign is draft or open. Call it right
+    after `campaign.close(now)` so the HR organisation view is instant. The caller commits.
+    """
+    require_results(campaign)
+    scorer = CampaignScorer(campaign)
+    written = 0
+    for batch in _batches(_missing_subjects(campaign), BATCH):
+        responses = load_responses(s.id for s in batch)
+        for subject in batch:
+            found = responses.get(subject.id, [])
+            _store(subject, scorer.score(subject.level, subject.include_next_level, found))
+            written += 1
+        db.session.flush()
+    return written
+
+
+def _missing_subjects(campaign: Campaign) -> list[Subject]:
+    done = select(ReportSnapshot.subject_id).where(ReportSnapshot.campaign_id == campaign.id)
+    return list(
+        db.session.scalars(
+            select(Subject)
+            .options(joinedload(Subject.person))
+            .where(Subject.campaign_id == campaign.id, Subject.id.not_in(done))
+            .order_by(Subject.id)
+        )
+    )
+
+
+def _batches(subjects: Sequence[Subject], size: int) -> Iterator[list[Subject]]:
+    it = iter(subjects)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _scored(document: dict[str, Any]) -> ScoredSubject:
+    readiness = document.get("readiness")
+    return ScoredSubject(
+        report_from_data(document["report"]),
+        report_from_data(readiness) if readiness else None,
+        document.get("readiness_level"),
+    )
+
+
+def _store_once(subject: Subject, scored: ScoredSubject) -> None:
+    """Store in a savepoint: a concurrent request that stored it first wins, harmlessly."""
+    try:
+        with db.session.begin_nested():
+            _store(subject, scored)
+    except IntegrityError:
+        pass  # the same frozen figures are already stored by another request
+
+
+def _store(subject: Subject, scored: ScoredSubject) -> None:
+    document = {
+        "format": FORMAT,
+        "report": report_to_data(scored.report),
+        "readiness": report_to_data(scored.readiness) if scored.readiness else None,
+        "readiness_level": scored.readiness_level,
+    }
+    db.session.add(
+        ReportSnapshot(subject_id=subject.id, campaign_id=subject.campaign_id, document=document)
+    )
+    rows = _cells(subject, "level", scored.report)
+    if scored.readiness is not None:
+        rows += _cells(subject, "readiness", scored.readiness)
+    if rows:
+        db.session.flush()
+        db.session.execute(insert(ShownScore), rows)
+
+
+def _cells(subject: Subject, section: str, report: SubjectReport) -> list[dict[str, Any]]:
+    base = {
+        "subject_id": subject.id,
+        "campaign_id": subject.campaign_id,
+        "level": subject.level,
+        "team": subject.person.team,
+        "section": section,
+    }
+    areas = [
+        base | {"kind": "area", "area": c.area, "item": "", "rater_group": c.group,
+                "score_centi": round(c.score * 100), "n": c.n, "na": 0}
+        for c in report.area_scores
+    ]
+    items = [
+        base | {"kind": "item", "area": c.area, "item": c.item, "rater_group": c.group,
+                "score_centi": round(c.score * 100), "n": c.n, "na": c.na}
+        for c in report.item_scores
+    ]
+    return areas + items

@@ -1,0 +1,160 @@
+"""Reports as users and tools read them: who may see which report, and the SPEC §9 JSON document.
+
+Every figure comes from the domain report (`survey.domain.report.SubjectReport`), stored once the
+campaign is closed (`survey.services.report_cache`). Nothing computed from answers is returned
+while a campaign is draft or open, and no function here returns an individual response.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from survey.domain.content import Content
+from survey.domain.report import SubjectReport
+from survey.errors import NotFound
+from survey.extensions import db
+from survey.models import Campaign, CampaignStatus, Person, Subject, User
+from survey.services.organisation import level_norms
+from survey.services.questionnaires import campaign_content
+from survey.services.report_cache import require_results, stored_report
+from survey.services.report_scoring import ScoredSubject
+
+NO_REPORT = "No such report."
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """Everything a report page shows: the frozen reports, org norms and wording."""
+
+    subject: Subject
+    scored: ScoredSubject
+    content: Content
+    norms: dict[str, Any]
+
+    @property
+    def report(self) -> SubjectReport:
+        """The report at the subject's level."""
+        return self.scored.report
+
+
+def may_view(user: User, subject: Subject) -> bool:
+    """True when `user` may read `subject`'s report now (SPEC §5, issue 5 point 4).
+
+    HR: once the campaign is closed or released. A subject: only their own report, only once
+    released. Nobody while the campaign is draft or open.
+    """
+    status = subject.campaign.status
+    if user.is_hr:
+        return status in (CampaignStatus.CLOSED, CampaignStatus.RELEASED)
+    return status is CampaignStatus.RELEASED and subject.person_id == user.person_id
+
+
+def find_viewable_subject(user: User, campaign_id: int, subject_id: int) -> Subject:
+    """Return the subject if `user` may read its report; else NotFound, the same for every case.
+
+    The same error whether the subject does not exist, belongs to another campaign or another
+    person, or is not yet viewable, so changing ids in a URL reveals nothing.
+    """
+    subject = db.session.get(Subject, subject_id)
+    if subject is None or subject.campaign_id != campaign_id or not may_view(user, subject):
+        raise NotFound(NO_REPORT)
+    return subject
+
+
+def find_subject_by_email(campaign_id: int, email: str) -> Subject:
+    """Return the campaign's subject with that e-mail (case-insensitive); NotFound otherwise."""
+    subject = db.session.scalar(
+        select(Subject)
+        .join(Person, Subject.person_id == Person.id)
+        .options(joinedload(Subject.campaign), joinedload(Subject.person))
+        .where(Subject.campaign_id == campaign_id, Person.email == email.strip().lower())
+    )
+    if subject is None:
+        if db.session.get(Campaign, campaign_id) is None:
+            raise NotFound(f"no campaign with id {campaign_id}")
+        raise NotFound(f"{email} is not a subject of campaign {campaign_id}")
+    return subject
+
+
+def released_subjects(user: User) -> list[Subject]:
+    """Return the signed-in subject's own subjects in released campaigns, newest first."""
+    if user.person_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Subject)
+            .join(Campaign, Subject.campaign_id == Campaign.id)
+            .where(
+                Subject.person_id == user.person_id,
+                Campaign.status == CampaignStatus.RELEASED,
+            )
+            .order_by(func.coalesce(Campaign.released_at, Campaign.created_at).desc())
+        )
+    )
+
+
+def report_view(subject: Subject) -> ReportView:
+    """Return the report page's data; raises InvalidState while the campaign is draft or open."""
+    scored = stored_report(subject)
+    norms = level_norms(subject.campaign, subject.level)
+    return ReportView(subject, scored, campaign_content(subject.campaign), norms)
+
+
+def report_document(subject: Subject) -> dict[str, Any]:
+    """Return the SPEC §9 report JSON of one subject (also `report --format json`).
+
+    Keys: campaign {id, name, status, min_raters}, subject {name, email, level}, scale {min, max,
+    labels}, areas, groups, area_scores, item_scores, gaps, strengths, development, comments;
+    extra keys `readiness` (null or {level, areas, groups, area_scores, item_scores, gaps,
+    strengths, development}) and `org_norms` [{area, score, n}]. Scores are rounded half up to
+    2 decimals. Raises InvalidState while the campaign is draft or open.
+    """
+    require_results(subject.campaign)
+    view = report_view(subject)
+    return document_from_view(view)
+
+
+def document_from_view(view: ReportView) -> dict[str, Any]:
+    """Return the SPEC §9 document for an already loaded `ReportView`."""
+    subject, campaign, scale = view.subject, view.subject.campaign, view.content.scale
+    texts = item_texts(view)
+    document: dict[str, Any] = {
+        "campaign": {
+            "id": campaign.id,
+            "name": campaign.name,
+            "status": campaign.status.value,
+            "min_raters": campaign.min_raters,
+        },
+        "subject": {"name": subject.name, "email": subject.person.email, "level": subject.level},
+        "scale": {"min": scale.min, "max": scale.max, "labels": scale.to_json()["labels"]},
+        **_parts(view.report, texts),
+    }
+    readiness = view.scored.readiness
+    document["readiness"] = None
+    if readiness is not None:
+        parts = _parts(readiness, texts)
+        del parts["comments"]
+        document["readiness"] = {"level": view.scored.readiness_level, **parts}
+    document["org_norms"] = [vars(n) | {} for n in view.norms.values()]
+    return document
+
+
+def item_texts(view: ReportView) -> dict[str, str]:
+    """Return item key → the wording other raters read about the subject (name filled in)."""
+    levels = [view.subject.level] + ([view.scored.readiness_level] if view.scored.readiness_level else [])
+    return {
+        item.key: item.text_for("manager", view.subject.name)
+        for level in levels
+        for item in view.content.level(level).items
+    }
+
+
+def _parts(report: SubjectReport, texts: dict[str, str]) -> dict[str, Any]:
+    parts = report.to_json_parts()
+    for key in ("strengths", "development"):
+        parts[key] = [entry | {"text": texts.get(entry["item"], "")} for entry in parts[key]]
+    return parts

@@ -1,0 +1,59 @@
+"""JSON API for signed-in users: the SPEC §9 report document, same as `report --format json`.
+
+Same visibility as the report pages; anything a user may not read is a 404 identical to a
+missing report. No route returns individual responses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+
+from survey.errors import NotFound
+from survey.extensions import db
+from survey.services.reports import (
+    find_subject_by_email,
+    find_viewable_subject,
+    report_document,
+)
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.before_request
+def _signed_in() -> Any:
+    if not current_user.is_authenticated:
+        return jsonify(error="sign in first"), 401
+    return None
+
+
+@bp.after_request
+def _no_store(response: Any) -> Any:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(NotFound)
+def _not_found(error: NotFound) -> Any:
+    return jsonify(error="not found"), 404
+
+
+@bp.get("/campaigns/<int:campaign_id>/subjects/<int:subject_id>/report")
+def subject_report(campaign_id: int, subject_id: int) -> Any:
+    """The SPEC §9 report JSON of one subject."""
+    subject = find_viewable_subject(current_user, campaign_id, subject_id)
+    document = report_document(subject)
+    db.session.commit()  # the frozen report may have been stored on first read
+    return jsonify(document)
+
+
+@bp.get("/campaigns/<int:campaign_id>/report")
+def report_by_email(campaign_id: int) -> Any:
+    """The report JSON of the subject named by `?subject=EMAIL` (same access rules)."""
+    try:
+        found = find_subject_by_email(campaign_id, request.args.get("subject", ""))
+    except NotFound:
+        raise NotFound("not found") from None
+    return subject_report(campaign_id, found.id)

@@ -1,0 +1,185 @@
+"""Report pages: a subject's released reports, one report, and HR's organisation view (SPEC §8).
+
+Who sees what (issue 5 point 4): a subject sees only their own report once released; HR sees
+every report once closed; nobody sees anything computed from answers while a campaign is draft
+or open. A report someone may not see is a 404 identical to a report that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, render_template, stream_with_context, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from survey import charts
+from survey.errorpages import render_error
+from survey.errors import InvalidState, NotFound
+from survey.extensions import db
+from survey.models import Campaign, CampaignStatus, Subject
+from survey.services import export as export_service
+from survey.services.organisation import organisation_overview
+from survey.services.report_cache import RESULT_STATUSES
+from survey.services.reports import (
+    ReportView,
+    find_viewable_subject,
+    item_texts,
+    released_subjects,
+    report_view,
+)
+from survey.views.report_text import Voice, gap_sentence, group_sentences
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+NOT_YET = "Reports become available when the campaign is closed. Nothing computed from answers is shown while it is open."
+
+
+@bp.get("")
+@login_required
+def mine() -> str | Response:
+    """A signed-in subject's released reports (HR goes to the organisation view)."""
+    if current_user.is_hr:
+        return redirect(url_for("reports.organisation_index"))
+    return render_template("reports/mine.html", subjects=released_subjects(current_user))
+
+
+@bp.get("/<int:campaign_id>/<int:subject_id>")
+@login_required
+def subject_report(campaign_id: int, subject_id: int) -> Any:
+    """One subject's report: radar, table, gaps, strengths, comments, norms, readiness."""
+    try:
+        subject = find_viewable_subject(current_user, campaign_id, subject_id)
+    except NotFound:
+        return _not_viewable(campaign_id, subject_id)
+    view = report_view(subject)
+    db.session.commit()  # the frozen report may have been stored on first read
+    return render_template("reports/report.html", **_report_context(view))
+
+
+@bp.get("/organisation")
+@login_required
+def organisation_index() -> Any:
+    """HR: every campaign, with a link to its organisation view once closed."""
+    _require_hr()
+    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.created_at.desc())).all()
+    return render_template(
+        "reports/organisation_index.html", campaigns=campaigns, ready=RESULT_STATUSES
+    )
+
+
+@bp.get("/organisation/<int:campaign_id>")
+@login_required
+def organisation(campaign_id: int) -> Any:
+    """HR: per level, the org radar, the heatmap of areas by team and response rates."""
+    campaign = _hr_campaign(campaign_id)
+    levels = organisation_overview(campaign)
+    db.session.commit()  # frozen reports stored on first view
+    scale = _scale(campaign)
+    figures = {}
+    for lv in levels:
+        figures[f"org-{lv.level}"] = charts.org_radar_figure(lv.areas, lv.norms, scale=scale)
+        if lv.teams:
+            figures[f"teams-{lv.level}"] = charts.heatmap_figure(lv.areas, lv.teams, scale=scale)
+    subjects = db.session.scalars(
+        select(Subject).where(Subject.campaign_id == campaign.id).order_by(Subject.name)
+    ).all()
+    return render_template(
+        "reports/organisation.html",
+        campaign=campaign,
+        levels=levels,
+        subjects=subjects,
+        figures=charts.figures_json(figures),
+    )
+
+
+@bp.get("/organisation/<int:campaign_id>/export.<fmt>")
+@login_required
+def export(campaign_id: int, fmt: str) -> Any:
+    """HR: download the campaign's shown figures as CSV (with BOM) or XLSX, streamed."""
+    campaign = _hr_campaign(campaign_id)
+    if fmt not in export_service.FORMATS:
+        abort(404)
+    export_service.prepare_export(campaign)
+    db.session.commit()
+    chunks = export_service.export_chunks(campaign, fmt)
+    return Response(
+        stream_with_context(chunks),
+        mimetype=export_service.FORMATS[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{export_service.file_name(campaign, fmt)}"'
+        },
+    )
+
+
+@bp.errorhandler(InvalidState)
+def _too_early(error: InvalidState) -> Any:
+    return render_error(409, "Not available yet", NOT_YET)
+
+
+@bp.errorhandler(NotFound)
+def _missing(error: NotFound) -> Any:
+    return render_error(404)
+
+
+def _require_hr() -> None:
+    if not current_user.is_hr:
+        abort(404)
+
+
+def _hr_campaign(campaign_id: int) -> Campaign:
+    _require_hr()
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        abort(404)
+    if campaign.status not in RESULT_STATUSES:
+        raise InvalidState(NOT_YET)
+    return campaign
+
+
+def _not_viewable(campaign_id: int, subject_id: int) -> Any:
+    """HR asking too early learns why; anyone else gets the same 404 as a missing report."""
+    subject = db.session.get(Subject, subject_id) if current_user.is_hr else None
+    if subject is not None and subject.campaign_id == campaign_id:
+        return render_error(409, "Not available yet", NOT_YET)
+    return render_error(404)
+
+
+def _scale(campaign: Campaign) -> tuple[int, int]:
+    from survey.services.questionnaires import campaign_content
+
+    scale = campaign_content(campaign).scale
+    return scale.min, scale.max
+
+
+def _report_context(view: ReportView) -> dict[str, Any]:
+    subject, report, content = view.subject, view.report, view.content
+    scale = (content.scale.min, content.scale.max)
+    voice = Voice(subject.name, to_subject=not current_user.is_hr)
+    titles = {a.key: a.title for a in content.areas}
+    figures = {
+        "radar": charts.radar_figure(report, scale=scale, norms=view.norms),
+        "gaps": charts.gap_bar_figure(report, scale=scale),
+    }
+    if view.scored.readiness is not None:
+        figures["readiness"] = charts.radar_figure(view.scored.readiness, scale=scale)
+    return {
+        "view": view,
+        "subject": subject,
+        "campaign": subject.campaign,
+        "report": report,
+        "readiness": view.scored.readiness,
+        "readiness_title": (
+            content.level(view.scored.readiness_level).title if view.scored.readiness_level else ""
+        ),
+        "level_title": content.level(subject.level).title,
+        "titles": titles,
+        "texts": item_texts(view),
+        "questions": {q.key: q.text_for("manager", subject.name) for q in content.open_questions},
+        "group_sentences": group_sentences(report, subject.campaign.min_raters, voice),
+        "gap_sentences": [
+            s for g in report.gaps if (s := gap_sentence(g, titles.get(g.area, g.area), voice))
+        ],
+        "voice": voice,
+        "figures": charts.figures_json(figures),
+        "released": subject.campaign.status is CampaignStatus.RELEASED,
+    }
