@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
 from survey.domain.anonymity import DISPLAY_ORDER
@@ -88,7 +89,7 @@ def csv_chunks(rows: Iterable[list[Any]]) -> Iterator[bytes]:
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     for count, row in enumerate(rows, 1):
-        writer.writerow([neutralise(v) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
         if count % ROWS_PER_CHUNK == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -101,8 +102,21 @@ def write_xlsx(rows: Iterable[list[Any]], target: IO[bytes] | str | Path) -> Non
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Shown figures")
     for row in rows:
-        sheet.append([neutralise(v) for v in row])
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
     workbook.save(target)
+
+
+def _csv_cell(value: Any) -> Any:
+    """Scores keep their 2 decimals in text (SPEC §7.9); text is neutralised."""
+    return f"{value:.2f}" if isinstance(value, float) else neutralise(value)
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, float):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "0.00"
+        return cell
+    return neutralise(value)
 
 
 def export_chunks(campaign: Campaign, fmt: str) -> Iterator[bytes]:

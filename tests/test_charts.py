@@ -1,0 +1,117 @@
+"""Charts draw only what the domain report shows (SPEC §8): spoke order, closed polygons, gaps."""
+
+from __future__ import annotations
+
+import pytest
+
+from survey import charts
+from survey.domain.norms import AreaNorm
+from survey.domain.report import SubjectReport, build_subject_report
+from survey.domain.scoring import AreaSpec, RaterResponse
+
+AREAS = (
+    AreaSpec("results", "Results", ("r1",)),
+    AreaSpec("people", "People", ("p1",)),
+    AreaSpec("culture", "Culture", ("c1",)),
+)
+
+
+def report(responses: list[RaterResponse]) -> SubjectReport:
+    return build_subject_report(AREAS, {}, responses, k=3)
+
+
+@pytest.fixture
+def example() -> SubjectReport:
+    """Self rates everything; the manager marks People N/A; 3 peers, one skipping culture."""
+    return report(
+        [
+            RaterResponse("self", {"r1": 4, "p1": 5, "c1": 3}),
+            RaterResponse("manager", {"r1": 3, "p1": None, "c1": 2}),
+            RaterResponse("peers", {"r1": 2, "p1": 4, "c1": 4}),
+            RaterResponse("peers", {"r1": 3, "p1": 4, "c1": None}),
+            RaterResponse("peers", {"r1": 4, "p1": 5, "c1": 5}),
+        ]
+    )
+
+
+def traces(fig) -> dict[str, object]:
+    return {t.name: t for t in fig.data}
+
+
+def test_one_closed_trace_per_shown_group_in_spoke_order(example: SubjectReport) -> None:
+    fig = charts.radar_figure(example)
+    assert [t.name for t in fig.data] == [
+        "Self", "Manager (identifiable)", "Peers", "All others (everyone but self)"
+    ]
+    for trace in fig.data:
+        assert trace.type == "scatterpolar"
+        assert list(trace.theta) == ["Results", "People", "Culture", "Results"]
+        assert trace.r[0] == trace.r[-1] and trace.customdata[0] == trace.customdata[-1]
+    assert list(traces(fig)["Self"].r) == [4.0, 5.0, 3.0, 4.0]
+
+
+def test_spoke_order_is_fixed_whatever_trace_comes_first() -> None:
+    """Self did not rate Results: the first trace starts with a gap, the axis order stays."""
+    fig = charts.radar_figure(
+        report(
+            [
+                RaterResponse("self", {"r1": None, "p1": 5, "c1": 3}),
+                RaterResponse("manager", {"r1": 3, "p1": 2, "c1": 2}),
+            ]
+        )
+    )
+    assert list(fig.data[0].theta) == ["Results", "People", "Culture", "Results"]
+    assert list(fig.layout.polar.angularaxis.categoryarray) == ["Results", "People", "Culture"]
+    assert fig.layout.polar.angularaxis.categoryorder == "array"
+
+
+def test_hidden_cell_is_a_gap_not_zero(example: SubjectReport) -> None:
+    fig = charts.radar_figure(example)
+    manager = traces(fig)["Manager (identifiable)"]
+    assert list(manager.r) == [3.0, None, 2.0, 3.0]  # People: N/A only, never 0
+    assert manager.connectgaps is False
+    peers = traces(fig)["Peers"]
+    assert peers.r[2] is None  # only 2 peers rated culture: hidden (k=3)
+    assert 0 not in [v for t in fig.data for v in t.r]
+
+
+def test_radial_range_is_fixed_and_n_is_in_the_hover(example: SubjectReport) -> None:
+    fig = charts.radar_figure(example)
+    assert tuple(fig.layout.polar.radialaxis.range) == (0, 5)
+    assert list(fig.layout.polar.radialaxis.tickvals) == [1, 2, 3, 4, 5]
+    peers = traces(fig)["Peers"]
+    assert list(peers.customdata) == [3, 3, None, 3]
+    assert "n=%{customdata}" in peers.hovertemplate
+
+
+def test_norm_trace_is_dotted_and_skips_unknown_areas(example: SubjectReport) -> None:
+    norms = {"results": AreaNorm("results", 3.1, 12)}
+    fig = charts.radar_figure(example, norms=norms)
+    norm = traces(fig)["Organisation norm"]
+    assert list(norm.r) == [3.1, None, None, 3.1]
+    assert norm.line.dash == "dot"
+
+
+def test_gap_bars_compare_self_with_all_others(example: SubjectReport) -> None:
+    fig = charts.gap_bar_figure(example)
+    assert [t.name for t in fig.data] == ["Self", "All others (everyone but self)"]
+    self_bar, others = fig.data
+    assert list(self_bar.y) == ["Results", "People", "Culture"]
+    assert list(self_bar.x) == [4.0, 5.0, 3.0]
+    # All others: Results (3+2+3+4)/4 = 3.0; People peers only (4+4+5)/3 = 4.33; Culture
+    # pools the manager's 2 with nothing from peers (hidden) = 2.0.
+    assert list(others.x) == [3.0, 4.33, 2.0]
+    assert tuple(fig.layout.xaxis.range) == (0, 5)
+
+
+def test_org_radar_and_heatmap_draw_only_shown_norms() -> None:
+    areas = [("results", "Results"), ("people", "People")]
+    radar = charts.org_radar_figure(areas, {"people": AreaNorm("people", 3.5, 4)})
+    assert list(radar.data[0].r) == [None, 3.5, None]
+    heat = charts.heatmap_figure(
+        areas,
+        {"Blue": {"results": AreaNorm("results", 4.0, 2)}, "Red": {"people": AreaNorm("people", 2.5, 3)}},
+    )
+    assert [list(row) for row in heat.data[0].z] == [[4.0, None], [None, 2.5]]
+    assert list(heat.data[0].y) == ["Blue", "Red"]
+    assert (heat.data[0].zmin, heat.data[0].zmax) == (1, 5)

@@ -1,0 +1,112 @@
+"""Exports: shown figures only, CSV with a BOM, formula cells neutralised, XLSX with the same rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from openpyxl import load_workbook
+
+from survey.extensions import db
+from survey.services.export import neutralise
+from tests.factories import make_hr_user
+from tests.helpers_reports import sign_in, worked_example
+
+
+@pytest.fixture
+def campaign_id(app: Flask) -> int:
+    with app.app_context():
+        return worked_example(team="=cmd|' /C calc'!A0").campaign.id
+
+
+def run_export(runner: FlaskCliRunner, campaign_id: int, fmt: str, tmp_path) -> object:
+    out = tmp_path / f"out.{fmt}"
+    result = runner.invoke(
+        args=["campaign", "export", str(campaign_id), "--format", fmt, "--output", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def csv_rows(raw: bytes) -> list[list[str]]:
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_csv_has_bom_and_only_shown_cells(runner: FlaskCliRunner, campaign_id, tmp_path) -> None:
+    rows = csv_rows(run_export(runner, campaign_id, "csv", tmp_path).read_bytes())
+    header, body = rows[0], rows[1:]
+    assert header[:7] == ["campaign", "subject", "email", "level", "team", "section", "kind"]
+    col = {name: i for i, name in enumerate(header)}
+    shown = {(r[col["kind"]], r[col["area"]], r[col["item"]], r[col["group"]]): r for r in body}
+    assert shown[("area", "culture", "", "all_others")][col["score"]] == "4.63"
+    assert shown[("item", "results", "ic_finishes_work", "peers")][col["n"]] == "3"
+    # Hidden cells are absent: peers' improvement area and items rated by only 2 peers.
+    assert ("area", "improvement", "", "peers") not in shown
+    assert ("item", "improvement", "ic_follows_processes", "peers") not in shown
+    assert ("item", "growth", "ic_acts_on_feedback", "peers") not in shown
+    assert not any(r[col["group"]] == "direct_reports" for r in body)
+    # Spoke order within the subject: areas first, results before culture.
+    areas = [r[col["area"]] for r in body if r[col["kind"]] == "area"]
+    assert areas.index("results") < areas.index("culture")
+
+
+def test_formula_cells_are_neutralised(runner: FlaskCliRunner, campaign_id, tmp_path) -> None:
+    rows = csv_rows(run_export(runner, campaign_id, "csv", tmp_path).read_bytes())
+    teams = {r[4] for r in rows[1:]}
+    assert teams == {"'=cmd|' /C calc'!A0"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
+     ("\tx", "'\tx"), ("\rx", "'\rx"), ("Blue", "Blue"), (3.5, 3.5), ("", "")],
+)
+def test_neutralise(value, expected) -> None:
+    assert neutralise(value) == expected
+
+
+def text(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return "" if value is None else str(value)
+
+
+def test_xlsx_has_the_same_rows(runner: FlaskCliRunner, campaign_id, tmp_path) -> None:
+    rows = csv_rows(run_export(runner, campaign_id, "csv", tmp_path).read_bytes())
+    sheet = load_workbook(run_export(runner, campaign_id, "xlsx", tmp_path), read_only=True).active
+    xlsx = [
+        [text(float(v)) if i == 11 and isinstance(v, int) else text(v) for i, v in enumerate(row)]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    assert xlsx == rows
+    first = next(sheet.iter_rows(min_row=2))
+    assert first[11].number_format == "0.00"
+
+
+def test_hr_downloads_the_export_from_the_organisation_page(
+    app: Flask, client: FlaskClient, campaign_id
+) -> None:
+    with app.app_context():
+        hr = make_hr_user().id
+        db.session.commit()
+    sign_in(client, hr)
+    page = client.get(f"/reports/organisation/{campaign_id}").get_data(as_text=True)
+    assert f"/reports/organisation/{campaign_id}/export.csv" in page
+    download = client.get(f"/reports/organisation/{campaign_id}/export.csv")
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert b"4.63" in download.data and download.data.startswith(b"\xef\xbb\xbf")
+    xlsx = client.get(f"/reports/organisation/{campaign_id}/export.xlsx")
+    assert xlsx.data[:2] == b"PK"
+    assert client.get(f"/reports/organisation/{campaign_id}/export.pdf").status_code == 404
+
+
+def test_export_of_unknown_campaign_is_one_line(runner: FlaskCliRunner, tmp_path) -> None:
+    result = runner.invoke(
+        args=["campaign", "export", "99", "--format", "csv", "--output", str(tmp_path / "x")]
+    )
+    assert result.exit_code == 1 and result.stderr.strip() == "Error: no campaign with id 99"

@@ -1,0 +1,73 @@
+"""HR organisation view: org norms per level and team equal the domain's, response rates, page."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from survey.domain.norms import compute_org_norms, compute_org_norms_by
+from survey.extensions import db
+from survey.models import CampaignStatus, InvitationStatus, Subject
+from survey.services.organisation import organisation_overview
+from survey.services.report_cache import precompute_reports, stored_report
+from tests.factories import invite, make_campaign, make_hr_user, make_person
+from tests.helpers_reports import sign_in, team_leader_scenario
+
+
+@pytest.fixture
+def campaign_id(app: Flask) -> int:
+    with app.app_context():
+        campaign = make_campaign(status=CampaignStatus.CLOSED)
+        team_leader_scenario(campaign, "a@example.test", peers=3, reports=4, team="Blue")
+        team_leader_scenario(campaign, "b@example.test", peers=2, reports=4, team="Blue", base=1)
+        team_leader_scenario(campaign, "c@example.test", peers=1, reports=1, team="Red", base=4)
+        subject = db.session.scalars(db.select(Subject)).first()
+        rater = make_person("rater@example.test")
+        invite(subject, rater, "peers", InvitationStatus.SUBMITTED)
+        invite(subject, make_person("late@example.test"), "peers", InvitationStatus.DECLINED)
+        invite(subject, make_person("slow@example.test"), "direct_reports")
+        db.session.commit()
+        return campaign.id
+
+
+def test_norms_equal_the_domain_computation_over_the_reports(app: Flask, campaign_id) -> None:
+    with app.app_context():
+        from survey.models import Campaign
+
+        campaign = db.session.get(Campaign, campaign_id)
+        assert precompute_reports(campaign) == 3
+        subjects = db.session.scalars(db.select(Subject).order_by(Subject.id)).all()
+        reports = [(s.person.team, stored_report(s).report) for s in subjects]
+        (level,) = organisation_overview(campaign)
+        assert level.level == "team_leader"
+        assert level.norms == compute_org_norms(r for _, r in reports)
+        assert level.teams == compute_org_norms_by(reports)
+        assert list(level.norms) == [key for key, _ in level.areas if key in level.norms]
+        # Subject c: 1 peer + 1 report < k, so only the manager counts in all others.
+        assert level.norms["results"].n == 3
+
+
+def test_response_rates_count_invitations_not_answers(app: Flask, campaign_id) -> None:
+    with app.app_context():
+        from survey.models import Campaign
+
+        (level,) = organisation_overview(db.session.get(Campaign, campaign_id))
+        assert (level.rates.subjects, level.rates.invited) == (3, 3)
+        assert (level.rates.submitted, level.rates.declined, level.rates.percent) == (1, 1, 33)
+
+
+def test_organisation_page_shows_radar_heatmap_and_rates(
+    app: Flask, client: FlaskClient, campaign_id
+) -> None:
+    with app.app_context():
+        hr = make_hr_user().id
+        db.session.commit()
+    sign_in(client, hr)
+    index = client.get("/reports/organisation").get_data(as_text=True)
+    assert f"/reports/organisation/{campaign_id}" in index
+    page = client.get(f"/reports/organisation/{campaign_id}").get_data(as_text=True)
+    assert 'data-figure="org-team_leader"' in page and 'data-figure="teams-team_leader"' in page
+    assert "1 of 3 invitations answered (33%), 1 declined" in page
+    assert '<script type="application/json" id="report-figures">' in page
+    assert "<script>" not in page  # CSP: no inline executable script
