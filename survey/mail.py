@@ -70,7 +70,8 @@ def _enqueue(mails: Sequence[OutgoingMail], redis_url: str) -> None:
     from redis import Redis
     from rq import Queue
 
-    queue = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
+    name = current_app.config.get("MAIL_QUEUE") or QUEUE_NAME
+    queue = Queue(name, connection=Redis.from_url(redis_url))
     for start in range(0, len(mails), BATCH_SIZE):
         batch = [mail.to_dict() for mail in mails[start : start + BATCH_SIZE]]
         queue.enqueue("survey.tasks.send_messages", batch)
