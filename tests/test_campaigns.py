@@ -127,18 +127,25 @@ def test_hr_adds_and_removes_raters_before_launch(ctx: Flask) -> None:
     db.session.commit()
     assert "ic5@acme.test" not in str(groups_of(campaign_id, "tl2@acme.test"))
     # the rater row went with their last invitation
-    assert db.session.scalar(
-        select(func.count(Rater.id)).where(Rater.person_id == person("ic5@acme.test").id)
-    ) == 0
+    assert (
+        db.session.scalar(
+            select(func.count(Rater.id)).where(Rater.person_id == person("ic5@acme.test").id)
+        )
+        == 0
+    )
 
 
 def test_warnings_for_groups_below_k(ctx: Flask) -> None:
     campaign = service.get_campaign(make_draft(levels=("team_leader",)))
     warnings = launch_warnings(campaign, campaign_progress(campaign))
-    assert "Tom Lead: 1 direct reports, below k = 3; their answers will be merged with other " \
-           "small groups or not shown." in warnings
-    assert "Tina Lead: 1 peers, below k = 3; their answers will be merged with other small " \
-           "groups or not shown." in warnings
+    assert (
+        "Tom Lead: 1 direct reports, below k = 3; their answers will be merged with other "
+        "small groups or not shown." in warnings
+    )
+    assert (
+        "Tina Lead: 1 peers, below k = 3; their answers will be merged with other small "
+        "groups or not shown." in warnings
+    )
     assert not any(w.startswith("Tina Lead: 3 direct") for w in warnings)
 
 
@@ -190,9 +197,9 @@ def test_launch_needs_raters_and_a_future_deadline(ctx: Flask) -> None:
 def set_status(campaign_id: int, email: str, status: InvitationStatus) -> None:
     rater_person = person(email)
     for invitation in db.session.scalars(
-        select(Invitation).join(Rater).where(
-            Invitation.campaign_id == campaign_id, Rater.person_id == rater_person.id
-        )
+        select(Invitation)
+        .join(Rater)
+        .where(Invitation.campaign_id == campaign_id, Rater.person_id == rater_person.id)
     ):
         invitation.status = status
     db.session.commit()
@@ -207,9 +214,9 @@ def test_remind_only_open_invitations_once_per_interval(ctx: Flask, outbox: Path
     set_status(campaign_id, "ic2@acme.test", InvitationStatus.DECLINED)
     # Tina rates herself (submitted) and two peers (still open)
     tina_self = db.session.scalar(
-        select(Invitation).join(Rater).where(
-            Rater.person_id == person("tl1@acme.test").id, Invitation.rater_group == "self"
-        )
+        select(Invitation)
+        .join(Rater)
+        .where(Rater.person_id == person("tl1@acme.test").id, Invitation.rater_group == "self")
     )
     assert tina_self is not None
     tina_self.status = InvitationStatus.SUBMITTED
@@ -257,7 +264,9 @@ def test_close_and_release_guarded(ctx: Flask, outbox: Path) -> None:
     assert sorted(m.to for m in mails) == ["tl1@acme.test", "tl2@acme.test", "tl3@acme.test"]
     users = db.session.scalars(select(User).order_by(User.email)).all()
     assert [(u.email, u.role.value) for u in users] == [
-        ("tl1@acme.test", "subject"), ("tl2@acme.test", "subject"), ("tl3@acme.test", "subject")
+        ("tl1@acme.test", "subject"),
+        ("tl2@acme.test", "subject"),
+        ("tl3@acme.test", "subject"),
     ]
     assert db.session.scalar(select(func.count(LoginToken.id))) == 3
     assert "/link/" in mails[0].text

@@ -36,8 +36,11 @@ def test_file_backend_writes_one_eml_per_message_with_both_parts(app: Flask, out
     with app.app_context():
         assert send_mails(mails) == 3
     messages = read_outbox(outbox)
-    assert sorted(m["To"] for m in messages) == ["r0@example.test", "r1@example.test",
-                                                 "r2@example.test"]
+    assert sorted(m["To"] for m in messages) == [
+        "r0@example.test",
+        "r1@example.test",
+        "r2@example.test",
+    ]
     text, html = text_of(messages[0]), html_of(messages[0])
     assert "Hello Zoë Ångström," in text and "José Müller (as a peer)" in text
     assert "Monday 31 March 2025, 23:59 (Europe/Paris)" in text
@@ -139,5 +142,7 @@ def test_with_redis_sending_goes_on_the_queue(app: Flask, outbox: Path, redis_qu
             connection.delete(f"rq:job:{job_id}", f"rq:results:{job_id}")
         connection.close()
     assert sorted(m["To"] for m in read_outbox(outbox)) == [
-        "r0@example.test", "r1@example.test", "r2@example.test"
+        "r0@example.test",
+        "r1@example.test",
+        "r2@example.test",
     ]

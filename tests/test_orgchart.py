@@ -27,18 +27,31 @@ def test_excel_csv_parses_exactly() -> None:
     rows = parse_org_chart(EXCEL_CSV.read_bytes())
     assert [(r.line, r.email, r.name, r.level, r.manager_email, r.team) for r in rows[:3]] == [
         (2, "zoe.angstrom@example.test", "Zoë Ångström", "business_leader", None, "Direction"),
-        (3, "jose.muller@example.test", "José Müller", "team_leader",
-         "zoe.angstrom@example.test", "Opérations"),
-        (4, "francois@example.test", "François Lefèvre", "team_leader",
-         "zoe.angstrom@example.test", "Opérations"),
+        (
+            3,
+            "jose.muller@example.test",
+            "José Müller",
+            "team_leader",
+            "zoe.angstrom@example.test",
+            "Opérations",
+        ),
+        (
+            4,
+            "francois@example.test",
+            "François Lefèvre",
+            "team_leader",
+            "zoe.angstrom@example.test",
+            "Opérations",
+        ),
     ]
     assert rows[-1].name == "Renée O'Brien; Jr"  # a quoted semicolon stays in the name
     assert len(rows) == 10
 
 
 def test_comma_file_without_bom_and_friendly_level_names() -> None:
-    rows = parse_org_chart((HEADER + BOSS + "a@example.test,Al,Team leader,BOSS@example.test,\n")
-                           .encode())
+    rows = parse_org_chart(
+        (HEADER + BOSS + "a@example.test,Al,Team leader,BOSS@example.test,\n").encode()
+    )
     assert [(r.email, r.level, r.manager_email) for r in rows] == [
         ("boss@example.test", "business_leader", None),
         ("a@example.test", "team_leader", "boss@example.test"),
@@ -48,20 +61,33 @@ def test_comma_file_without_bom_and_friendly_level_names() -> None:
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
-        ("a@example.test,Al,manager,boss@example.test,T\n",
-         "line 3: unknown level 'manager' (use one of individual_contributor, team_leader, "
-         "business_leader)"),
-        ("a@example.test,Al,team_leader,ghost@example.test,T\n",
-         "line 3: unknown manager ghost@example.test"),
-        ("BOSS@example.test,Bea Again,team_leader,,T\n",
-         "line 3: duplicate e-mail boss@example.test (first on line 2)"),
+        (
+            "a@example.test,Al,manager,boss@example.test,T\n",
+            "line 3: unknown level 'manager' (use one of individual_contributor, team_leader, "
+            "business_leader)",
+        ),
+        (
+            "a@example.test,Al,team_leader,ghost@example.test,T\n",
+            "line 3: unknown manager ghost@example.test",
+        ),
+        (
+            "BOSS@example.test,Bea Again,team_leader,,T\n",
+            "line 3: duplicate e-mail boss@example.test (first on line 2)",
+        ),
         (",Al,team_leader,boss@example.test,T\n", "line 3: empty e-mail"),
-        ("al@@example,Al,team_leader,boss@example.test,T\n", "line 3: invalid e-mail 'al@@example'"),
-        ("a@example.test,Al,team_leader,not-an-email,T\n",
-         "line 3: invalid manager e-mail 'not-an-email'"),
+        (
+            "al@@example,Al,team_leader,boss@example.test,T\n",
+            "line 3: invalid e-mail 'al@@example'",
+        ),
+        (
+            "a@example.test,Al,team_leader,not-an-email,T\n",
+            "line 3: invalid manager e-mail 'not-an-email'",
+        ),
         ("a@example.test,,team_leader,boss@example.test,T\n", "line 3: missing name"),
-        ("a@example.test,Al,team_leader,a@example.test,T\n",
-         "line 3: manager cycle: a@example.test is their own manager"),
+        (
+            "a@example.test,Al,team_leader,a@example.test,T\n",
+            "line 3: manager cycle: a@example.test is their own manager",
+        ),
     ],
 )
 def test_each_bad_row_reason_is_named_with_its_line(rows: str, expected: str) -> None:
@@ -69,10 +95,14 @@ def test_each_bad_row_reason_is_named_with_its_line(rows: str, expected: str) ->
 
 
 def test_manager_cycle_names_every_row_in_the_cycle() -> None:
-    text = HEADER + BOSS + (
-        "a@example.test,Al,team_leader,b@example.test,T\n"
-        "b@example.test,Bo,team_leader,a@example.test,T\n"
-        "c@example.test,Cy,individual_contributor,a@example.test,T\n"  # below the cycle: fine
+    text = (
+        HEADER
+        + BOSS
+        + (
+            "a@example.test,Al,team_leader,b@example.test,T\n"
+            "b@example.test,Bo,team_leader,a@example.test,T\n"
+            "c@example.test,Cy,individual_contributor,a@example.test,T\n"  # below the cycle: fine
+        )
     )
     assert problems_of(text) == [
         "line 3: manager cycle: a@example.test → b@example.test → a@example.test",
@@ -101,12 +131,18 @@ def test_every_bad_row_is_listed_and_blank_lines_keep_numbering() -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b"email,name,level\nx@example.test,X,team_leader\n",
-         "line 1: missing column header manager_email "
-         "(expected email,name,level,manager_email,team)"),
+        (
+            b"email,name,level\nx@example.test,X,team_leader\n",
+            "line 1: missing column header manager_email "
+            "(expected email,name,level,manager_email,team)",
+        ),
         (b"", "line 1: the file is empty; expected a header line"),
-        (HEADER.encode() + BOSS.encode() + "a@example.test,Zo\u00eb,team_leader,,\n".encode("latin-1"),
-         "line 3: the file is not UTF-8 text; save it as 'CSV UTF-8' and retry"),
+        (
+            HEADER.encode()
+            + BOSS.encode()
+            + "a@example.test,Zo\u00eb,team_leader,,\n".encode("latin-1"),
+            "line 3: the file is not UTF-8 text; save it as 'CSV UTF-8' and retry",
+        ),
     ],
 )
 def test_file_level_problems(data: bytes, expected: str) -> None:
@@ -122,8 +158,11 @@ def test_excel_file_imports_exactly(app: Flask) -> None:
         assert jose is not None
         assert (jose.name, jose.level, jose.team) == ("José Müller", "team_leader", "Opérations")
         assert jose.manager is not None and jose.manager.name == "Zoë Ångström"
-        assert sorted(p.name for p in jose.reports) == ["Björn Åberg", "Chloé Dubois",
-                                                        "Lukáš Dvořák"]
+        assert sorted(p.name for p in jose.reports) == [
+            "Björn Åberg",
+            "Chloé Dubois",
+            "Lukáš Dvořák",
+        ]
 
 
 def test_bad_file_imports_nothing(app: Flask) -> None:

@@ -29,8 +29,9 @@ ORG = [
 ]
 
 
-def raters_of(subject: int, k: int = 3, max_peers: int = 5, org: list[OrgPerson] = ORG
-              ) -> dict[str, list[int]]:
+def raters_of(
+    subject: int, k: int = 3, max_peers: int = 5, org: list[OrgPerson] = ORG
+) -> dict[str, list[int]]:
     groups: dict[str, list[int]] = {}
     for a in assign_default_raters(org, [subject], k=k, max_peers=max_peers):
         groups.setdefault(a.group, []).append(a.rater_id)
@@ -96,12 +97,16 @@ def test_subject_never_rates_themself_except_as_self() -> None:
         ({7: {"peers": 2, "direct_reports": 5}}, [7], [GroupWarning(7, "peers", 2, 3)]),
         ({7: {"peers": 4}}, [], []),  # an IC without reports is normal
         ({7: {"peers": 4}}, [7], [GroupWarning(7, "direct_reports", 0, 3)]),
-        ({7: {"direct_reports": 1}}, [7],
-         [GroupWarning(7, "peers", 0, 3), GroupWarning(7, "direct_reports", 1, 3)]),
+        (
+            {7: {"direct_reports": 1}},
+            [7],
+            [GroupWarning(7, "peers", 0, 3), GroupWarning(7, "direct_reports", 1, 3)],
+        ),
     ],
 )
-def test_group_warnings(counts: dict[int, dict[str, int]], managers: list[int],
-                        expected: list[GroupWarning]) -> None:
+def test_group_warnings(
+    counts: dict[int, dict[str, int]], managers: list[int], expected: list[GroupWarning]
+) -> None:
     assert group_warnings(counts, 3, expect_reports=managers) == expected
 
 

@@ -18,6 +18,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -74,22 +75,29 @@ class CampaignSettingsForm(FlaskForm):
 
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     deadline = DateField(
-        "Deadline", validators=[DataRequired()],
+        "Deadline",
+        validators=[DataRequired()],
         description="Answers are accepted until the end of this day in the time zone below.",
     )
-    timezone = SelectField("Time zone", validators=[DataRequired(), _valid_zone],
-                           default="Europe/Paris")
+    timezone = SelectField(
+        "Time zone", validators=[DataRequired(), _valid_zone], default="Europe/Paris"
+    )
     min_raters = IntegerField(
-        "Anonymity threshold k", default=3, validators=[DataRequired(), NumberRange(min=2, max=50)],
+        "Anonymity threshold k",
+        default=3,
+        validators=[DataRequired(), NumberRange(min=2, max=50)],
         description="Peer and direct-report answers are only shown in groups of at least k.",
     )
-    max_peers = IntegerField("Peers per subject at most", default=5,
-                             validators=[DataRequired(), NumberRange(min=1, max=50)])
+    max_peers = IntegerField(
+        "Peers per subject at most",
+        default=5,
+        validators=[DataRequired(), NumberRange(min=1, max=50)],
+    )
     submit = SubmitField("Save")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [(zone, zone) for zone in timezone_names()]
+        self.timezone.choices = [SelectChoice(zone, zone) for zone in timezone_names()]
 
 
 class SubjectsForm(FlaskForm):
@@ -97,15 +105,17 @@ class SubjectsForm(FlaskForm):
 
     levels = MultiCheckboxField(
         "Review everyone at these levels",
-        choices=[(level, LEVEL_LABELS[level]) for level in LEVELS],
+        choices=[SelectChoice(level, LEVEL_LABELS[level]) for level in LEVELS],
         validators=[Optional()],
     )
     emails = TextAreaField(
-        "Review these people", validators=[Optional(), Length(max=200_000)],
+        "Review these people",
+        validators=[Optional(), Length(max=200_000)],
         description="E-mail addresses, one per line or separated by commas.",
     )
     next_level = TextAreaField(
-        "Also ask about the next level for", validators=[Optional(), Length(max=200_000)],
+        "Also ask about the next level for",
+        validators=[Optional(), Length(max=200_000)],
         description="E-mail addresses of people aspiring to move up (readiness section).",
     )
     submit = SubmitField("Add subjects")
@@ -122,7 +132,7 @@ class AddRaterForm(FlaskForm):
 
     email = EmailField("Rater's e-mail", validators=[DataRequired(), Length(max=254)])
     group = SelectField(
-        "As", choices=[(group, GROUP_LABELS[group]) for group in RATER_GROUPS if group != "self"]
+        "As", choices=[SelectChoice(g, GROUP_LABELS[g]) for g in RATER_GROUPS if g != "self"]
     )
     submit = SubmitField("Add rater")
 
