@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -20,26 +21,43 @@ campaign_cli = SurveyGroup("campaign", help="Create and run feedback campaigns."
 
 @campaign_cli.command("create")
 @click.argument("name")
-@click.option("--deadline", required=True, type=click.DateTime(["%Y-%m-%d"]),
-              help="Last day to answer (YYYY-MM-DD).")
+@click.option(
+    "--deadline",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Last day to answer (YYYY-MM-DD).",
+)
 @click.option("--timezone", "zone", required=True, help="IANA time zone, e.g. Europe/Paris.")
 @click.option("--min-raters", default=3, show_default=True, type=int, help="Anonymity threshold k.")
 @click.option("--max-peers", default=5, show_default=True, type=int)
 @click.option("--level", "levels", multiple=True, help="Review everyone at this level.")
 @click.option("--subject", "subjects", multiple=True, help="Review this person (e-mail).")
-@click.option("--next-level", "next_level", multiple=True,
-              help="Review this person and ask about the next level too (e-mail).")
-def create_command(name: str, deadline: datetime, zone: str, min_raters: int, max_peers: int,
-                   levels: tuple[str, ...], subjects: tuple[str, ...],
-                   next_level: tuple[str, ...]) -> None:
+@click.option(
+    "--next-level",
+    "next_level",
+    multiple=True,
+    help="Review this person and ask about the next level too (e-mail).",
+)
+def create_command(
+    name: str,
+    deadline: datetime,
+    zone: str,
+    min_raters: int,
+    max_peers: int,
+    levels: tuple[str, ...],
+    subjects: tuple[str, ...],
+    next_level: tuple[str, ...],
+) -> None:
     """Create a draft campaign; prints its id alone on the last line."""
-    settings = service.CampaignSettings(name, date.fromordinal(deadline.toordinal()), zone,
-                                        min_raters, max_peers)
+    settings = service.CampaignSettings(
+        name, date.fromordinal(deadline.toordinal()), zone, min_raters, max_peers
+    )
     choice = service.SubjectChoice(levels, subjects, next_level)
     campaign = service.create_campaign(settings, choice, now=utcnow())
     db.session.commit()
-    click.echo(f"created draft campaign {campaign.name!r} with {len(campaign.subjects)} subjects",
-               err=True)
+    click.echo(
+        f"created draft campaign {campaign.name!r} with {len(campaign.subjects)} subjects", err=True
+    )
     click.echo(str(campaign.id))
 
 
@@ -90,8 +108,7 @@ def _commit_and_send(mails: Sequence[OutgoingMail]) -> None:
     batch = list(mails)
     if not batch:
         return
-    with click.progressbar(length=len(batch), label="Sending e-mail",
-                           file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(batch), label="Sending e-mail", file=sys.stderr) as bar:
         for start in range(0, len(batch), 500):
             send_mails(batch[start : start + 500])
             bar.update(len(batch[start : start + 500]))
@@ -99,6 +116,5 @@ def _commit_and_send(mails: Sequence[OutgoingMail]) -> None:
 
 @contextmanager
 def _progress(length: int, label: str) -> Iterator[Callable[[int], None]]:
-    with click.progressbar(length=max(length, 1), label=label,
-                           file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=max(length, 1), label=label, file=sys.stderr) as bar:
         yield bar.update

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -20,8 +21,11 @@ def import_command(file: Path) -> None:
     """Create or update people from FILE (email,name,level,manager_email,team)."""
     data = file.read_bytes()
     try:
-        with click.progressbar(length=max(data.count(b"\n"), 1), label="Importing",
-                               file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(
+            length=max(data.count(b"\n"), 1),
+            label="Importing",
+            file=sys.stderr,
+        ) as bar:
             summary = import_people(data, progress=bar.update)
     except OrgChartError as error:
         db.session.rollback()
