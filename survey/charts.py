@@ -95,6 +95,7 @@ def gap_bar_figure(report: SubjectReport, *, scale: Scale = (1, 5), title: str =
         )
     fig.update_layout(
         barmode="group",
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
         xaxis=dict(range=[0, scale[1]], dtick=1, title="Score"),
         yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=titles),
         height=max(260, 60 + 44 * len(titles)),
@@ -168,7 +169,10 @@ def _polar_layout(fig: go.Figure, titles: list[str], scale: Scale, title: str) -
     fig.update_layout(
         polar=dict(
             radialaxis=dict(
-                range=[0, scale[1]], tickvals=list(range(scale[0], scale[1] + 1)), angle=90
+                range=[0, scale[1]],
+                tickvals=list(range(scale[0], scale[1] + 1)),
+                angle=90 - 180 / max(len(titles), 1),  # between the first two spokes
+                tickfont=dict(size=10, color="#5b6575"),
             ),
             angularaxis=dict(
                 direction="clockwise",
