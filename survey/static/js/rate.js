@@ -23,7 +23,7 @@
       var nav = form.querySelector('[data-nav-count="' + key + '"]');
       var total = area.querySelectorAll("fieldset.item").length;
       if (own) { own.textContent = n; }
-      if (nav) { nav.textContent = n + "/" + total; }
+      if (nav) { nav.textContent = n + " of " + total; }
     });
     var all = form.querySelectorAll("fieldset.item").length;
     var answered = countAnswered(form);
@@ -89,5 +89,7 @@
       navigator.sendBeacon(draftUrl, new FormData(form));
     }
   });
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
   updateProgress();
 }());
