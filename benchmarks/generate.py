@@ -40,7 +40,7 @@ RATERS_PER_SUBJECT = sum(size for _, size in GROUP_SIZES)
 CHUNK_SUBJECTS = 2000
 HR_EMAIL = "hr@bench.test"
 HR_PASSWORD = "benchmark password"  # benchmark databases only
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime.now(timezone.utc).replace(microsecond=0)
 COMMENT_TEXTS = (
     "Keeps the team focused on what matters most this quarter.",
     "Gives clear, timely feedback and follows up on it.",
@@ -295,7 +295,8 @@ class Generator:
         self.writer = writer
         self.plan = plan
         self.q = questionnaires
-        self.org = Org(plan.subjects)
+        pool_subjects = math.ceil(plan.pool / RATERS_PER_SUBJECT)
+        self.org = Org(max(plan.subjects, pool_subjects))  # the pool may need more people
         self.rng = random.Random(plan.seed)
         self.ids = Ids()
 
@@ -525,7 +526,7 @@ def generate(plan: Plan, url: str, pool_file: Path | None = None) -> Result:
         if plan.pool:
             step = time.perf_counter()
             tokens: dict[int, str] = {}
-            pool_subjects = min(plan.subjects, math.ceil(plan.pool / RATERS_PER_SUBJECT))
+            pool_subjects = math.ceil(plan.pool / RATERS_PER_SUBJECT)
             pool = generator.campaign(cid, "Benchmark submissions", "open", pool_subjects,
                                       answered=False, tokens=tokens)
             result.pool_campaign_id = cid

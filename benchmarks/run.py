@@ -1,0 +1,431 @@
+"""The benchmark suite: each figure measured with its ceiling in the same run, one table (issue 8).
+
+    .venv/bin/python -m benchmarks.run                 # full: 10,000 subjects, scaling 1k/10k/50k
+    .venv/bin/python -m benchmarks.run --quick         # CI: 200 subjects, short loads (< 3 min)
+    .venv/bin/python -m benchmarks.run --database postgresql+psycopg://postgres@127.0.0.1/bench
+
+Targets are ratios to a ceiling measured on the same machine in the same run (the machine is
+shared and noisy). A full run exits 1 when a target is missed; a quick run exits non-zero only
+when the benchmark itself breaks (an error, or a figure with no successful measurement).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+from benchmarks import generate
+from benchmarks.load import ROOT, BenchmarkError, LoadResult, gunicorn, require_wrk, run_wrk
+
+DATA = generate.DATA_DIR
+USER_AGENT = "survey-benchmark"
+
+
+@dataclass(frozen=True)
+class Mode:
+    """Sizes and durations of one kind of run."""
+
+    scale: int
+    scaling: tuple[int, ...]
+    seconds: float
+    product_pool: int
+    bare_pool: int
+    sample: int
+    repeat: int
+
+
+FULL = Mode(10_000, (1_000, 10_000, 50_000), 15, 10_000, 30_000, 300, 3)
+QUICK = Mode(200, (50, 200, 1_000), 4, 1_500, 6_000, 50, 1)
+
+
+@dataclass
+class Row:
+    """One line of the table."""
+
+    figure: str
+    product: str
+    ceiling: str
+    ratio: float | None
+    target: str
+    passed: bool | None
+    note: str = ""
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+        print(f"  {row.figure}: {row.product} vs {row.ceiling}", flush=True)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def database_for(base: str | None, subjects: int) -> str:
+    """The database of one scale: a SQLite file per scale, or a PostgreSQL database per scale."""
+    if base is None:
+        return generate.default_database(subjects)
+    url = make_url(base)
+    if url.get_backend_name() == "sqlite":
+        path = Path(url.database or "bench.sqlite")
+        return str(url.set(database=str(path.with_name(f"{path.stem}-{subjects}{path.suffix}"))))
+    return url.set(database=f"{url.database}_{subjects}").render_as_string(hide_password=False)
+
+
+def probe(command: str, database: str, **options: Any) -> dict[str, Any]:
+    """Run one probe in a fresh process and return its JSON result."""
+    argv = [sys.executable, "-m", "benchmarks.probe", command, "--database", database]
+    for key, value in options.items():
+        argv += [f"--{key}", str(value)]
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=3600)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise BenchmarkError(f"probe {command} failed:\n{done.stdout}\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def generate_scale(database: str, subjects: int, pool: int = 0, draft: bool = False) -> Any:
+    started = time.perf_counter()
+    plan = generate.Plan(subjects=subjects, pool=pool, draft=draft, status="open")
+    result = generate.generate(plan, database)
+    answers = result.counts["answer"]
+    print(f"  generated {subjects:,} subjects ({answers:,} answers) in "
+          f"{time.perf_counter() - started:.1f}s", flush=True)
+    return result
+
+
+def fmt_rate(value: float, unit: str) -> str:
+    return f"{value:,.0f} {unit}" if value >= 100 else f"{value:,.1f} {unit}"
+
+
+def fmt_s(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def at_least(value: float, target: float) -> bool:
+    return value >= target
+
+
+# --------------------------------------------------------------------------- HTTP
+
+
+def product_env(database: str, outbox: Path) -> dict[str, str]:
+    return {"DATABASE_URL": database, "SECRET_KEY": "benchmark", "MAIL_OUTBOX": str(outbox),
+            "BASE_URL": "http://127.0.0.1"}
+
+
+def sign_in(base_url: str) -> str:
+    """Sign in as the generated HR account through the form; returns the Cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    page = opener.open(base_url + "/sign-in").read().decode()
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    if csrf is None:
+        raise BenchmarkError("no CSRF token on /sign-in")
+    body = urllib.parse.urlencode({"email": generate.HR_EMAIL, "password": generate.HR_PASSWORD,
+                                   "csrf_token": csrf.group(1)}).encode()
+    opener.open(base_url + "/sign-in", data=body).read()
+    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+    if "session=" not in cookies:
+        raise BenchmarkError("HR sign-in gave no session cookie")
+    return cookies
+
+
+def fetch(url: str, cookie: str = "") -> str:
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return str(response.read().decode())
+
+
+def warm(url: str, paths: list[str], cookie: str = "") -> None:
+    """GET a few pages on every worker before measuring (GET never changes state)."""
+    for path in paths:
+        try:
+            fetch(url + path, cookie)
+        except urllib.error.HTTPError:
+            pass
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def measure_submissions(report: Report, database: str, pool_file: Path, mode: Mode,
+                        log: Path) -> None:
+    """(a) complete submissions through the rater form against the bare POST route."""
+    pool = pool_file.read_text().splitlines()
+    warm_paths = ["/r/{1}/{0}".format(*line.split("\t")[:2]) for line in pool[:8]]
+    product_env_ = product_env(database, DATA / "outbox")
+    slices = {"product": (0, mode.product_pool), "bare": (mode.product_pool, mode.bare_pool)}
+    results: dict[str, LoadResult] = {}
+    for name, app in (("bare", "benchmarks.bare_app:app"), ("product", "survey:create_app()")):
+        env = {"BENCH_DATABASE_URL": database} if name == "bare" else product_env_
+        with gunicorn(app, env, log) as server:
+            warm(server.url, ["/bare/ping"] * 4 if name == "bare" else warm_paths)
+            offset, limit = slices[name]
+            results[name] = run_wrk(server.url, "submit.lua", {
+                "BENCH_POOL": str(pool_file), "BENCH_MODE": name,
+                "BENCH_OFFSET": str(offset), "BENCH_LIMIT": str(limit)}, mode.seconds)
+    product, bare = results["product"], results["bare"]
+    for name, result in results.items():
+        if result.exhausted:
+            report.notes.append(f"submission pool for {name} ran out before the time was up: "
+                                f"its rate is a lower bound (raise the pool size)")
+        if result.failed:
+            report.notes.append(f"{result.failed} {name} submissions failed (not 303)")
+        if result.completed == 0:
+            report.broken.append(f"no {name} submission completed")
+    ratio = product.rate / bare.rate if bare.rate else None
+    report.add(Row("Submission (complete, through the rater form)",
+                   fmt_rate(product.rate, "/s"), f"bare POST {fmt_rate(bare.rate, '/s')}", ratio,
+                   "≥ 0.5", ratio is not None and ratio >= 0.5,
+                   f"p50 {product.p50_ms:.0f} ms per request vs {bare.p50_ms:.0f} ms"))
+
+
+def measure_report_pages(report: Report, database: str, subject_ids: list[int], mode: Mode,
+                         log: Path) -> None:
+    """(b) subject report page throughput against a bare page with the same figures."""
+    paths = [f"/reports/1/{sid}" for sid in subject_ids]
+    paths_file = DATA / "report-paths.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    figure_file = DATA / "report-figures.json"
+    with gunicorn("survey:create_app()", product_env(database, DATA / "outbox"), log) as server:
+        cookie = sign_in(server.url)
+        page = fetch(server.url + paths[0], cookie)
+        found = re.search(r'id="report-figures">(.*?)</script>', page, re.S)
+        if found is None:
+            raise BenchmarkError("the report page holds no #report-figures JSON")
+        figure_file.write_text(found.group(1))
+        warm(server.url, paths[:8], cookie)
+        product = run_wrk(server.url, "get.lua", {"BENCH_PATHS": str(paths_file),
+                                                  "BENCH_COOKIE": cookie,
+                                                  "BENCH_UA": USER_AGENT}, mode.seconds)
+    bare_paths = DATA / "bare-paths.txt"
+    bare_paths.write_text("/bare/figure\n")
+    env = {"BENCH_DATABASE_URL": database, "BENCH_FIGURE_FILE": str(figure_file)}
+    with gunicorn("benchmarks.bare_app:app", env, log) as server:
+        warm(server.url, ["/bare/figure"] * 4)
+        bare = run_wrk(server.url, "get.lua", {"BENCH_PATHS": str(bare_paths)}, mode.seconds)
+    if product.completed == 0:
+        report.broken.append("no report page answered 200")
+    if product.failed:
+        report.notes.append(f"{product.failed} report page requests did not answer 200")
+    ratio = product.rate / bare.rate if bare.rate else None
+    size = product.bytes / max(1, product.completed)
+    report.add(Row("Subject report page (HR, frozen results)", fmt_rate(product.rate, "pages/s"),
+                   f"bare figure page {fmt_rate(bare.rate, '/s')}", ratio, "≥ 0.5",
+                   ratio is not None and ratio >= 0.5,
+                   f"{size / 1024:.0f} KB page, figures {len(found.group(1)) / 1024:.0f} KB"))
+
+
+def measure_report_json(report: Report, database: str, mode: Mode) -> None:
+    """(c) report JSON p50 against the raw query reading that subject's answers."""
+    result = probe("report-json", database, sample=mode.sample)
+    ratio = result["product_p50"] / result["raw_p50"]
+    report.add(Row("Report JSON p50 (services.reports)", fmt_s(result["product_p50"]),
+                   f"raw SQL {fmt_s(result['raw_p50'])}", ratio, "≤ 5", ratio <= 5,
+                   f"API route p50 {fmt_s(result['api_p50'])} (test client); "
+                   f"{result['subjects']} subjects"))
+
+
+@dataclass
+class ScalePoint:
+    subjects: int
+    groupby: float
+    view_first: dict[str, Any]
+    view: dict[str, Any]
+    export: dict[str, Any]
+    close: float
+
+
+def measure_scale_point(database: str, subjects: int, mode: Mode) -> ScalePoint:
+    """Close through the product, then GROUP BY, HR view (first and fresh process), export."""
+    close = probe("close", database)
+    view_first = probe("org-view", database)
+    views = [probe("org-view", database) for _ in range(mode.repeat)]
+    view = sorted(views, key=lambda r: r["seconds"])[len(views) // 2]
+    exports = [probe("export", database) for _ in range(max(1, mode.repeat - 1))]
+    export = sorted(exports, key=lambda r: r["seconds"])[len(exports) // 2]
+    groupby = probe("groupby", database, repeat=mode.repeat)["seconds"]
+    for name, result in (("HR view", view_first), ("export", export)):
+        if result["status"] != 200:
+            raise BenchmarkError(f"{name} at {subjects} subjects answered {result['status']}")
+    return ScalePoint(subjects, groupby, view_first, view, export, close["seconds"])
+
+
+def add_scale_rows(report: Report, point: ScalePoint) -> None:
+    """HR view and export at the main scale against the GROUP BY."""
+    g = point.groupby
+    for label, result in (("HR organisation view, first after close", point.view_first),
+                          ("HR organisation view, fresh process", point.view)):
+        ratio = result["seconds"] / g
+        report.add(Row(label, fmt_s(result["seconds"]), f"GROUP BY {fmt_s(g)}", ratio, "≤ 2",
+                       ratio <= 2, f"{result['bytes'] / 1024:.0f} KB page"))
+    export = point.export
+    ratio = export["seconds"] / g
+    report.add(Row("Export CSV, whole campaign", fmt_s(export["seconds"]), f"GROUP BY {fmt_s(g)}",
+                   ratio, "≤ 2", ratio <= 2,
+                   f"{export['bytes'] / 1e6:.0f} MB, streamed={export['streamed']}"))
+    peak = export["peak_rss_mb"]
+    report.add(Row("Export peak memory (process RSS)", f"{peak:.0f} MB", "—", None, "< 200 MB",
+                   peak < 200, f"{peak - export['rss_before_mb']:.0f} MB above the app at rest"))
+
+
+def add_scaling_rows(report: Report, points: list[ScalePoint]) -> None:
+    """Growth between consecutive points divided by the growth in subjects (1.0 = linear)."""
+    def worst(values: list[float]) -> float:
+        return max((values[i + 1] / values[i]) / (points[i + 1].subjects / points[i].subjects)
+                   for i in range(len(points) - 1))
+
+    series = {
+        "HR view time": [p.view["seconds"] for p in points],
+        "HR view memory": [p.view["peak_rss_mb"] for p in points],
+        "export time": [p.export["seconds"] for p in points],
+        "export memory": [p.export["peak_rss_mb"] for p in points],
+    }
+    for name, values in series.items():
+        unit = "MB" if "memory" in name else "s"
+        shown = " → ".join(f"{v:.0f} MB" if unit == "MB" else fmt_s(v) for v in values)
+        factor = worst(values)
+        report.add(Row(f"Scaling: {name}", shown, "linear", factor, "≤ 1.2 × linear",
+                       factor <= 1.2,
+                       " / ".join(f"{p.subjects:,}" for p in points) + " subjects"))
+
+
+def measure_launch(report: Report, database: str, campaign: int) -> None:
+    result = probe("launch", database, campaign=campaign)
+    rate = result["invitations"] / result["seconds"]
+    if result["mails"] == 0:
+        report.broken.append("launch wrote no e-mail to the outbox")
+    report.add(Row("Launch (invitations + e-mails to the outbox)", fmt_rate(rate, "inv/s"), "—",
+                   None, "≥ 5,000/s", rate >= 5000,
+                   f"{result['invitations']:,} invitations, {result['mails']:,} e-mails in "
+                   f"{result['seconds']:.1f}s"))
+
+
+# --------------------------------------------------------------------------- table
+
+
+def table(report: Report, title: str) -> str:
+    header = ["figure", "product", "ceiling", "ratio", "target", "result"]
+    lines = [[r.figure, r.product, r.ceiling, "—" if r.ratio is None else f"{r.ratio:.2f}",
+              r.target, "—" if r.passed is None else ("pass" if r.passed else "FAIL")]
+             for r in report.rows]
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
+    out = [title, "", "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |",
+           "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths)) + " |" for line in lines]
+    notes = [f"- {r.figure}: {r.note}" for r in report.rows if r.note] + \
+        [f"- {note}" for note in report.notes]
+    return "\n".join(out + ["", "Notes:", *notes])
+
+
+def scaling_table(points: list[ScalePoint]) -> str:
+    out = ["| subjects | close | GROUP BY | HR view first | HR view | HR view RSS | export "
+           "| export RSS |", "|---|---|---|---|---|---|---|---|"]
+    for p in points:
+        out.append(f"| {p.subjects:,} | {fmt_s(p.close)} | {fmt_s(p.groupby)} | "
+                   f"{fmt_s(p.view_first['seconds'])} | {fmt_s(p.view['seconds'])} | "
+                   f"{p.view['peak_rss_mb']:.0f} MB | {fmt_s(p.export['seconds'])} | "
+                   f"{p.export['peak_rss_mb']:.0f} MB |")
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def run(mode: Mode, base: str | None, skip: set[str]) -> tuple[Report, str]:
+    require_wrk()
+    DATA.mkdir(parents=True, exist_ok=True)
+    log = DATA / "gunicorn.log"
+    report = Report()
+    main_db = database_for(base, mode.scale)
+    print(f"== data: {mode.scale:,} subjects in {main_db}", flush=True)
+    result = generate_scale(main_db, mode.scale, pool=mode.product_pool + mode.bare_pool,
+                            draft=True)
+    if "submit" not in skip:
+        print("== submissions", flush=True)
+        measure_submissions(report, main_db, Path(result.pool_file), mode, log)
+    print("== close, HR view, export", flush=True)
+    points = {mode.scale: measure_scale_point(main_db, mode.scale, mode)}
+    add_scale_rows(report, points[mode.scale])
+    print("== report JSON and pages", flush=True)
+    measure_report_json(report, main_db, mode)
+    subject_ids = list(range(1, min(mode.scale, 200) + 1))
+    measure_report_pages(report, main_db, subject_ids, mode, log)
+    print("== launch", flush=True)
+    measure_launch(report, main_db, result.draft_campaign_id)
+    if "scaling" not in skip:
+        for subjects in mode.scaling:
+            if subjects not in points:
+                print(f"== scaling point {subjects:,}", flush=True)
+                database = database_for(base, subjects)
+                generate_scale(database, subjects)
+                points[subjects] = measure_scale_point(database, subjects, mode)
+        ordered = [points[s] for s in sorted(points)]
+        add_scaling_rows(report, ordered)
+        return report, scaling_table(ordered)
+    return report, ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small scale for CI (< 3 minutes)")
+    parser.add_argument("--scale", type=int, help="subjects in the main campaign")
+    parser.add_argument("--database", default=os.environ.get("DATABASE_URL"),
+                        help="SQLAlchemy URL of the main database (default: SQLite files in "
+                             "benchmarks/.data); other scales get their own database beside it")
+    parser.add_argument("--seconds", type=float, help="duration of each load run")
+    parser.add_argument("--skip", action="append", default=[], choices=("submit", "scaling"))
+    parser.add_argument("--output", type=Path, help="also write the table to this file")
+    args = parser.parse_args(argv)
+    mode = QUICK if args.quick else FULL
+    if args.scale:
+        mode = replace(mode, scale=args.scale, scaling=tuple(sorted({*mode.scaling, args.scale})))
+    if args.seconds:
+        mode = replace(mode, seconds=args.seconds)
+    started = time.perf_counter()
+    try:
+        report, scaling = run(mode, args.database, set(args.skip))
+    except BenchmarkError as error:
+        print(f"benchmark broken: {error}", file=sys.stderr)
+        return 2
+    kind = "quick" if args.quick else "full"
+    title = (f"Benchmark ({kind}, {mode.scale:,} subjects, "
+             f"{'PostgreSQL' if args.database and 'postgres' in args.database else 'SQLite'}, "
+             f"{date.today().isoformat()}, {time.perf_counter() - started:.0f}s)")
+    text = table(report, title) + ("\n\nScaling points:\n\n" + scaling if scaling else "")
+    print("\n" + text)
+    if args.output:
+        args.output.write_text(text + "\n")
+    if report.broken:
+        print("benchmark broken: " + "; ".join(report.broken), file=sys.stderr)
+        return 2
+    missed = [r.figure for r in report.rows if r.passed is False]
+    if missed and not args.quick:
+        print(f"{len(missed)} target(s) missed", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
