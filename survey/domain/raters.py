@@ -46,9 +46,10 @@ class GroupWarning:
 
     def message(self, subject_name: str) -> str:
         """A sentence for HR, e.g. 'Ada Lovelace: 2 peers, below k = 3 …'."""
-        label = self.group.replace("_", " ")
+        plural = {"peers": "peers", "direct_reports": "direct reports"}[self.group]
+        label = plural if self.count != 1 else plural.removesuffix("s")
         if self.count == 0:
-            return f"{subject_name}: no {label}."
+            return f"{subject_name}: no {plural}."
         return (
             f"{subject_name}: {self.count} {label}, below k = {self.k}; their answers will be "
             "merged with other small groups or not shown."
@@ -151,7 +152,9 @@ def group_warnings(
     for subject_id in sorted(counts):
         for group in ANONYMOUS_GROUPS:
             count = counts[subject_id].get(group, 0)
-            if count >= k or (count == 0 and group == "direct_reports" and subject_id not in managers):
+            if count >= k or (
+                count == 0 and group == "direct_reports" and subject_id not in managers
+            ):
                 continue
             warnings.append(GroupWarning(subject_id, group, count, k))
     return warnings

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from survey.domain.orgchart import PersonRow, normalise_email, parse_org_chart
 from survey.domain.raters import OrgPerson
@@ -94,7 +94,13 @@ def org_people() -> list[OrgPerson]:
 
 def list_people(limit: int = 500, offset: int = 0, search: str = "") -> Sequence[Person]:
     """People by name for the HR list, optionally filtered by name, e-mail or team."""
-    query = select(Person).order_by(Person.name, Person.email).limit(limit).offset(offset)
+    query = (
+        select(Person)
+        .options(joinedload(Person.manager))
+        .order_by(Person.name, Person.email)
+        .limit(limit)
+        .offset(offset)
+    )
     if search:
         pattern = f"%{search.strip().lower()}%"
         query = query.where(

@@ -26,6 +26,7 @@ from survey.services.progress import campaign_progress, launch_warnings, next_ac
 from survey.views.admin_forms import (
     GROUP_LABELS,
     LEVEL_LABELS,
+    LEVEL_NAMES,
     ActionForm,
     AddRaterForm,
     CampaignForm,
@@ -52,7 +53,7 @@ def require_hr() -> Any:
 
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
-    return {"group_labels": GROUP_LABELS, "level_labels": LEVEL_LABELS}
+    return {"group_labels": GROUP_LABELS, "level_labels": LEVEL_LABELS, "level_names": LEVEL_NAMES}
 
 
 @bp.get("/")
@@ -79,8 +80,11 @@ def people() -> ViewResult:
             return redirect(url_for("admin.people"))
     status = 422 if problems else 200
     page = render_template(
-        "admin/people.html", form=form, problems=problems,
-        people=org.list_people(), count=org.count_people(),
+        "admin/people.html",
+        form=form,
+        problems=problems,
+        people=org.list_people(),
+        count=org.count_people(),
     )
     return page, status
 
@@ -177,8 +181,9 @@ def remove_subject(campaign_id: int, subject_id: int) -> Response:
     """Take a subject out of a draft."""
     campaign = _campaign(campaign_id)
     _require_csrf_form()
-    return _act(campaign, lambda: _done(service.remove_subject(campaign, subject_id),
-                                       "Subject removed."))
+    return _act(
+        campaign, lambda: _done(service.remove_subject(campaign, subject_id), "Subject removed.")
+    )
 
 
 @bp.post("/campaigns/<int:campaign_id>/subjects/<int:subject_id>/next-level")
@@ -190,8 +195,10 @@ def toggle_next_level(campaign_id: int, subject_id: int) -> Response:
     value = not subject.include_next_level
     return _act(
         campaign,
-        lambda: _done(service.set_include_next_level(campaign, subject_id, value),
-                      "Next-level questions " + ("added." if value else "removed.")),
+        lambda: _done(
+            service.set_include_next_level(campaign, subject_id, value),
+            "Next-level questions " + ("added." if value else "removed."),
+        ),
         url_for("admin.subject", campaign_id=campaign.id, subject_id=subject_id),
     )
 
@@ -206,8 +213,10 @@ def add_rater(campaign_id: int, subject_id: int) -> Response:
         return _back_with_errors(campaign, form, back)
     return _act(
         campaign,
-        lambda: _done(service.add_rater(campaign, subject_id, form.email.data or "",
-                                        form.group.data or ""), "Rater added."),
+        lambda: _done(
+            service.add_rater(campaign, subject_id, form.email.data or "", form.group.data or ""),
+            "Rater added.",
+        ),
         back,
     )
 
@@ -230,8 +239,10 @@ def remove_invitation(campaign_id: int, invitation_id: int) -> Response:
     )
 
 
-@bp.route("/campaigns/<int:campaign_id>/<any(launch,remind,close,release):action>",
-          methods=["GET", "POST"])
+@bp.route(
+    "/campaigns/<int:campaign_id>/<any(launch,remind,close,release):action>",
+    methods=["GET", "POST"],
+)
 def confirm_action(campaign_id: int, action: str) -> ViewResult:
     """GET asks for confirmation; POST launches, reminds, closes or releases."""
     campaign = _campaign(campaign_id)
@@ -240,8 +251,12 @@ def confirm_action(campaign_id: int, action: str) -> ViewResult:
         return _act(campaign, lambda: _run_action(campaign, action))
     progress = campaign_progress(campaign)
     return render_template(
-        "admin/confirm.html", campaign=campaign, action=action, form=form,
-        progress=progress, deadline=_deadline(campaign),
+        "admin/confirm.html",
+        campaign=campaign,
+        action=action,
+        form=form,
+        progress=progress,
+        deadline=_deadline(campaign),
         warnings=launch_warnings(campaign, progress) if action == "launch" else [],
     )
 

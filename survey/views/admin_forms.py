@@ -30,6 +30,11 @@ LEVEL_LABELS = {
     "team_leader": "Team leaders",
     "business_leader": "Business leaders",
 }
+LEVEL_NAMES = {
+    "individual_contributor": "Individual contributor",
+    "team_leader": "Team leader",
+    "business_leader": "Business leader",
+}
 GROUP_LABELS = {
     "self": "Self",
     "manager": "Manager",
