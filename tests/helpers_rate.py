@@ -64,8 +64,14 @@ def build_world(
         peer_inv, peer_token = invite(subject, peer, "peers")
         report_inv, report_token = invite(subject, report, "direct_reports")
         world = World(
-            campaign.id, boss_token, boss_inv.id, peer_token, peer_inv.id,
-            report_token, report_inv.id, other_inv.id,
+            campaign.id,
+            boss_token,
+            boss_inv.id,
+            peer_token,
+            peer_inv.id,
+            report_token,
+            report_inv.id,
+            other_inv.id,
         )
         db.session.commit()
     return world
@@ -83,8 +89,11 @@ def counts(app: Flask) -> dict[str, int]:
     """Rows in the tables a rater's actions can write."""
     with app.app_context():
         tables = {
-            "responses": Response, "answers": Answer, "comments": Comment,
-            "drafts": Draft, "receipts": SubmissionReceipt,
+            "responses": Response,
+            "answers": Answer,
+            "comments": Comment,
+            "drafts": Draft,
+            "receipts": SubmissionReceipt,
         }
         return {
             name: db.session.scalar(select(func.count()).select_from(model)) or 0
@@ -138,16 +147,26 @@ class RaterActions:
         return match.group(1)
 
     def form_data(
-        self, invitation_id: int, answers: dict[str, str], comments: dict[str, str] | None = None,
-        action: str = "submit", csrf: str | None = None,
+        self,
+        invitation_id: int,
+        answers: dict[str, str],
+        comments: dict[str, str] | None = None,
+        action: str = "submit",
+        csrf: str | None = None,
     ) -> dict[str, str]:
         data = {"csrf_token": csrf or self.csrf(invitation_id), "action": action, **answers}
         data.update({f"comment-{key}": text for key, text in (comments or {}).items()})
         return data
 
     def submit(
-        self, invitation_id: int, answers: dict[str, str], comments: dict[str, str] | None = None,
-        *, action: str = "submit", csrf: str | None = None, follow: bool = False,
+        self,
+        invitation_id: int,
+        answers: dict[str, str],
+        comments: dict[str, str] | None = None,
+        *,
+        action: str = "submit",
+        csrf: str | None = None,
+        follow: bool = False,
     ) -> TestResponse:
         data = self.form_data(invitation_id, answers, comments, action, csrf)
         return self.client.post(

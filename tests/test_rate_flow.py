@@ -29,11 +29,15 @@ def world(app: Flask) -> World:
 
 def _checked(html: str, key: str) -> str | None:
     """The value of the checked radio of item `key` in a rendered form, if any."""
-    match = re.search(rf'<input checked id="{key}-\d" name="{key}" type="radio" value="(\w+)">', html)
+    match = re.search(
+        rf'<input checked id="{key}-\d" name="{key}" type="radio" value="(\w+)">', html
+    )
     return match.group(1) if match else None
 
 
-def test_rater_page_lists_subjects_with_status_and_deadline(app: Flask, client: FlaskClient, world: World) -> None:
+def test_rater_page_lists_subjects_with_status_and_deadline(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     boss = RaterActions(client, world.boss_token)
     page = boss.home()
     html = page.get_data(as_text=True)
@@ -45,11 +49,15 @@ def test_rater_page_lists_subjects_with_status_and_deadline(app: Flask, client: 
     assert page.headers["Cache-Control"] == "no-store"
 
 
-def test_open_link_draft_resume_submit_thank_you(app: Flask, client: FlaskClient, world: World) -> None:
+def test_open_link_draft_resume_submit_thank_you(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     boss = RaterActions(client, world.boss_token)
     first, second, third = item_keys(app, world.boss_invitation)[:3]
     saved = boss.submit(
-        world.boss_invitation, {first: "4", second: "na"}, {"keep_doing": "Clear weekly plans"},
+        world.boss_invitation,
+        {first: "4", second: "na"},
+        {"keep_doing": "Clear weekly plans"},
         action="save",
     )
     assert saved.status_code == 303
@@ -62,7 +70,9 @@ def test_open_link_draft_resume_submit_thank_you(app: Flask, client: FlaskClient
     assert counts(app)["responses"] == 0  # a draft never counts
 
     done = boss.submit(
-        world.boss_invitation, {first: "4", second: "na", third: "2"}, {"keep_doing": "Clear weekly plans"}
+        world.boss_invitation,
+        {first: "4", second: "na", third: "2"},
+        {"keep_doing": "Clear weekly plans"},
     )
     assert done.status_code == 303 and done.headers["Location"].endswith(
         f"/r/{world.boss_token}/{world.boss_invitation}/thanks"
@@ -74,7 +84,9 @@ def test_open_link_draft_resume_submit_thank_you(app: Flask, client: FlaskClient
     assert "Submitted" in boss.home().get_data(as_text=True)
 
 
-def test_submitted_answers_store_na_as_null_with_area_and_group(app: Flask, client: FlaskClient, world: World) -> None:
+def test_submitted_answers_store_na_as_null_with_area_and_group(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     peer = RaterActions(client, world.peer_token)
     first, second = item_keys(app, world.peer_invitation)[:2]
     peer.submit(world.peer_invitation, {first: "5", second: "na"}, {"stop_doing": "  "})
@@ -87,10 +99,14 @@ def test_submitted_answers_store_na_as_null_with_area_and_group(app: Flask, clie
         assert db.session.scalars(select(Comment)).all() == []  # blank comments are not stored
 
 
-def test_autosave_keeps_typed_comments_and_marks_opened(app: Flask, client: FlaskClient, world: World) -> None:
+def test_autosave_keeps_typed_comments_and_marks_opened(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     report = RaterActions(client, world.report_token)
     first = item_keys(app, world.report_invitation)[0]
-    saved = report.autosave(world.report_invitation, {first: "3"}, {"start_doing": "Say no more often"})
+    saved = report.autosave(
+        world.report_invitation, {first: "3"}, {"start_doing": "Say no more often"}
+    )
     assert saved.status_code == 200 and saved.get_json()["message"].startswith("Draft saved at")
     with app.app_context():
         draft = db.session.scalars(select(Draft)).one()
@@ -110,10 +126,14 @@ def test_autosave_drops_values_off_the_scale(app: Flask, client: FlaskClient, wo
 
 
 @pytest.mark.parametrize("bad_value", ["7", "0", "often", "-1", "4.5"])
-def test_tampered_value_is_rejected_and_other_answers_kept(app: Flask, client: FlaskClient, world: World, bad_value: str) -> None:
+def test_tampered_value_is_rejected_and_other_answers_kept(
+    app: Flask, client: FlaskClient, world: World, bad_value: str
+) -> None:
     boss = RaterActions(client, world.boss_token)
     first, second = item_keys(app, world.boss_invitation)[:2]
-    page = boss.submit(world.boss_invitation, {first: bad_value, second: "2"}, {"keep_doing": "Listens"})
+    page = boss.submit(
+        world.boss_invitation, {first: bad_value, second: "2"}, {"keep_doing": "Listens"}
+    )
     html = page.get_data(as_text=True)
     assert page.status_code == 422
     assert "Please check your answers" in html
@@ -124,14 +144,18 @@ def test_tampered_value_is_rejected_and_other_answers_kept(app: Flask, client: F
     assert invitation_row(app, world.boss_invitation)["status"] == "pending"
 
 
-def test_empty_questionnaire_is_not_a_submission(app: Flask, client: FlaskClient, world: World) -> None:
+def test_empty_questionnaire_is_not_a_submission(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     page = RaterActions(client, world.peer_token).submit(world.peer_invitation, {})
     assert page.status_code == 422
     assert "Answer at least one statement or question" in page.get_data(as_text=True)
     assert counts(app)["responses"] == 0
 
 
-def test_too_long_comment_gets_a_message_and_answers_stay(app: Flask, client: FlaskClient, world: World) -> None:
+def test_too_long_comment_gets_a_message_and_answers_stay(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     app.config["COMMENT_MAX_LENGTH"] = 20
     first = item_keys(app, world.peer_invitation)[0]
     page = RaterActions(client, world.peer_token).submit(
@@ -144,11 +168,15 @@ def test_too_long_comment_gets_a_message_and_answers_stay(app: Flask, client: Fl
     assert counts(app)["responses"] == 0
 
 
-def test_required_item_gets_a_readable_message(app: Flask, client: FlaskClient, world: World) -> None:
+def test_required_item_gets_a_readable_message(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     from survey.models import Campaign
 
     keys = item_keys(app, world.boss_invitation)
-    with app.app_context():  # this campaign's questionnaire marks its first team-leader item required
+    with (
+        app.app_context()
+    ):  # this campaign's questionnaire marks its first team-leader item required
         campaign = db.session.get(Campaign, world.campaign_id)
         snapshot = copy.deepcopy(campaign.questionnaire_snapshot)
         level = snapshot["levels"]["team_leader"]
@@ -164,7 +192,9 @@ def test_required_item_gets_a_readable_message(app: Flask, client: FlaskClient, 
     assert _checked(html, keys[1]) == "5"
 
 
-def test_form_shows_subject_relationship_anonymity_and_scale(app: Flask, client: FlaskClient, world: World) -> None:
+def test_form_shows_subject_relationship_anonymity_and_scale(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     peer = RaterActions(client, world.peer_token).open(world.peer_invitation).get_data(as_text=True)
     assert "Feedback for Tom Lead" in peer
     assert "You are a peer of Tom Lead" in peer
@@ -188,12 +218,15 @@ def test_readiness_section_for_subjects_aiming_higher(app: Flask, client: FlaskC
     assert all(f'name="{key}"' in html for key in keys)
 
 
-def test_decline_with_reason_visible_to_hr_only(app: Flask, client: FlaskClient, world: World) -> None:
+def test_decline_with_reason_visible_to_hr_only(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     peer = RaterActions(client, world.peer_token)
     page = peer.decline(world.peer_invitation, "I joined the team last week")
     assert page.status_code == 303
     assert invitation_row(app, world.peer_invitation) == {
-        "status": "declined", "decline_reason": "I joined the team last week",
+        "status": "declined",
+        "decline_reason": "I joined the team last week",
     }
     home = peer.home().get_data(as_text=True)
     assert "Declined" in home and "I joined the team last week" not in home
@@ -204,10 +237,15 @@ def test_decline_with_reason_visible_to_hr_only(app: Flask, client: FlaskClient,
 
 def test_decline_without_reason(app: Flask, client: FlaskClient, world: World) -> None:
     RaterActions(client, world.report_token).decline(world.report_invitation)
-    assert invitation_row(app, world.report_invitation) == {"status": "declined", "decline_reason": None}
+    assert invitation_row(app, world.report_invitation) == {
+        "status": "declined",
+        "decline_reason": None,
+    }
 
 
-def test_another_raters_invitation_is_not_reachable(app: Flask, client: FlaskClient, world: World) -> None:
+def test_another_raters_invitation_is_not_reachable(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     page = RaterActions(client, world.peer_token).open(world.boss_invitation)
     assert page.status_code == 404
     assert "This link is not active" in page.get_data(as_text=True)

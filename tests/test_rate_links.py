@@ -45,7 +45,9 @@ def _without_csrf(html: str) -> str:
     return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", html)
 
 
-def test_link_scanner_get_and_head_change_nothing(app: Flask, client: FlaskClient, world: World) -> None:
+def test_link_scanner_get_and_head_change_nothing(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     before = _snapshot(app)
     for path in (
         f"/r/{world.boss_token}",
@@ -64,10 +66,14 @@ def test_unknown_expired_and_foreign_links_look_identical(app: Flask, client: Fl
     open_world = build_world(app)
     pages = {"unknown": client.get(f"/r/{UNKNOWN}"), "malformed": client.get("/r/<script>")}
     pages["unknown form"] = client.get(f"/r/{UNKNOWN}/{open_world.boss_invitation}")
-    pages["someone else's form"] = client.get(f"/r/{open_world.peer_token}/{open_world.boss_invitation}")
+    pages["someone else's form"] = client.get(
+        f"/r/{open_world.peer_token}/{open_world.boss_invitation}"
+    )
     move_deadline(app, open_world.campaign_id, -timedelta(days=15))
     pages["past deadline"] = client.get(f"/r/{open_world.boss_token}")
-    pages["past deadline form"] = client.get(f"/r/{open_world.boss_token}/{open_world.boss_invitation}")
+    pages["past deadline form"] = client.get(
+        f"/r/{open_world.boss_token}/{open_world.boss_invitation}"
+    )
     for status in (CampaignStatus.CLOSED, CampaignStatus.RELEASED, CampaignStatus.DRAFT):
         set_status(app, open_world.campaign_id, status)
         pages[status.value] = client.get(f"/r/{open_world.peer_token}")
@@ -78,7 +84,9 @@ def test_unknown_expired_and_foreign_links_look_identical(app: Flask, client: Fl
         assert page.get_data() == reference, name
 
 
-def test_answers_after_close_are_refused_and_nothing_stored(app: Flask, client: FlaskClient, world: World) -> None:
+def test_answers_after_close_are_refused_and_nothing_stored(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     boss = RaterActions(client, world.boss_token)
     csrf = boss.csrf(world.boss_invitation)  # the form was open when HR closed the campaign
     first = item_keys(app, world.boss_invitation)[0]
@@ -96,11 +104,15 @@ def test_answers_after_close_are_refused_and_nothing_stored(app: Flask, client: 
     assert invitation_row(app, world.boss_invitation)["status"] == "pending"
 
 
-def test_answers_after_the_deadline_are_refused(app: Flask, client: FlaskClient, world: World) -> None:
+def test_answers_after_the_deadline_are_refused(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     peer = RaterActions(client, world.peer_token)
     csrf = peer.csrf(world.peer_invitation)
     first = item_keys(app, world.peer_invitation)[0]
-    move_deadline(app, world.campaign_id, -timedelta(days=14, minutes=1))  # closes_at now in the past
+    move_deadline(
+        app, world.campaign_id, -timedelta(days=14, minutes=1)
+    )  # closes_at now in the past
     page = peer.submit(world.peer_invitation, {first: "4"}, csrf=csrf)
     assert page.status_code == 404
     assert counts(app)["responses"] == 0
@@ -111,7 +123,9 @@ def test_answers_after_the_deadline_are_refused(app: Flask, client: FlaskClient,
     assert invitation_row(app, world.peer_invitation)["status"] == "pending"
 
 
-def test_link_with_everything_answered_still_lists_statuses(app: Flask, client: FlaskClient, world: World) -> None:
+def test_link_with_everything_answered_still_lists_statuses(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     boss = RaterActions(client, world.boss_token)
     boss.submit(world.boss_invitation, {item_keys(app, world.boss_invitation)[0]: "3"})
     boss.decline(world.other_subject_invitation, "")
@@ -138,7 +152,9 @@ def test_good_links_do_not_use_up_the_limit(client: FlaskClient, world: World) -
         assert client.get(f"/r/{world.boss_token}").status_code == 200
 
 
-def test_tokens_never_reach_the_request_log(client: FlaskClient, world: World, caplog: pytest.LogCaptureFixture) -> None:
+def test_tokens_never_reach_the_request_log(
+    client: FlaskClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     logging.getLogger("werkzeug").info('127.0.0.1 - - "GET /r/%s HTTP/1.1" 200 -', world.boss_token)
     logging.getLogger("werkzeug").info('"GET /r/%s/3/thanks HTTP/1.1" 200 -', world.peer_token)

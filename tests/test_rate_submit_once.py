@@ -19,10 +19,14 @@ def world(app: Flask) -> World:
     return build_world(app)
 
 
-def test_same_form_posted_twice_stores_one_response(app: Flask, client: FlaskClient, world: World) -> None:
+def test_same_form_posted_twice_stores_one_response(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     boss = RaterActions(client, world.boss_token)
     first, second = item_keys(app, world.boss_invitation)[:2]
-    data = boss.form_data(world.boss_invitation, {first: "4", second: "5"}, {"keep_doing": "Coaching"})
+    data = boss.form_data(
+        world.boss_invitation, {first: "4", second: "5"}, {"keep_doing": "Coaching"}
+    )
     url = f"/r/{world.boss_token}/{world.boss_invitation}"
     assert client.post(url, data=data).status_code == 303
     replay = client.post(url, data=data)
@@ -49,14 +53,17 @@ def test_draft_save_after_submit_is_refused(app: Flask, client: FlaskClient, wor
     csrf = boss.csrf(world.boss_invitation)
     boss.submit(world.boss_invitation, {first: "3"}, csrf=csrf)
     late = client.post(
-        f"/r/{world.boss_token}/{world.boss_invitation}/draft", data={"csrf_token": csrf, first: "1"}
+        f"/r/{world.boss_token}/{world.boss_invitation}/draft",
+        data={"csrf_token": csrf, first: "1"},
     )
     assert late.status_code == 409
     assert late.get_json() == {"error": "These answers were already submitted."}
     assert counts(app)["drafts"] == 0
 
 
-def test_decline_after_submit_keeps_the_submission(app: Flask, client: FlaskClient, world: World) -> None:
+def test_decline_after_submit_keeps_the_submission(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     boss = RaterActions(client, world.boss_token)
     boss.submit(world.boss_invitation, {item_keys(app, world.boss_invitation)[0]: "3"})
     page = client.post(
@@ -64,7 +71,10 @@ def test_decline_after_submit_keeps_the_submission(app: Flask, client: FlaskClie
         data={"csrf_token": boss.csrf(world.other_subject_invitation), "reason": "oops"},
     )
     assert page.status_code == 409
-    assert invitation_row(app, world.boss_invitation) == {"status": "submitted", "decline_reason": None}
+    assert invitation_row(app, world.boss_invitation) == {
+        "status": "submitted",
+        "decline_reason": None,
+    }
 
 
 def _race(app: Flask, world: World, monkeypatch: pytest.MonkeyPatch) -> list[TestResponse]:

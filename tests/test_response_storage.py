@@ -7,7 +7,7 @@ is what an attacker with a database dump would see).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
@@ -25,13 +25,31 @@ RESPONSE_TABLES = {
     "comment": {"response_id", "question", "text"},
 }
 ALLOWED_TARGETS = {"campaign", "subject", "response"}
-IDENTIFYING = ("invitation", "rater_id", "person", "user", "draft", "receipt", "login", "token",
-               "ip", "agent", "email", "name", "created", "updated", "submitted", "_at")
+IDENTIFYING = (
+    "invitation",
+    "rater_id",
+    "person",
+    "user",
+    "draft",
+    "receipt",
+    "login",
+    "token",
+    "ip",
+    "agent",
+    "email",
+    "name",
+    "created",
+    "updated",
+    "submitted",
+    "_at",
+)
 TIME_TYPES = (DateTime, Date, Time)
 
 
 @pytest.mark.parametrize("table_name", sorted(RESPONSE_TABLES))
-def test_metadata_columns_are_only_campaign_subject_group_and_answers(app: Flask, table_name: str) -> None:
+def test_metadata_columns_are_only_campaign_subject_group_and_answers(
+    app: Flask, table_name: str
+) -> None:
     table = db.metadata.tables[table_name]
     assert {column.name for column in table.columns} == RESPONSE_TABLES[table_name]
     for column in table.columns:
@@ -96,20 +114,28 @@ def fifty_submitted(app: Flask) -> list[str]:
     with app.app_context():
         campaign = make_campaign()
         boss = make_person("boss@example.test", level="business_leader")
-        subject = add_subject(campaign, make_person("tl@example.test", level="team_leader", manager=boss))
+        subject = add_subject(
+            campaign, make_person("tl@example.test", level="team_leader", manager=boss)
+        )
         ids = []
         for n in range(50):
-            invitation, _ = invite(subject, make_person(f"peer{n}@example.test", level="team_leader"), "peers")
+            invitation, _ = invite(
+                subject, make_person(f"peer{n}@example.test", level="team_leader"), "peers"
+            )
             response = responses.submit_response(
-                invitation, {"tl_team_results": (n % 5) + 1, "tl_results_business_link": None},
-                {"keep_doing": f"comment {n}"}, datetime.now(timezone.utc),
+                invitation,
+                {"tl_team_results": (n % 5) + 1, "tl_results_business_link": None},
+                {"keep_doing": f"comment {n}"},
+                datetime.now(UTC),
             )
             ids.append(response.id)
             db.session.commit()
         return ids
 
 
-def test_response_ids_are_random_and_do_not_follow_submission_order(fifty_submitted: list[str]) -> None:
+def test_response_ids_are_random_and_do_not_follow_submission_order(
+    fifty_submitted: list[str],
+) -> None:
     assert all(re.fullmatch(r"[0-9a-f]{32}", rid) for rid in fifty_submitted)
     assert len(set(fifty_submitted)) == 50
     assert sorted(fifty_submitted) != fifty_submitted  # 1 in 50! chance of a false failure
@@ -132,12 +158,16 @@ def test_receipts_and_responses_share_no_column(app: Flask, fifty_submitted: lis
         assert db.session.scalar(select(db.func.count()).select_from(Invitation)) == 50
 
 
-def test_sqlite_storage_order_does_not_reveal_submission_order(app: Flask, fifty_submitted: list[str]) -> None:
+def test_sqlite_storage_order_does_not_reveal_submission_order(
+    app: Flask, fifty_submitted: list[str]
+) -> None:
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
             pytest.skip("rowid and storage order are SQLite properties (PostgreSQL has no rowid)")
         for table in RESPONSE_TABLES:
-            sql = db.session.scalar(text("SELECT sql FROM sqlite_master WHERE name = :t"), {"t": table})
+            sql = db.session.scalar(
+                text("SELECT sql FROM sqlite_master WHERE name = :t"), {"t": table}
+            )
             assert "WITHOUT ROWID" in sql, table
             with pytest.raises(DatabaseError):
                 db.session.execute(text(f"SELECT rowid FROM {table}"))

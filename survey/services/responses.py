@@ -51,7 +51,9 @@ def find_rater(token: str) -> Rater | None:
     """The rater whose link carries `token`, or None (bad shape, unknown). Never logs the token."""
     if not looks_like_token(token):
         return None
-    rater = db.session.scalar(select(Rater).where(Rater.token_hash == hash_token(token)))
+    rater: Rater | None = db.session.scalar(
+        select(Rater).where(Rater.token_hash == hash_token(token))
+    )
     if rater is None or rater.token_hash is None or not tokens_match(token, rater.token_hash):
         return None
     return rater
@@ -59,7 +61,9 @@ def find_rater(token: str) -> Rater | None:
 
 def rater_invitations(rater: Rater) -> list[Invitation]:
     """The rater's invitations in their campaign, by subject name then id."""
-    return sorted(rater.invitations, key=lambda invitation: (invitation.subject.name, invitation.id))
+    return sorted(
+        rater.invitations, key=lambda invitation: (invitation.subject.name, invitation.id)
+    )
 
 
 def find_invitation(rater: Rater, invitation_id: int) -> Invitation | None:
@@ -166,7 +170,9 @@ def _store_response(
     invitation: Invitation, answers: Answers, comments: Mapping[str, str]
 ) -> Response:
     subject = invitation.subject
-    area_of = {item.key: item.area for item in questionnaire_for(subject, invitation.rater_group).items()}
+    area_of = {
+        item.key: item.area for item in questionnaire_for(subject, invitation.rater_group).items()
+    }
     response = Response(
         campaign_id=subject.campaign_id, subject_id=subject.id, rater_group=invitation.rater_group
     )

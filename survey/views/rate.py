@@ -10,11 +10,22 @@ once spent, every link answers 429 for that client until the window passes.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from survey.errors import InvalidState
 from survey.extensions import db, limiter
 from survey.models import Draft, Invitation, Rater
 from survey.services import responses
@@ -90,7 +101,7 @@ def save_draft(token: str, invitation_id: int) -> tuple[WerkzeugResponse, int]:
         draft = _save(invitation, _rating_form(invitation))
     except responses.AnswersClosed as error:
         raise LinkNotActive() from error
-    except responses.InvalidState as error:
+    except InvalidState as error:
         db.session.rollback()
         return jsonify(error=str(error).capitalize() + "."), 409
     db.session.commit()
@@ -106,7 +117,9 @@ def thanks(token: str, invitation_id: int) -> Page:
     if invitation.is_open:
         return redirect(url_for(".questionnaire", token=token, invitation_id=invitation.id))
     remaining = [i for i in responses.rater_invitations(invitation.rater) if i.is_open]
-    return render_template("rate/thanks.html", token=token, invitation=invitation, remaining=remaining)
+    return render_template(
+        "rate/thanks.html", token=token, invitation=invitation, remaining=remaining
+    )
 
 
 @bp.route("/<token>/<int:invitation_id>/decline", methods=["GET", "POST"])
@@ -119,12 +132,14 @@ def decline(token: str, invitation_id: int) -> Page:
     form = DeclineForm()
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
-        return render_template("rate/decline.html", token=token, invitation=invitation, form=form), status
+        return render_template(
+            "rate/decline.html", token=token, invitation=invitation, form=form
+        ), status
     try:
         responses.decline(invitation, form.reason.data, _now())
     except responses.AnswersClosed as error:
         raise LinkNotActive() from error
-    except responses.InvalidState:
+    except InvalidState:
         db.session.rollback()
         return _finished_page(token, _reload(invitation), 409)
     db.session.commit()
@@ -133,7 +148,7 @@ def decline(token: str, invitation_id: int) -> Page:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _live_rater(token: str) -> Rater:
@@ -188,7 +203,7 @@ def _save_and_return(token: str, invitation: Invitation, form: RatingForm) -> Pa
         draft = _save(invitation, form)
     except responses.AnswersClosed as error:
         raise LinkNotActive() from error
-    except responses.InvalidState:
+    except InvalidState:
         db.session.rollback()
         return _finished_page(token, _reload(invitation), 409)
     db.session.commit()
@@ -205,7 +220,7 @@ def _submit(token: str, invitation: Invitation, form: RatingForm) -> Page:
         responses.submit_response(invitation, form.answers(), form.comments(), _now())
     except responses.AnswersClosed as error:
         raise LinkNotActive() from error
-    except responses.InvalidState:
+    except InvalidState:
         db.session.rollback()
         return _finished_page(token, _reload(invitation), 409)
     db.session.commit()

@@ -31,10 +31,9 @@ class ScaleField(RadioField):
                 "or “don't know / not observed”."
             )
 
-
     def allowed_values(self) -> set[str]:
         """The values on the scale: "1".."5" and "na"."""
-        return {choice.value for choice in self.choices}  # type: ignore[union-attr]
+        return {choice.value for choice in self.choices}
 
 
 class RatingForm(FlaskForm):
@@ -138,5 +137,11 @@ class DeclineForm(FlaskForm):
 
     reason = TextAreaField(
         "Reason (optional — only HR sees this)",
-        validators=[Optional(), _Length(max=2000, message="Please keep the reason under 2000 characters (it is now %(length)s).")],
+        validators=[
+            Optional(),
+            _Length(
+                max=2000,
+                message="Please keep the reason under 2000 characters (it is now %(length)s).",
+            ),
+        ],
     )

@@ -69,7 +69,7 @@ def _area_progress(key: str, section: Section, answered: set[str]) -> AreaProgre
 
 
 def closes_label(campaign: Campaign) -> str:
-    """When answers close, in the campaign's time zone; midnight reads as "end of" the day before."""
+    """When answers close, in the campaign's zone; midnight reads as "the end of" the day before."""
     local = campaign.closes_at.astimezone(ZoneInfo(campaign.timezone))
     if (local.hour, local.minute, local.second) == (0, 0, 0):
         day = local - timedelta(days=1)

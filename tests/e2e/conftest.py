@@ -29,8 +29,13 @@ from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -73,7 +78,7 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the session (Debian's package; `playwright install` is never used)."""
+    """One headless Chromium for the session: Debian's package, never `playwright install`."""
     if not os.path.exists(CHROMIUM):
         _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
     try:
@@ -120,7 +125,7 @@ def page(make_page: Callable[..., Any]) -> Any:
 
 
 def run_axe(page: Any, context: str | None = None) -> list[dict[str, Any]]:
-    """Inject axe-core into the page and return all its violations (WCAG 2.x A/AA and best practice)."""
+    """Inject axe-core into the page; return all its violations (WCAG A/AA, best practice)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     result: dict[str, Any] = page.evaluate(
@@ -133,7 +138,8 @@ def run_axe(page: Any, context: str | None = None) -> list[dict[str, Any]]:
 def serious_violations(page: Any) -> list[str]:
     """Serious and critical axe violations as readable lines (empty when the page passes)."""
     return [
-        f"{v['impact']}: {v['id']} — {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
+        f"{v['impact']}: {v['id']} — {v['help']} "
+        f"({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
         for v in run_axe(page)
         if v["impact"] in ("serious", "critical")
     ]

@@ -22,7 +22,9 @@ def _no_sideways_scroll(page: Any) -> bool:
 
 
 def test_rater_answers_on_a_phone_with_the_keyboard(
-    live_server: LiveServer, make_page: Callable[..., Any], axe: Callable[[Any], list[str]],
+    live_server: LiveServer,
+    make_page: Callable[..., Any],
+    axe: Callable[[Any], list[str]],
     artifacts_dir: Callable[[str], Path],
 ) -> None:
     app, url = live_server.app, live_server.url
@@ -48,7 +50,9 @@ def test_rater_answers_on_a_phone_with_the_keyboard(
     page.keyboard.press("Space")
     for _ in range(3):
         page.keyboard.press("ArrowDown")
-    focus_outline = page.evaluate("() => getComputedStyle(document.activeElement.closest('label')).outlineStyle")
+    focus_outline = page.evaluate(
+        "() => getComputedStyle(document.activeElement.closest('label')).outlineStyle"
+    )
     page.keyboard.press("Tab")
     page.keyboard.press("Space")
     page.keyboard.press("ArrowDown")
@@ -82,7 +86,9 @@ def test_rater_answers_on_a_phone_with_the_keyboard(
 
 
 def test_rater_pages_on_a_desktop(
-    live_server: LiveServer, page: Any, axe: Callable[[Any], list[str]],
+    live_server: LiveServer,
+    page: Any,
+    axe: Callable[[Any], list[str]],
     artifacts_dir: Callable[[str], Path],
 ) -> None:
     world = build_world(live_server.app, include_next_level=True)
