@@ -146,3 +146,23 @@ def test_with_redis_sending_goes_on_the_queue(app: Flask, outbox: Path, redis_qu
         "r1@example.test",
         "r2@example.test",
     ]
+
+
+def test_outbox_file_keeps_accents_links_and_one_line_headers(app: Flask, outbox: Path) -> None:
+    long_line = "x" * 2000
+    mail = OutgoingMail(
+        to="zoe@example.test",
+        subject="Évaluation 360°\nBcc: intruder@example.test",
+        text=f"Bonjour Zoë\nhttp://localhost/r/abc_DEF-123\n{long_line}\n",
+        html="<p>Bonjour Zoë</p>",
+    )
+    app.config["MAIL_SENDER"] = "Équipe RH <rh@example.test>"
+    with app.app_context():
+        send_mails([mail])
+    (path,) = outbox.glob("*.eml")
+    assert b"Bcc:" not in path.read_bytes().split(b"\n\n")[0]
+    (message,) = read_outbox(outbox)
+    assert message["Subject"] == "Évaluation 360° Bcc: intruder@example.test"
+    assert message["From"] == "Équipe RH <rh@example.test>"
+    assert text_of(message) == f"Bonjour Zoë\nhttp://localhost/r/abc_DEF-123\n{long_line}\n"
+    assert html_of(message) == "<p>Bonjour Zoë</p>\n"
