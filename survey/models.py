@@ -378,3 +378,7 @@ class Comment(db.Model):
     text: Mapped[str] = mapped_column(Text)
 
     __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+# Report caches (written only once a campaign is closed) live in their own module.
+from survey import models_reports  # noqa: E402,F401
