@@ -434,8 +434,12 @@ def form_body(q: Questionnaires, level: str, group: str, include_next: bool,
 # --------------------------------------------------------------------------- database
 
 
-def prepare_database(url: str) -> None:
-    """Start from an empty database: delete the SQLite file, or reset PostgreSQL's schema."""
+def prepare_database(url: str, allow_shared: bool = False) -> None:
+    """Start from an empty database: delete the SQLite file, or reset PostgreSQL's schema.
+
+    Refuses PostgreSQL's shared `test`/`postgres` databases unless `allow_shared` (the test
+    suite, which resets the test database before every test anyway).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = Path(parsed.database or "")
@@ -443,7 +447,7 @@ def prepare_database(url: str) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
-    if parsed.database in ("test", "postgres"):
+    if parsed.database in ("test", "postgres") and not allow_shared:
         raise SystemExit(f"refusing to reset the shared database {parsed.database!r}: "
                          "use a database of its own, e.g. .../bench")
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
@@ -504,11 +508,12 @@ def fix_sequences(connection: Connection) -> None:
         ))
 
 
-def generate(plan: Plan, url: str, pool_file: Path | None = None) -> Result:
+def generate(plan: Plan, url: str, pool_file: Path | None = None,
+             allow_shared: bool = False) -> Result:
     """Write `plan` into a fresh database at `url`; returns ids, counts and timings."""
     result = Result(database=url)
     started = time.perf_counter()
-    prepare_database(url)
+    prepare_database(url, allow_shared)
     migrate(url)
     result.seconds["schema"] = time.perf_counter() - started
     engine = bulk_engine(url)
