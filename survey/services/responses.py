@@ -78,6 +78,14 @@ def link_is_live(rater: Rater, now: datetime) -> bool:
     return campaign.accepts_answers(now)
 
 
+def mark_opened(invitation: Invitation) -> None:
+    """pending → opened, on a real interaction (a POST), never on GET/HEAD (SPEC §5).
+
+    Raises AlreadySubmitted or AlreadyDeclined when the invitation is no longer open.
+    """
+    _claim(invitation, InvitationStatus.OPENED)
+
+
 def save_draft(
     invitation: Invitation, answers: Mapping[str, str], comments: Mapping[str, str], now: datetime
 ) -> Draft:
@@ -86,7 +94,7 @@ def save_draft(
     Raises AnswersClosed, AlreadySubmitted or AlreadyDeclined; a draft never counts (SPEC §6).
     """
     _check_accepts(invitation, now)
-    _claim(invitation, InvitationStatus.OPENED)
+    mark_opened(invitation)
     draft = invitation.draft or Draft(invitation=invitation)
     draft.answers = dict(answers)
     draft.comments = {key: text for key, text in comments.items() if text.strip()}

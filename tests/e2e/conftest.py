@@ -27,7 +27,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")  # override only to test skipping
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless",
