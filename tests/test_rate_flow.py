@@ -198,7 +198,7 @@ def test_form_shows_subject_relationship_anonymity_and_scale(
     peer = RaterActions(client, world.peer_token).open(world.peer_invitation).get_data(as_text=True)
     assert "Feedback for Tom Lead" in peer
     assert "You are a peer of Tom Lead" in peer
-    assert "Your answers are anonymous" in peer and "at least 3 people" in peer
+    assert "Your answers are anonymous" in peer and "in a group of at least 3 people" in peer
     assert "<legend>" in peer and "Results</h2>" in peer
     first = item_keys(app, world.peer_invitation)[0]
     assert f'<label class="option" for="{first}-0">' in peer
