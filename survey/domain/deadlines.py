@@ -9,7 +9,7 @@ Paris) is still open, 22:00:00Z is closed. Pages and e-mails show the last open 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from survey.errors import SurveyError
@@ -36,7 +36,7 @@ def check_timezone(name: str) -> ZoneInfo:
 def closes_at(deadline: date, zone: str) -> datetime:
     """The aware UTC instant the deadline day ends in `zone` (next local midnight; exclusive)."""
     local_midnight = datetime.combine(deadline + timedelta(days=1), time(0), check_timezone(zone))
-    return local_midnight.astimezone(timezone.utc)
+    return local_midnight.astimezone(UTC)
 
 
 def is_open_at(closes: datetime, now: datetime) -> bool:

@@ -181,9 +181,7 @@ def _checked_email(value: str, what: str, reasons: list[str]) -> str | None:
     return normalise_email(value)
 
 
-def _check_references(
-    rows: list[PersonRow], existing: dict[str, str | None]
-) -> list[RowProblem]:
+def _check_references(rows: list[PersonRow], existing: dict[str, str | None]) -> list[RowProblem]:
     managers = dict(existing)
     managers.update({row.email: row.manager_email for row in rows})
     problems = [
@@ -193,9 +191,7 @@ def _check_references(
     ]
     in_cycle = _emails_in_cycles(managers)
     problems += [
-        RowProblem(row.line, _cycle_reason(row, managers))
-        for row in rows
-        if row.email in in_cycle
+        RowProblem(row.line, _cycle_reason(row, managers)) for row in rows if row.email in in_cycle
     ]
     return problems
 

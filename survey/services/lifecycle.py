@@ -112,7 +112,9 @@ def remind_campaign(
     rows = _invitation_rows(campaign, only_open=True)
     due = set(_due_raters(campaign, now - interval))
     waiting = {row.rater_id for row in rows}
-    mails = _mail_raters(campaign, [r for r in rows if r.rater_id in due], "reminder", now, progress)
+    mails = _mail_raters(
+        campaign, [r for r in rows if r.rater_id in due], "reminder", now, progress
+    )
     db.session.flush()
     return RemindResult(reminded=len(mails), skipped=len(waiting - due), mails=mails)
 
@@ -166,7 +168,9 @@ def _mail_raters(
         items = list(group)
         token = new_token()
         updates.append({"rater": rater_id, "token_hash": hash_token(token), "at": now})
-        mails.append(_compose(template, items, campaign, f"{base_url}/r/{token}", deadline, subject_line))
+        mails.append(
+            _compose(template, items, campaign, f"{base_url}/r/{token}", deadline, subject_line)
+        )
         if progress is not None:
             progress(len(items))
     _store_tokens(updates, "invited_at" if template == "invitation" else "last_reminded_at")
@@ -174,7 +178,12 @@ def _mail_raters(
 
 
 def _compose(
-    template: str, items: list[_Row], campaign: Campaign, link: str, deadline: str, subject_line: str
+    template: str,
+    items: list[_Row],
+    campaign: Campaign,
+    link: str,
+    deadline: str,
+    subject_line: str,
 ) -> OutgoingMail:
     subjects = [
         {"name": row.subject_name, "relationship": RELATIONSHIPS[row.group]} for row in items

@@ -6,7 +6,6 @@ queries, whatever the campaign's size.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
