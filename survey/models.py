@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -39,7 +39,7 @@ RATER_GROUPS = ("self", "manager", "peers", "direct_reports")
 
 def utcnow() -> datetime:
     """Now, timezone-aware UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -53,10 +53,10 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; pass an aware UTC datetime")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=timezone.utc)
+        return None if value is None else value.replace(tzinfo=UTC)
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -202,9 +202,10 @@ class Campaign(db.Model):
 
     def _move(self, allowed_from: CampaignStatus, to: CampaignStatus, verb: str) -> None:
         if self.status is not allowed_from:
+            article = "an" if allowed_from.value[0] in "aeiou" else "a"
             raise InvalidState(
-                f"campaign {self.id} is {self.status.value}; only a {allowed_from.value} "
-                f"campaign can be {verb}"
+                f"campaign {self.id} is {self.status.value}; only {article} "
+                f"{allowed_from.value} campaign can be {verb}"
             )
         self.status = to
 
@@ -267,6 +268,21 @@ class Rater(db.Model):
     invitations: Mapped[list[Invitation]] = relationship(back_populates="rater")
 
     __table_args__ = (UniqueConstraint("campaign_id", "person_id"),)
+
+
+class EarlierLink(db.Model):
+    """A rater's earlier link that keeps working after a reminder sent a fresh one.
+
+    Tokens are stored only as hashes, so a reminder cannot repeat the original link; without
+    this table the link in the first e-mail would stop working the moment a reminder went out.
+    """
+
+    __tablename__ = "earlier_link"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rater_id: Mapped[int] = mapped_column(
+        ForeignKey("rater.id", ondelete="CASCADE"), index=True
+    )
 
 
 class Invitation(db.Model):

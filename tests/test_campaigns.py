@@ -247,7 +247,7 @@ def test_close_and_release_guarded(ctx: Flask, outbox: Path) -> None:
     campaign_id = make_draft()
     campaign = service.get_campaign(campaign_id)
     assert next_action(campaign, NOW) == "launch"
-    with pytest.raises(InvalidState, match="only a open campaign can be closed"):
+    with pytest.raises(InvalidState, match="only an open campaign can be closed"):
         service.close_campaign(campaign, NOW)
     launch(campaign_id)
     campaign = service.get_campaign(campaign_id)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 
 from survey.domain.deadlines import format_deadline
 from survey.domain.questionnaire import load_content
@@ -24,6 +24,7 @@ from survey.mail import OutgoingMail, compose
 from survey.models import (
     Campaign,
     CampaignStatus,
+    EarlierLink,
     Invitation,
     InvitationStatus,
     Person,
@@ -104,7 +105,7 @@ def remind_campaign(
     """Remind raters with unsubmitted, undeclined invitations, at most once per `interval`.
 
     Each reminder lists only what is still open and carries a fresh link (tokens are stored
-    only as hashes, so the old one cannot be re-sent; the new one replaces it). Raises
+    only as hashes, so the first one cannot be repeated); earlier links keep working. Raises
     InvalidState unless the campaign is open and before its deadline.
     """
     if not campaign.accepts_answers(now):
@@ -207,9 +208,16 @@ def _subject_line(template: str, campaign: Campaign) -> str:
 
 
 def _store_tokens(updates: list[dict[str, Any]], stamp_column: str) -> None:
+    """Write the new token hashes; the hashes they replace stay valid as earlier links."""
     if not updates:
         return
     table = Rater.__table__
+    keep = select(table.c.token_hash, table.c.id).where(
+        table.c.id.in_([row["rater"] for row in updates]), table.c.token_hash.is_not(None)
+    )
+    db.session.execute(
+        insert(EarlierLink.__table__).from_select(["token_hash", "rater_id"], keep)
+    )
     statement = (
         update(table)
         .where(table.c.id == bindparam("rater"))

@@ -20,6 +20,7 @@ from survey.models import (
     Campaign,
     Comment,
     Draft,
+    EarlierLink,
     Invitation,
     InvitationStatus,
     Rater,
@@ -51,12 +52,14 @@ def find_rater(token: str) -> Rater | None:
     """The rater whose link carries `token`, or None (bad shape, unknown). Never logs the token."""
     if not looks_like_token(token):
         return None
-    rater: Rater | None = db.session.scalar(
-        select(Rater).where(Rater.token_hash == hash_token(token))
-    )
-    if rater is None or rater.token_hash is None or not tokens_match(token, rater.token_hash):
+    hashed = hash_token(token)
+    rater: Rater | None = db.session.scalar(select(Rater).where(Rater.token_hash == hashed))
+    if rater is not None and rater.token_hash is not None:
+        return rater if tokens_match(token, rater.token_hash) else None
+    earlier = db.session.get(EarlierLink, hashed)  # a link from before a reminder
+    if earlier is None or not tokens_match(token, earlier.token_hash):
         return None
-    return rater
+    return db.session.get(Rater, earlier.rater_id)
 
 
 def rater_invitations(rater: Rater) -> list[Invitation]:
