@@ -146,9 +146,8 @@ def test_launch_remind_close_release(
     released_early = runner.invoke(args=["campaign", "release", campaign_id])
     assert released_early.exit_code == 1
     assert "only a closed campaign can be released" in released_early.stderr
-    assert (
-        runner.invoke(args=["campaign", "close", campaign_id]).stdout.strip() == "campaign 1 closed"
-    )
+    closed = runner.invoke(args=["campaign", "close", campaign_id]).stdout.strip()
+    assert closed == "campaign 1 closed: 3 reports computed and frozen"
     released = runner.invoke(args=["campaign", "release", campaign_id])
     assert released.stdout.strip() == "campaign 1 released: 3 subjects notified"
     with app.app_context():

@@ -88,9 +88,9 @@ def remind_command(campaign_id: int) -> None:
 @click.argument("campaign_id", type=int)
 def close_command(campaign_id: int) -> None:
     """Stop accepting answers."""
-    service.close_campaign(service.get_campaign(campaign_id), utcnow())
+    stored = service.close_campaign(service.get_campaign(campaign_id), utcnow())
     db.session.commit()
-    click.echo(f"campaign {campaign_id} closed")
+    click.echo(f"campaign {campaign_id} closed: {stored} reports computed and frozen")
 
 
 @campaign_cli.command("release")

@@ -120,10 +120,16 @@ def remind_campaign(
     return RemindResult(reminded=len(mails), skipped=len(waiting - due), mails=mails)
 
 
-def close_campaign(campaign: Campaign, now: datetime) -> None:
-    """open → closed: no more answers (raises InvalidState otherwise)."""
+def close_campaign(campaign: Campaign, now: datetime) -> int:
+    """open → closed: no more answers; every subject's report is computed and frozen.
+
+    Returns the number of reports stored. Raises InvalidState unless the campaign is open.
+    """
+    from survey.services.report_cache import precompute_reports
+
     campaign.close(now)
     db.session.flush()
+    return precompute_reports(campaign)
 
 
 def release_campaign(campaign: Campaign, now: datetime) -> list[OutgoingMail]:
