@@ -1,0 +1,23 @@
+"""Keep link tokens out of logs: rater links `/r/<token>` and one-time links `/link/<token>`."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_LINK = re.compile(r"/(r|link)/[^/\s?#\"']+")
+
+
+def redact(text: str) -> str:
+    """`/r/<token>/12` → `/r/[link]/12`, `/link/<token>` → `/link/[link]`."""
+    return _LINK.sub(lambda match: f"/{match.group(1)}/[link]", text)
+
+
+class RedactTokens(logging.Filter):
+    """A logging filter that rewrites a record's message with `redact` (always lets it through)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/r/" in message or "/link/" in message:
+            record.msg, record.args = redact(message), ()
+        return True
