@@ -126,7 +126,7 @@ def _released_campaign(rng: random.Random, outbox: Path, say: Say, result: DemoR
 def _open_campaign(rng: random.Random, outbox: Path, say: Say, result: DemoResult) -> int:
     subject = _busiest_team_leader()
     campaign = campaigns.create_campaign(
-        _settings("Pulse check (still open)", days=21),
+        _settings("Team leader pulse", days=21),
         campaigns.SubjectChoice(emails=(subject.email,)),
         now=_now(),
     )
