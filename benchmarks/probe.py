@@ -119,9 +119,11 @@ def probe_close(args: argparse.Namespace) -> dict[str, Any]:
             close_campaign(campaign, datetime.now(timezone.utc))
             db.session.commit()
 
+        before = reset_peak()
         seconds, _ = timed(close)
         stored = db.session.query(ReportSnapshot).filter_by(campaign_id=args.campaign).count()
-    return {"seconds": seconds, "reports_stored": stored}
+    return {"seconds": seconds, "reports_stored": stored, "rss_before_mb": before,
+            "peak_rss_mb": peak_rss_mb()}
 
 
 def probe_page(args: argparse.Namespace, path: str) -> dict[str, Any]:

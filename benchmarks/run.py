@@ -21,6 +21,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -254,7 +255,7 @@ class ScalePoint:
     view_first: dict[str, Any]
     view: dict[str, Any]
     export: dict[str, Any]
-    close: float
+    close: dict[str, Any]
 
 
 def measure_scale_point(database: str, subjects: int, mode: Mode) -> ScalePoint:
@@ -269,12 +270,17 @@ def measure_scale_point(database: str, subjects: int, mode: Mode) -> ScalePoint:
     for name, result in (("HR view", view_first), ("export", export)):
         if result["status"] != 200:
             raise BenchmarkError(f"{name} at {subjects} subjects answered {result['status']}")
-    return ScalePoint(subjects, groupby, view_first, view, export, close["seconds"])
+    return ScalePoint(subjects, groupby, view_first, view, export, close)
 
 
 def add_scale_rows(report: Report, point: ScalePoint) -> None:
-    """HR view and export at the main scale against the GROUP BY."""
+    """Close, HR view and export at the main scale against the GROUP BY."""
     g = point.groupby
+    close = point.close
+    report.add(Row("Close (computes and freezes every report)", fmt_s(close["seconds"]),
+                   f"GROUP BY {fmt_s(g)}", close["seconds"] / g, "—", None,
+                   f"{close['reports_stored']:,} reports stored, peak RSS "
+                   f"{close['peak_rss_mb']:.0f} MB; no target in issue 8"))
     for label, result in (("HR organisation view, first after close", point.view_first),
                           ("HR organisation view, fresh process", point.view)):
         ratio = result["seconds"] / g
@@ -343,7 +349,7 @@ def scaling_table(points: list[ScalePoint]) -> str:
     out = ["| subjects | close | GROUP BY | HR view first | HR view | HR view RSS | export "
            "| export RSS |", "|---|---|---|---|---|---|---|---|"]
     for p in points:
-        out.append(f"| {p.subjects:,} | {fmt_s(p.close)} | {fmt_s(p.groupby)} | "
+        out.append(f"| {p.subjects:,} | {fmt_s(p.close['seconds'])} | {fmt_s(p.groupby)} | "
                    f"{fmt_s(p.view_first['seconds'])} | {fmt_s(p.view['seconds'])} | "
                    f"{p.view['peak_rss_mb']:.0f} MB | {fmt_s(p.export['seconds'])} | "
                    f"{p.export['peak_rss_mb']:.0f} MB |")
@@ -351,6 +357,18 @@ def scaling_table(points: list[ScalePoint]) -> str:
 
 
 # --------------------------------------------------------------------------- main
+
+
+def attempt(report: Report, figure: str, measure: Callable[[], Any]) -> Any:
+    """Run one measurement; a failure becomes an ERROR row and the run goes on."""
+    try:
+        return measure()
+    except BenchmarkError as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else "failed"
+        report.rows.append(Row(figure, "ERROR", "—", None, "—", None, first[:200]))
+        report.broken.append(f"{figure}: {first[:200]}")
+        print(f"  {figure}: ERROR {error}", file=sys.stderr, flush=True)
+        return None
 
 
 def run(mode: Mode, base: str | None, skip: set[str]) -> tuple[Report, str]:
@@ -364,27 +382,37 @@ def run(mode: Mode, base: str | None, skip: set[str]) -> tuple[Report, str]:
                             draft=True)
     if "submit" not in skip:
         print("== submissions", flush=True)
-        measure_submissions(report, main_db, Path(result.pool_file), mode, log)
+        attempt(report, "Submission", lambda: measure_submissions(
+            report, main_db, Path(result.pool_file), mode, log))
     print("== close, HR view, export", flush=True)
-    points = {mode.scale: measure_scale_point(main_db, mode.scale, mode)}
-    add_scale_rows(report, points[mode.scale])
+    points: dict[int, ScalePoint] = {}
+    point = attempt(report, "Close, HR view, export",
+                    lambda: measure_scale_point(main_db, mode.scale, mode))
+    if point is not None:
+        points[mode.scale] = point
+        add_scale_rows(report, point)
     print("== report JSON and pages", flush=True)
-    measure_report_json(report, main_db, mode)
+    attempt(report, "Report JSON", lambda: measure_report_json(report, main_db, mode))
     subject_ids = list(range(1, min(mode.scale, 200) + 1))
-    measure_report_pages(report, main_db, subject_ids, mode, log)
+    attempt(report, "Subject report page",
+            lambda: measure_report_pages(report, main_db, subject_ids, mode, log))
     print("== launch", flush=True)
-    measure_launch(report, main_db, result.draft_campaign_id)
-    if "scaling" not in skip:
-        for subjects in mode.scaling:
-            if subjects not in points:
-                print(f"== scaling point {subjects:,}", flush=True)
-                database = database_for(base, subjects)
-                generate_scale(database, subjects)
-                points[subjects] = measure_scale_point(database, subjects, mode)
-        ordered = [points[s] for s in sorted(points)]
+    attempt(report, "Launch", lambda: measure_launch(report, main_db, result.draft_campaign_id))
+    if "scaling" in skip:
+        return report, ""
+    for subjects in mode.scaling:
+        if subjects not in points:
+            print(f"== scaling point {subjects:,}", flush=True)
+            database = database_for(base, subjects)
+            generate_scale(database, subjects)
+            point = attempt(report, f"Scaling point {subjects:,}",
+                            lambda: measure_scale_point(database, subjects, mode))
+            if point is not None:
+                points[subjects] = point
+    ordered = [points[s] for s in sorted(points)]
+    if len(ordered) >= 2:
         add_scaling_rows(report, ordered)
-        return report, scaling_table(ordered)
-    return report, ""
+    return report, scaling_table(ordered)
 
 
 def main(argv: list[str] | None = None) -> int:
