@@ -38,7 +38,10 @@ def test_demo_builds_a_released_campaign_and_prints_working_links(
         statuses = dict(connection.execute(text("SELECT id, status FROM campaign")).all())
         counts = dict(
             connection.execute(
-                text("SELECT status, count(*) FROM invitation WHERE campaign_id = 1 GROUP BY status")
+                text(
+                    "SELECT status, count(*) FROM invitation WHERE campaign_id = 1 "
+                    "GROUP BY status"
+                )
             ).all()
         )
         drafts = connection.execute(text("SELECT count(*) FROM draft")).scalar_one()
