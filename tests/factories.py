@@ -6,7 +6,7 @@ flush, and the caller commits (or uses `commit=True`).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from survey.extensions import db
@@ -20,14 +20,14 @@ from survey.models import (
     Person,
     Rater,
     Response,
-    SubmissionReceipt,
     Subject,
+    SubmissionReceipt,
     User,
     UserRole,
 )
 from survey.tokens import hash_token, new_token
 
-NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
 def make_person(
@@ -61,7 +61,7 @@ def make_campaign(
     """A campaign in the given state; launched ones carry the questionnaire snapshot."""
     from survey.domain.questionnaire import default_content
 
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     closes_at = now + closes_in
     campaign = Campaign(
         name=name,
@@ -109,7 +109,7 @@ def rater_link(campaign: Campaign, person: Person) -> tuple[Rater, str]:
         rater = Rater(campaign=campaign, person=person)
         db.session.add(rater)
     rater.token_hash = hash_token(token)
-    rater.invited_at = campaign.launched_at or datetime.now(timezone.utc)
+    rater.invited_at = campaign.launched_at or datetime.now(UTC)
     db.session.flush()
     return rater, token
 
@@ -189,4 +189,4 @@ def _content() -> Any:
 
 def deadline_date(days: int = 14) -> date:
     """A date `days` from today."""
-    return (datetime.now(timezone.utc) + timedelta(days=days)).date()
+    return (datetime.now(UTC) + timedelta(days=days)).date()

@@ -8,7 +8,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from survey.extensions import db
-from survey.models import Campaign, CampaignStatus, Person, Subject, User
+from survey.models import Campaign, CampaignStatus, Person, Subject
 from tests.factories import add_response, add_subject, make_campaign, make_person
 
 IC_ITEMS = {
@@ -89,8 +89,9 @@ def team_leader_scenario(
 
 def sign_in(client: FlaskClient, user_id: int) -> None:
     """Sign a user in through the Flask-Login session (the sign-in views belong to auth)."""
-    from flask_login.utils import _create_identifier
     from importlib.metadata import version
+
+    from flask_login.utils import _create_identifier
 
     werkzeug_version = version("werkzeug")
 

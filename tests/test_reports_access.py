@@ -11,7 +11,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from survey.extensions import db
 from survey.models import CampaignStatus, Response
 from tests.factories import add_response, add_subject, make_hr_user, make_person, make_subject_user
-from tests.helpers_reports import api_url, ic_answers, report_url, sign_in, worked_example
+from tests.helpers_reports import ic_answers, sign_in, worked_example
 
 NUMBER_FROM_ANSWERS = "4.63"  # all others' culture score in the worked example
 

@@ -160,10 +160,10 @@ def _sort_keys(campaign: Campaign) -> Any:
                 item_pos.setdefault(item, len(item_pos))
     groups = {g: i for i, g in enumerate(DISPLAY_ORDER)}
 
-    def key(row: Any) -> tuple[int, int, int, int, int]:
+    def order(row: Any) -> tuple[int, int, int, int, int]:
         return (
             row[5] != "level", row[6] != "area", spoke.get(row[7], 99),
             item_pos.get(row[8], -1), groups.get(row[9], 99),
         )
 
-    return key
+    return order

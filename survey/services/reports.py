@@ -67,7 +67,7 @@ def find_viewable_subject(user: User, campaign_id: int, subject_id: int) -> Subj
 
 def find_subject_by_email(campaign_id: int, email: str) -> Subject:
     """Return the campaign's subject with that e-mail (case-insensitive); NotFound otherwise."""
-    subject = db.session.scalar(
+    subject: Subject | None = db.session.scalar(
         select(Subject)
         .join(Person, Subject.person_id == Person.id)
         .options(joinedload(Subject.campaign), joinedload(Subject.person))

@@ -64,7 +64,7 @@ def _sentence(g: GroupSummary, groups: dict[str, GroupSummary], k: int, voice: V
     if g.key == "self":
         if g.responses:
             return f"Self-assessment: {voice.you.lower() if voice.to_subject else voice.name} answered; shown as “Self”."
-        return f"Self-assessment: not completed, so there is no self score to compare with."
+        return "Self-assessment: not completed, so there is no self score to compare with."
     if g.key == "manager":
         if g.responses:
             return f"Manager: answered. The manager's answers are identifiable to {voice.you.lower() if voice.to_subject else voice.name}."

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
