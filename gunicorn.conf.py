@@ -15,6 +15,9 @@ workers = int(os.environ.get("SURVEY_WORKERS", min(2 * multiprocessing.cpu_count
 worker_class = "sync"
 timeout = 60
 graceful_timeout = 30
+# gunicorn 27's control socket lives at one path per user ($HOME/.gunicorn/gunicorn.ctl), so two
+# instances on one machine fight over it; nothing here uses `gunicornc`.
+control_socket_disable = True
 # Behind a reverse proxy terminating TLS, the proxy sets X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 

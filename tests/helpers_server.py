@@ -70,18 +70,26 @@ class GunicornServer:
             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
             "survey:create_app()",
         ]  # fmt: skip
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
+        # Its own process group, so teardown can always end master and workers together.
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True)
         self._wait_until_up()
         return self
 
     def __exit__(self, *exc: object) -> None:
         assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
+        self.process.send_signal(signal.SIGINT)  # quick shutdown: every request has answered
         try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # a worker still booting may ignore the signal
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+    def wait_for_log(self, text: str, count: int, seconds: float = 30) -> None:
+        """Wait until the error log mentions `text` at least `count` times."""
+        deadline = time.monotonic() + seconds
+        while self.error_log.read_text(errors="replace").count(text) < count:
+            assert time.monotonic() < deadline, f"never {count}× {text!r}:\n{self.logs()}"
+            time.sleep(0.1)
 
     def _wait_until_up(self, seconds: float = 30) -> None:
         deadline = time.monotonic() + seconds

@@ -49,9 +49,7 @@ def build_burst(app: Flask) -> tuple[list[tuple[int, str]], list[str]]:
     return links, keys
 
 
-def submit(
-    base_url: str, link: tuple[int, str], keys: list[str], twice: bool
-) -> list[Reply]:
+def submit(base_url: str, link: tuple[int, str], keys: list[str], twice: bool) -> list[Reply]:
     """GET the form, then POST it once, or twice at the same moment from two threads."""
     invitation_id, token = link
     rater = HttpRater(base_url, token)

@@ -23,8 +23,10 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from survey.errorpages import render_error
 from survey.errors import InvalidState
 from survey.extensions import db, limiter
 from survey.models import Draft, Invitation, Rater
@@ -64,6 +66,25 @@ def link_not_active(error: LinkNotActive) -> tuple[str, int]:
     g.bad_link = True
     db.session.rollback()
     return render_template("rate/link_not_active.html"), 404
+
+
+@bp.errorhandler(OperationalError)
+def database_unavailable(error: OperationalError) -> Page:
+    """The database is down: say so, and that the answers are kept (in this browser, by rate.js).
+
+    Autosave gets JSON; a submit or "Save draft" gets a page asking to retry in a minute.
+    """
+    db.session.rollback()
+    current_app.logger.warning("database unavailable on a rater page: %s", type(error).__name__)
+    if request.method == "POST" and request.endpoint == "rate.save_draft":
+        reply = jsonify(error=support.UNAVAILABLE_AUTOSAVE)
+        reply.status_code = 503
+    elif request.method == "POST":
+        reply = current_app.make_response((render_template("rate/unavailable.html"), 503))
+    else:
+        return render_error(503)
+    reply.headers["Retry-After"] = "60"
+    return reply
 
 
 @bp.get("/<token>")

@@ -23,6 +23,9 @@ STATES = {
     "submitted": ("Submitted", "ok"),
     "declined": ("Declined", ""),
 }
+UNAVAILABLE_AUTOSAVE = (
+    "Not saved: the service is briefly unavailable. Your answers are kept in this browser."
+)
 _LINK = re.compile(r"/r/[^/\s?\"']+")
 
 
