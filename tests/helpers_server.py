@@ -21,6 +21,11 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+from flask import Flask
+
+from survey.extensions import db
+
 ROOT = Path(__file__).resolve().parents[1]
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -161,3 +166,17 @@ def submission(csrf: str, keys: list[str], comment: str = "") -> dict[str, str]:
     if comment:
         data["comment-keep_doing"] = comment
     return data
+
+
+def break_database(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on every new connection fails as if the server were down or the file gone."""
+    with app.app_context():
+        engine = db.engine
+        error = engine.dialect.loaded_dbapi.OperationalError
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise error("connection refused: the database server is down")
+
+        db.session.remove()
+        engine.dispose()
+        monkeypatch.setattr(engine.pool, "_creator", refuse)

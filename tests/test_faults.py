@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 
 from survey.extensions import db
 from tests.helpers_rate import RaterActions, build_world, counts, invitation_row, item_keys
-from tests.helpers_server import GunicornServer, HttpRater, Reply, submission
+from tests.helpers_server import GunicornServer, HttpRater, Reply, break_database, submission
 
 # Appended to the project's gunicorn.conf.py for this test only.
 PAUSE_BEFORE_COMMIT = '''
@@ -106,20 +106,6 @@ def test_worker_killed_mid_submission_leaves_nothing_and_retry_succeeds(
         "responses": 1, "answers": len(keys), "comments": 1, "drafts": 0, "receipts": 1,
     }  # fmt: skip
     assert invitation_row(app, world.peer_invitation)["status"] == "submitted"
-
-
-def break_database(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    """From now on every new connection fails as if the server were down or the file gone."""
-    with app.app_context():
-        engine = db.engine
-        error = engine.dialect.loaded_dbapi.OperationalError
-
-        def refuse(*args: object, **kwargs: object) -> None:
-            raise error("connection refused: the database server is down")
-
-        db.session.remove()
-        engine.dispose()
-        monkeypatch.setattr(engine.pool, "_creator", refuse)
 
 
 def test_database_down_on_submit_says_answers_are_kept(

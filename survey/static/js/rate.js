@@ -1,11 +1,30 @@
 /* Questionnaire page: live progress and autosave of drafts (SPEC §6).
  * Autosave POSTs the whole form (CSRF token included) to the draft endpoint a few seconds
  * after a change, every 30 seconds while there are unsaved changes, and when the page is left.
- * It never reloads the page, so nothing typed is lost. No inline scripts: CSP is script-src 'self'. */
+ * It never reloads the page, so nothing typed is lost. No inline scripts: CSP is script-src 'self'.
+ *
+ * A copy of the answers also lives in this browser's localStorage (one entry per invitation),
+ * written on every change and just before a submit. If the server could not take them (the
+ * database was down: the 503 page says the answers are kept here), the next visit restores
+ * the copy when it is newer than the server's draft and was never saved there. The copy is
+ * deleted once the invitation is submitted or declined (pages marked data-forget-answers). */
 (function () {
   "use strict";
+  var PREFIX = "survey-answers:";
+
+  function storage() {
+    try { return window.localStorage; } catch (e) { return null; }
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-forget-answers]"), function (el) {
+    var store = storage();
+    if (store) { store.removeItem(PREFIX + el.getAttribute("data-forget-answers")); }
+  });
+
   var form = document.getElementById("rating-form");
   if (!form) { return; }
+  var storeKey = PREFIX + (form.getAttribute("data-local-key") || window.location.pathname);
+  var serverSaved = Number(form.getAttribute("data-draft-saved") || 0);
   var status = document.getElementById("save-status");
   var draftUrl = form.getAttribute("data-draft-url");
   var dirty = false, saving = false, submitting = false, timer = null;
@@ -42,6 +61,44 @@
     return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
 
+  function snapshot() {
+    var values = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrf_token" || el.name === "action") { return; }
+      if (el.type === "radio" && el.checked) { values[el.name] = el.value; }
+      if (el.tagName === "TEXTAREA" && el.value) { values[el.name] = el.value; }
+    });
+    return values;
+  }
+
+  function keepCopy(synced) {
+    var store = storage();
+    if (!store) { return; }
+    var copy = { saved: Date.now(), synced: !!synced, values: snapshot() };
+    try { store.setItem(storeKey, JSON.stringify(copy)); } catch (e) { /* full or disabled */ }
+  }
+
+  function readCopy() {
+    var store = storage();
+    try { return store ? JSON.parse(store.getItem(storeKey) || "null") : null; } catch (e) { return null; }
+  }
+
+  function setValue(name, value) {
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.name !== name) { return; }
+      if (el.type === "radio") { el.checked = el.value === value; }
+      if (el.tagName === "TEXTAREA") { el.value = value; }
+    });
+  }
+
+  /* The browser's copy wins only when the server never got it and it is newer than the draft. */
+  function restoreCopy() {
+    var copy = readCopy();
+    if (!copy || copy.synced || !copy.values || copy.saved <= serverSaved) { return false; }
+    Object.keys(copy.values).forEach(function (name) { setValue(name, String(copy.values[name])); });
+    return Object.keys(copy.values).length > 0;
+  }
+
   function save() {
     if (!dirty || saving || submitting) { return; }
     saving = true;
@@ -53,6 +110,7 @@
     }).then(function (response) {
       if (response.ok) {
         say("Draft saved at " + timeNow());
+        if (!dirty) { keepCopy(true); }
       } else {
         dirty = true;
         say(response.status === 404
@@ -67,6 +125,7 @@
 
   function changed() {
     dirty = true;
+    keepCopy(false);
     updateProgress();
     window.clearTimeout(timer);
     timer = window.setTimeout(save, 3000);
@@ -78,6 +137,7 @@
   });
   form.addEventListener("submit", function (event) {
     submitting = true;
+    keepCopy(false);
     window.clearTimeout(timer);
     var button = event.submitter;
     // Disable after the browser has collected the form data, so a double click sends once.
@@ -91,5 +151,10 @@
   });
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
+  if (restoreCopy()) {
+    dirty = true;
+    timer = window.setTimeout(save, 1000);
+    say("Restored the answers this browser kept for you; they are being saved as your draft.");
+  }
   updateProgress();
 }());
