@@ -78,8 +78,11 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     _ensure_secret_key(app)
-    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["BASE_URL"].startswith("https"))
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
+    # Flask's own defaults already hold SESSION_COOKIE_SECURE=False, so no setdefault here:
+    # an https site or production always gets Secure cookies; config can only add it.
+    secure = bool(app.config.get("SESSION_COOKIE_SECURE")) or _served_over_https(app)
+    app.config["SESSION_COOKIE_SECURE"] = secure
+    app.config["REMEMBER_COOKIE_SECURE"] = secure or bool(app.config.get("REMEMBER_COOKIE_SECURE"))
 
 
 def normalise_database_url(url: str) -> str:
@@ -103,6 +106,16 @@ def _read_environment(app: Flask) -> None:
             app.config[key] = value
 
 
+def is_production(app: Flask) -> bool:
+    """PRODUCTION=True in config, or SURVEY_ENV=production in the environment."""
+    return bool(app.config.get("PRODUCTION")) or os.environ.get("SURVEY_ENV") == "production"
+
+
+def _served_over_https(app: Flask) -> bool:
+    """Cookies are Secure when the site is https, and always in production (never sent in clear)."""
+    return str(app.config["BASE_URL"]).startswith("https") or is_production(app)
+
+
 def _ensure_secret_key(app: Flask) -> None:
     """Use SECRET_KEY if set; in development generate one once into the instance folder.
 
@@ -111,8 +124,7 @@ def _ensure_secret_key(app: Flask) -> None:
     """
     if app.config.get("SECRET_KEY"):
         return
-    production = app.config.get("PRODUCTION") or os.environ.get("SURVEY_ENV") == "production"
-    if production:
+    if is_production(app):
         raise ConfigError("SECRET_KEY must be set in production (environment or instance config)")
     key_file = Path(app.instance_path) / "secret_key"
     if not key_file.exists():

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.domain.orgchart import normalise_email
@@ -19,7 +19,7 @@ from survey.errors import SurveyError
 from survey.extensions import db
 from survey.mail import OutgoingMail, compose
 from survey.models import Campaign, LoginToken, Person, Subject, User, UserRole
-from survey.tokens import hash_token, looks_like_token, new_token
+from survey.tokens import hash_token, looks_like_token, new_token, tokens_match
 
 MIN_PASSWORD_LENGTH = 10
 SIGN_IN, SET_PASSWORD = "sign_in", "set_password"
@@ -105,18 +105,31 @@ def peek_link_token(token: str, now: datetime) -> LoginToken | None:
     if not looks_like_token(token):
         return None
     record = db.session.scalar(select(LoginToken).where(LoginToken.token_hash == hash_token(token)))
-    if record is None or record.used_at is not None or record.expires_at <= now:
+    if record is None or not tokens_match(token, record.token_hash):
+        return None
+    if record.used_at is not None or record.expires_at <= now:
         return None
     return record if record.user.active else None
 
 
 def consume_link_token(token: str, now: datetime) -> LoginToken:
-    """Use up a link token (POST only); raises InvalidLink for unknown, used or expired ones."""
+    """Use up a link token (POST only); raises InvalidLink for unknown, used or expired ones.
+
+    One conditional UPDATE marks it used, so two requests racing with the same link cannot
+    both sign in: the second one finds it used.
+    """
     record = peek_link_token(token, now)
     if record is None:
         raise InvalidLink()
-    record.used_at = now
-    db.session.flush()
+    used = db.session.execute(
+        update(LoginToken)
+        .where(LoginToken.id == record.id, LoginToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvalidLink()
+    db.session.refresh(record)
     return record
 
 

@@ -51,17 +51,25 @@ def link(token: str) -> str | Response | tuple[str, int]:
         return _set_password(token, record)
     form = ConfirmLinkForm()
     if form.validate_on_submit():
-        record = accounts.consume_link_token(token, utcnow())
+        try:
+            record = accounts.consume_link_token(token, utcnow())
+        except accounts.InvalidLink:  # used by a request racing this one
+            db.session.rollback()
+            return render_template("auth/link_invalid.html"), 404
         db.session.commit()
         login_user(record.user)
         return redirect(_home())
     return render_template("auth/link_confirm.html", form=form, user=record.user)
 
 
-def _set_password(token: str, record: LoginToken) -> str | Response:
+def _set_password(token: str, record: LoginToken) -> str | Response | tuple[str, int]:
     form = SetPasswordForm()
     if form.validate_on_submit():
-        record = accounts.consume_link_token(token, utcnow())
+        try:
+            record = accounts.consume_link_token(token, utcnow())
+        except accounts.InvalidLink:  # used by a request racing this one
+            db.session.rollback()
+            return render_template("auth/link_invalid.html"), 404
         accounts.set_password(record.user, form.password.data or "")
         db.session.commit()
         login_user(record.user)
