@@ -21,6 +21,7 @@ from survey.errors import SurveyError
 LEVELS = ("individual_contributor", "team_leader", "business_leader")
 REQUIRED_COLUMNS = ("email", "name", "level", "manager_email")
 OPTIONAL_COLUMNS = ("team",)
+MAX_TEXT = 200  # Person.name and Person.team are VARCHAR(200)
 # Friendly spellings HR tools export, mapped to SPEC §2 level keys.
 LEVEL_ALIASES = {"ic": "individual_contributor", "tl": "team_leader", "bl": "business_leader"}
 
@@ -69,9 +70,12 @@ def parse_org_chart(
     existing = dict(existing_managers or {})
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
-    header = next(reader, None)
-    columns = _columns(header)
-    rows, problems = _read_rows(reader, columns)
+    try:
+        columns = _columns(next(reader, None))
+        rows, problems = _read_rows(reader, columns)
+    except csv.Error as error:  # e.g. a cell over the csv module's 128 KiB field limit
+        reason = f"this line cannot be read as CSV ({error}); check its quotes and length"
+        raise OrgChartError([RowProblem(max(reader.line_num, 1), reason)]) from None
     problems += _check_references(rows, existing)
     if problems:
         raise OrgChartError(problems)
@@ -156,6 +160,9 @@ def _read_row(
     name = _cell(cells, columns, "name")
     if not name:
         reasons.append("missing name")
+    team = _cell(cells, columns, "team")
+    _check_text(name, "name", reasons)
+    _check_text(team, "team", reasons)
     raw_level = _cell(cells, columns, "level")
     level = normalise_level(raw_level)
     if level is None:
@@ -165,8 +172,16 @@ def _read_row(
     manager = _checked_email(raw_manager, "manager e-mail", reasons) if raw_manager else None
     if email is None:
         return None, reasons
-    row = PersonRow(line, email, name, level or "", manager, _cell(cells, columns, "team"))
+    row = PersonRow(line, email, name, level or "", manager, team)
     return row, reasons
+
+
+def _check_text(value: str, what: str, reasons: list[str]) -> None:
+    """Names and teams fit their columns (200 characters) and hold no control characters."""
+    if len(value) > MAX_TEXT:
+        reasons.append(f"{what} is {len(value)} characters long (at most {MAX_TEXT})")
+    if any(ord(char) < 32 and char not in "\t" for char in value):
+        reasons.append(f"{what} contains a control character (such as NUL)")
 
 
 def _checked_email(value: str, what: str, reasons: list[str]) -> str | None:
