@@ -69,13 +69,19 @@ def test_area_scores_match_the_hand_computation(runner: FlaskCliRunner, example)
         "results": (3.5, 1), "improvement": (2.0, 1), "growth": (4.0, 1), "culture": (5.0, 1)
     }
     # Peers: improvement has no item rated by 3 peers, so the area is hidden; growth uses only
-    # the shown item (3, 3, 4); results (3 + 4 + 2.5) / 3 = 3.1666… → 3.17.
+    # the shown item (3, 3, 4); results pools the 6 answers: 19 / 6 = 3.1666… → 3.17 (every
+    # peer answered both, so it equals the mean of their means (3 + 4 + 2.5) / 3).
     assert cells(doc, "area_scores", "peers") == {
         "results": (3.17, 3), "growth": (3.33, 3), "culture": (4.5, 3)
     }
-    # All others pools the manager with the shown peer cells: culture (5 + 13.5) / 4 = 4.625.
+    # All others: the mean of every answer in the shown item cells of the units whose area is
+    # shown (SPEC §7.6): culture (5 + 5 + 4 + 4 + 4 + 5 + 5 + 5) / 8 = 4.625; growth: the
+    # manager's 4, 4 and the peers' shown deepens_expertise 3, 3, 4 -> 18 / 5 = 3.60 (peers'
+    # acts_on_feedback has 2 answers: hidden). It was 3.50 = (4 + 3 × 3.33) / 4 when all
+    # others averaged raters' area means, which weighed the manager's answers differently
+    # from the item cells; n stays 1 + 3 raters.
     assert cells(doc, "area_scores", "all_others") == {
-        "results": (3.25, 4), "improvement": (2.0, 1), "growth": (3.5, 4), "culture": (4.63, 4)
+        "results": (3.25, 4), "improvement": (2.0, 1), "growth": (3.6, 4), "culture": (4.63, 4)
     }
 
 
@@ -98,7 +104,7 @@ def test_gaps_strengths_and_development(runner: FlaskCliRunner, example) -> None
     assert gaps == {
         "results": (4.0, 3.25, 0.75, "aligned"),
         "improvement": (3.0, 2.0, 1.0, "blind_spot"),
-        "growth": (5.0, 3.5, 1.5, "blind_spot"),
+        "growth": (5.0, 3.6, 1.4, "blind_spot"),  # 5.00 - 3.60
         "culture": (4.0, 4.63, -0.63, "aligned"),
     }
     # All others per item: 4.75, 4.5, 4.0 (manager only), 3.5, 3.5, 3.0, 2.0 — 7 shown items, so
@@ -126,7 +132,7 @@ def test_comments_by_group_without_rater_labels(runner: FlaskCliRunner, example)
 def test_org_norm_of_one_subject_is_their_all_others(runner: FlaskCliRunner, example) -> None:
     doc = report_json(runner, example[0], "alice@example.test")
     assert {n["area"]: (n["score"], n["n"]) for n in doc["org_norms"]} == {
-        "results": (3.25, 1), "improvement": (2.0, 1), "growth": (3.5, 1), "culture": (4.63, 1)
+        "results": (3.25, 1), "improvement": (2.0, 1), "growth": (3.6, 1), "culture": (4.63, 1)
     }
     assert doc["readiness"] is None
 

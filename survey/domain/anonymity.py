@@ -5,18 +5,41 @@ Rules chosen where SPEC §7 is silent:
 - `others` is formed from the anonymous groups with 1..k-1 responses. When it still has fewer
   than k it absorbs the shown anonymous group with the fewest responses; ties go to the group
   first in `ANONYMOUS` order (peers before direct reports).
-- Inside a shown anonymous unit an item cell with n < k is hidden, and the unit's area cells are
-  computed from its shown item cells only: whether a rater counts for an area follows SPEC §7.1
-  (at least half of the items they were shown), but their area score averages only answers on
-  items whose cell is shown. Otherwise an area score minus the shown item scores could recover
-  a hidden item cell, which SPEC §7.6 forbids. What stays visible is participation: the area's
-  n still reflects whether raters answered the hidden items, never what they answered.
+- Inside a shown anonymous unit an item cell with n < k is hidden.
+
+Area scores of anonymous units (`peers`, `direct_reports`, `others`) and of `all_others` are the
+POOLED mean of every numeric answer in the unit's shown item cells of the area, not the mean of
+raters' area means of SPEC §7.1-2. SPEC §7.6 (no differencing) takes precedence: when raters of
+one unit answered different shown items (a lone peer merged into `others` who was not asked an
+item, an N/A, a rater below the half rule who still counts in item cells), a mean of raters'
+means weights answers differently from the item cells, and "area score, item scores, n" became
+equations whose solution was one rater's answer. A pooled mean is a function of the shown item
+cells (score x n per item) and reveals nothing they do not; with complete answers it equals the
+mean of raters' means, so such reports are unchanged. The area's n stays the number of raters
+who count under §7.1 (at least half of the area items they were shown) and have an answer in a
+shown item cell; the area cell is shown only when n >= k. What stays visible is participation:
+n may reflect whether raters answered hidden items, never what they answered. Identifiable
+groups (`self`, `manager`) keep §7.1-2 exactly: nobody is anonymous there.
+
+`all_others` pools, per area, the units whose area cell is shown (the manager and shown
+anonymous units): score = pooled mean of their item cells of the area, n = sum of their area
+n. When every unit answering the area also shows its area cell (the usual case), this is the
+pooled mean of the shown `all_others` item cells; a unit whose area cell is hidden adds neither
+answers nor raters, so score and n describe the same raters.
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from survey.domain.scoring import AreaSpec, Rater, Tally, score_area, score_item
+from survey.domain.scoring import (
+    AreaCell,
+    AreaSpec,
+    Rater,
+    Tally,
+    pool_area,
+    score_area,
+    score_item,
+)
 from survey.errors import SurveyError
 
 SELF, MANAGER, PEERS, DIRECT_REPORTS = "self", "manager", "peers", "direct_reports"
@@ -48,10 +71,14 @@ class GroupSummary:
 
 @dataclass(frozen=True)
 class UnitCells:
-    """The shown cells of one displayed unit: item key → tally and area key → tally."""
+    """The cells of one displayed unit: item key → tally and area key → area cell (exact).
+
+    Anonymous units hold only their shown cells; identifiable units also keep N/A-only item
+    tallies (n = 0), which the report never lists.
+    """
 
     items: dict[str, Tally]
-    areas: dict[str, Tally]
+    areas: dict[str, AreaCell]
 
 
 def check_threshold(k: int) -> None:
@@ -90,14 +117,47 @@ def summarise_groups(
     return rows
 
 
-def score_unit(raters: Sequence[Rater], areas: Sequence[AreaSpec], min_n: int) -> UnitCells:
-    """Score one unit keeping only cells with n >= min_n.
+def score_identifiable_unit(raters: Sequence[Rater], areas: Sequence[AreaSpec]) -> UnitCells:
+    """Score `self` or `manager` by SPEC §7.1-2: area = mean of raters' area means.
 
-    Identifiable units pass 0 (cells with only N/A are kept so `all_others` counts their N/A);
-    anonymous units pass k, and their area scores then use their shown item cells only.
+    Every item tally is kept, even one with only N/A (n = 0), so `all_others` counts its N/A;
+    an area cell exists when at least one rater counts for the area.
     """
-    every = [(i, score_item(raters, i)) for a in areas for i in a.items]
-    items = {i: t for i, t in every if t.n >= min_n}
-    scored = items.keys() if min_n > 1 else None
-    cells = {a.key: score_area(raters, a.items, scored) for a in areas}
-    return UnitCells(items, {key: t for key, t in cells.items() if t.n >= min_n})
+    items = {i: score_item(raters, i) for a in areas for i in a.items}
+    cells = {a.key: score_area(raters, a.items) for a in areas}
+    return UnitCells(items, {key: AreaCell(t.score, t.n) for key, t in cells.items() if t.n})
+
+
+def score_anonymous_unit(raters: Sequence[Rater], areas: Sequence[AreaSpec], k: int) -> UnitCells:
+    """Score a shown anonymous unit: cells with n < k hidden, areas pooled from shown items.
+
+    Item cell: mean of numeric answers, shown when n >= k (§7.5). Area cell: pooled mean of the
+    answers in the shown item cells of the area (§7.6, see the module docstring), shown when
+    its n (raters counting under §7.1) >= k.
+    """
+    every = ((i, score_item(raters, i)) for a in areas for i in a.items)
+    items = {i: t for i, t in every if t.n >= k}
+    cells = {a.key: pool_area(raters, a.items, items) for a in areas}
+    return UnitCells(items, {key: c for key, c in cells.items() if c is not None and c.n >= k})
+
+
+def pool_all_others(units: Sequence[UnitCells], areas: Sequence[AreaSpec]) -> UnitCells:
+    """Return `all_others` from the shown cells of the manager and the anonymous units.
+
+    Item cell: the units' item tallies added up. Area cell: the pooled mean of the item cells
+    of the units whose area cell is shown, n = the sum of those area cells' n (SPEC §7.6).
+    """
+    items: dict[str, Tally] = {}
+    for unit in units:
+        for key, t in unit.items.items():
+            items[key] = items.get(key, Tally()) + t
+    cells = {a.key: _pool_area_cells(units, a) for a in areas}
+    return UnitCells(items, {key: c for key, c in cells.items() if c is not None})
+
+
+def _pool_area_cells(units: Sequence[UnitCells], area: AreaSpec) -> AreaCell | None:
+    counted = [u for u in units if area.key in u.areas]
+    tallies = [u.items[i] for u in counted for i in area.items if i in u.items]
+    answers = sum(tallies, Tally())
+    n = sum(u.areas[area.key].n for u in counted)
+    return AreaCell(answers.score, n) if answers.n and n else None

@@ -7,10 +7,14 @@ exports read a `SubjectReport` and never recompute, so hidden cells are absent e
 shown anonymous units' cells for that area or item. It has no threshold of its own: each rater in
 it already sits in a shown cell (the manager is identifiable anyway), so it reveals nothing that
 subtracting shown figures could not, and nothing about a hidden cell.
+
+Area scores of anonymous units and of `all_others` are pooled means of the answers in their
+shown item cells (SPEC §7.6 over §7.1: see `survey.domain.anonymity`), so no area score adds an
+equation to the shown item cells; `self` and `manager` area scores follow §7.1-2 exactly.
 """
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -26,7 +30,9 @@ from survey.domain.anonymity import (
     UnitCells,
     check_threshold,
     plan_units,
-    score_unit,
+    pool_all_others,
+    score_anonymous_unit,
+    score_identifiable_unit,
     summarise_groups,
 )
 from survey.domain.gaps import Gap, RankedItem, check_gap_threshold, find_gaps, rank_items
@@ -37,7 +43,11 @@ from survey.errors import SurveyError
 
 @dataclass(frozen=True)
 class AreaScore:
-    """One shown area cell: a group's mean of counting raters' area scores, n = those raters."""
+    """One shown area cell, n = raters who count for the area (SPEC §7.1).
+
+    `self`/`manager`: the mean of counting raters' area scores (§7.1-2). Anonymous units and
+    `all_others`: the mean of every answer in the group's shown item cells of the area (§7.6).
+    """
 
     area: str
     group: str
@@ -138,14 +148,12 @@ def build_subject_report(
     counts = Counter(r.group for r in responses)
     units = plan_units(counts, k)
     cells = {
-        unit: score_unit(
-            _raters(areas, observed, [r for r in responses if r.group in members]),
-            areas,
-            0 if unit in IDENTIFIABLE else k,
+        unit: _score_unit(
+            unit, _raters(areas, observed, [r for r in responses if r.group in members]), areas, k
         )
         for unit, members in units.items()
     }
-    cells[ALL_OTHERS] = _pool(c for unit, c in cells.items() if unit != SELF)
+    cells[ALL_OTHERS] = pool_all_others([c for unit, c in cells.items() if unit != SELF], areas)
     area_scores = _area_scores(areas, cells)
     item_scores = _item_scores(areas, cells)
     all_others = GroupSummary(
@@ -200,15 +208,10 @@ def _raters(
     return [Rater(r.answers, observed.get(r.group, every_item)) for r in responses]
 
 
-def _pool(units: Iterable[UnitCells]) -> UnitCells:
-    items: dict[str, Tally] = {}
-    areas: dict[str, Tally] = {}
-    for unit in units:
-        for key, t in unit.items.items():
-            items[key] = items.get(key, Tally()) + t
-        for key, t in unit.areas.items():
-            areas[key] = areas.get(key, Tally()) + t
-    return UnitCells(items, areas)
+def _score_unit(unit: str, raters: Sequence[Rater], areas: Sequence[AreaSpec], k: int) -> UnitCells:
+    if unit in IDENTIFIABLE:
+        return score_identifiable_unit(raters, areas)
+    return score_anonymous_unit(raters, areas, k)
 
 
 def _ordered_units(cells: Mapping[str, UnitCells]) -> list[tuple[str, UnitCells]]:
@@ -219,10 +222,10 @@ def _area_scores(
     areas: Sequence[AreaSpec], cells: Mapping[str, UnitCells]
 ) -> tuple[AreaScore, ...]:
     return tuple(
-        AreaScore(a.key, unit, round_score(t.score), t.n)
+        AreaScore(a.key, unit, round_score(cell.score), cell.n)
         for a in areas
         for unit, c in _ordered_units(cells)
-        if (t := c.areas.get(a.key, Tally())).n > 0
+        if (cell := c.areas.get(a.key)) is not None
     )
 
 
@@ -243,7 +246,7 @@ def _gaps(
 ) -> list[Gap]:
     def rounded(unit: str) -> dict[str, Decimal]:
         found = cells[unit].areas.items() if unit in cells else ()
-        return {key: round_decimal(t.score) for key, t in found if t.n > 0}
+        return {key: round_decimal(cell.score) for key, cell in found}
 
     return find_gaps([a.key for a in areas], rounded(SELF), rounded(ALL_OTHERS), threshold)
 

@@ -1,10 +1,14 @@
 """Rater, area and item scores with their `n`; N/A never counts as a number (SPEC §7.1-2).
 
 Sums are kept exact (`Tally`) so that groups can be pooled without rounding drift; only the
-report rounds, once, with `round_score`.
+report rounds, once, with `round_score`. Two area rules live here: `score_area` is SPEC §7.1-2
+to the letter (the mean of counting raters' own area means), used for the identifiable groups;
+`pool_area` is the pooled mean of the answers in shown item cells, used for anonymous units and
+`all_others` so that an area score adds nothing to the shown item cells (SPEC §7.6, see
+`survey.domain.anonymity`).
 """
 
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -58,6 +62,19 @@ class Tally:
         return Tally(self.total + other.total, self.n + other.n, self.na + other.na)
 
 
+@dataclass(frozen=True)
+class AreaCell:
+    """One area cell before rounding: its exact score (1..5) and n = raters counted (§7.1).
+
+    For an identifiable group the score is the mean of its raters' area scores; for an anonymous
+    unit or `all_others` it is the pooled mean of the answers in its shown item cells, so `n`
+    (raters who answered at least half the area) is not the denominator of the score.
+    """
+
+    score: Fraction
+    n: int
+
+
 def tally(values: Iterable[Fraction | int], na: int = 0) -> Tally:
     """Return the tally of `values` with `na` N/A answers."""
     items = [Fraction(v) for v in values]
@@ -71,26 +88,44 @@ def score_item(raters: Sequence[Rater], item: str) -> Tally:
     return tally(numeric, na=len(seen) - len(numeric))
 
 
-def score_rater_area(
-    rater: Rater, items: Sequence[str], scored: Container[str] | None = None
-) -> Fraction | None:
-    """Return a rater's area score, or None unless they answered at least half the items shown.
+def counts_for_area(rater: Rater, items: Sequence[str]) -> bool:
+    """True when the rater answered (numerically) at least half the area items they were shown.
 
-    The half rule counts every item of the area the rater's group was shown; the mean uses only
-    the items in `scored` (all of them by default), and a rater with no numeric answer there
-    does not count.
+    SPEC §7.1. A rater shown none of the area's items never counts; N/A is not an answer.
     """
     shown = [i for i in items if i in rater.shown]
-    numeric = {i: v for i in shown if (v := rater.numeric(i)) is not None}
-    if not shown or 2 * len(numeric) < len(shown):
+    answered = [i for i in shown if rater.numeric(i) is not None]
+    return bool(shown) and 2 * len(answered) >= len(shown)
+
+
+def score_rater_area(rater: Rater, items: Sequence[str]) -> Fraction | None:
+    """Return a rater's area score (mean of their numeric answers), None unless they count."""
+    if not counts_for_area(rater, items):
         return None
-    used = [v for i, v in numeric.items() if scored is None or i in scored]
-    return exact_mean(used) if used else None
+    return exact_mean(v for i in items if (v := rater.numeric(i)) is not None)
 
 
-def score_area(
-    raters: Sequence[Rater], items: Sequence[str], scored: Container[str] | None = None
-) -> Tally:
-    """Tally the area scores of the raters who count for the area (n = those raters)."""
-    scores = [s for r in raters if (s := score_rater_area(r, items, scored)) is not None]
+def score_area(raters: Sequence[Rater], items: Sequence[str]) -> Tally:
+    """Tally the area scores of the raters who count for the area (n = those raters), §7.1-2."""
+    scores = [s for r in raters if (s := score_rater_area(r, items)) is not None]
     return tally(scores)
+
+
+def pool_area(
+    raters: Sequence[Rater], items: Sequence[str], shown: Mapping[str, Tally]
+) -> AreaCell | None:
+    """Return the pooled area cell of one unit from its shown item cells, None when empty.
+
+    score = all numeric answers in the `shown` item cells of the area / their number, i.e. a
+    function of those cells' tallies alone; n = raters who count for the area (§7.1) and have
+    at least one answer in those cells. A rater below the half rule still counts in the item
+    cells, hence in the score, but not in n.
+    """
+    cells = [shown[i] for i in items if i in shown]
+    answers = sum(cells, Tally())
+    counted = [
+        r
+        for r in raters
+        if counts_for_area(r, items) and any(r.numeric(i) is not None for i in items if i in shown)
+    ]
+    return AreaCell(answers.score, len(counted)) if answers.n else None

@@ -1,13 +1,15 @@
 """SPEC §7 end to end: worked examples of a subject report, values computed by hand."""
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import Any
 
 import pytest
 
 from survey.domain.anonymity import GroupSummary
 from survey.domain.report import AreaScore, ItemScore, SubjectReport, build_subject_report
+from survey.domain.rounding import round_score
 from survey.domain.scoring import AreaSpec, RaterResponse
 from survey.errors import SurveyError
 
@@ -156,9 +158,173 @@ def test_differencing_hidden_cells_of_a_shown_group_recovers_nothing(
 
     report = build(responses(3, 3, 3), areas=WIDE)
     assert cells(report, "peers") == {"results": (3.0, 3)}
+    # all_others people pools only units whose people cell is shown: the manager, 12 / 4 = 3.00,
+    # n = 1. The peers' shown p1 cell stays out with their hidden area (answers and n alike).
     assert cells(report, "all_others") == {"results": (3.0, 4), "people": (3.0, 1)}
     assert items(report, "all_others")["p1"] == (3.5, 4, 0)  # (3 + 4 + 2 + 5) / 4
     assert shown_figures(build(responses(*values), areas=WIDE)) == shown_figures(report)
+
+
+ENGAGEMENT = (AreaSpec("engagement", "Engagement", ("e1", "e2")),)
+IMPROVEMENT = (AreaSpec("improvement", "Improvement", ("i1", "i2", "i3", "i4")),)
+
+
+def lone_peer(p: int) -> list[RaterResponse]:
+    """1 peer (not shown e2) merged into others with 3 direct reports (k = 3)."""
+    return [
+        R("manager", e1=3, e2=3),
+        R("peers", e1=p),
+        R("direct_reports", e1=4, e2=2),
+        R("direct_reports", e1=3, e2=5),
+        R("direct_reports", e1=5, e2=3),
+    ]
+
+
+def one_na(o: int) -> list[RaterResponse]:
+    """4 peers; the last answers N/A on r2."""
+    return [
+        R("manager", r1=4, r2=4),
+        R("peers", r1=4, r2=2),
+        R("peers", r1=2, r2=5),
+        R("peers", r1=3, r2=3),
+        R("peers", r1=o, r2=None),
+    ]
+
+
+def below_half(o: int) -> list[RaterResponse]:
+    """3 direct reports answer all 4 items; a 4th answers i1 only (1 of 4 < half)."""
+    return [
+        R("manager", i1=3, i2=3, i3=3, i4=3),
+        R("direct_reports", i1=4, i2=2, i3=3, i4=5),
+        R("direct_reports", i1=2, i2=2, i3=4, i4=4),
+        R("direct_reports", i1=5, i2=3, i3=1, i4=2),
+        R("direct_reports", i1=o),
+    ]
+
+
+# The three leaks of the security review (tests/test_attack_differencing.py), by hand. With
+# SPEC §7.1's mean of raters' means the unit's area was an independent equation: lone peer
+# p = 1 gave (1 + 3 + 4 + 4) / 4 = 3.00 and 8 x 3.00 - 4 x 3.25 - 3 x 3.33 = 1 = p. Now the area
+# is the pooled mean of the answers in the unit's shown item cells (sum of score x n over the
+# items / sum of n), so it follows from the item cells and solves nothing.
+@pytest.mark.parametrize(
+    ("responses", "areas", "observed", "unit", "expected_items", "expected_area", "all_others"),
+    [
+        pytest.param(
+            lone_peer(1),
+            ENGAGEMENT,
+            {"peers": frozenset({"e1"})},
+            "others",
+            # e1 (1+4+3+5)/4 = 3.25, e2 (2+5+3)/3 = 3.33; area (13 + 10) / 7 = 3.2857 -> 3.29,
+            # n = 4 (the peer answered the 1 item shown to them). all_others adds the
+            # manager's 3 + 3: (6 + 23) / 9 = 3.2222 -> 3.22, n = 1 + 4.
+            {"e1": (3.25, 4, 0), "e2": (3.33, 3, 0)},
+            (3.29, 4),
+            (3.22, 5),
+            id="lone-peer-answers-1",
+        ),
+        pytest.param(
+            lone_peer(5),
+            ENGAGEMENT,
+            {"peers": frozenset({"e1"})},
+            "others",
+            # e1 17/4 = 4.25; area (17 + 10) / 7 = 3.857 -> 3.86; all_others 33/9 = 3.67.
+            {"e1": (4.25, 4, 0), "e2": (3.33, 3, 0)},
+            (3.86, 4),
+            (3.67, 5),
+            id="lone-peer-answers-5",
+        ),
+        pytest.param(
+            one_na(1),
+            AREAS,
+            {},
+            "peers",
+            # r1 (4+2+3+1)/4 = 2.50, r2 (2+5+3)/3 = 3.33 with 1 N/A; area (10 + 10) / 7 = 2.857
+            # -> 2.86, n = 4 (1 of 2 answered is half). Old rule: (3 + 3.5 + 3 + 1) / 4 = 2.63.
+            # all_others: (8 + 20) / 9 = 3.11, n = 5.
+            {"r1": (2.5, 4, 0), "r2": (3.33, 3, 1)},
+            (2.86, 4),
+            (3.11, 5),
+            id="na-peer-answers-1",
+        ),
+        pytest.param(
+            one_na(5),
+            AREAS,
+            {},
+            "peers",
+            # r1 14/4 = 3.50; area (14 + 10) / 7 = 3.43; all_others (8 + 24) / 9 = 3.56.
+            {"r1": (3.5, 4, 0), "r2": (3.33, 3, 1)},
+            (3.43, 4),
+            (3.56, 5),
+            id="na-peer-answers-5",
+        ),
+        pytest.param(
+            below_half(1),
+            IMPROVEMENT,
+            {},
+            "direct_reports",
+            # i1 (4+2+5+1)/4 = 3.00, i2 7/3, i3 8/3, i4 11/3; area (12 + 7 + 8 + 11) / 13 =
+            # 38/13 = 2.923 -> 2.92, n = 3 (the 4th is below the half rule). Old rule:
+            # (3.5 + 3 + 2.75) / 3 = 3.08. all_others: (12 + 38) / 17 = 2.94, n = 4.
+            # The 4th left i2..i4 unanswered: na = 1 there.
+            {"i1": (3.0, 4, 0), "i2": (2.33, 3, 1), "i3": (2.67, 3, 1), "i4": (3.67, 3, 1)},
+            (2.92, 3),
+            (2.94, 4),
+            id="below-half-answers-1",
+        ),
+        pytest.param(
+            below_half(5),
+            IMPROVEMENT,
+            {},
+            "direct_reports",
+            # i1 16/4 = 4.00; area 42/13 = 3.23; all_others 54/17 = 3.18.
+            {"i1": (4.0, 4, 0), "i2": (2.33, 3, 1), "i3": (2.67, 3, 1), "i4": (3.67, 3, 1)},
+            (3.23, 3),
+            (3.18, 4),
+            id="below-half-answers-5",
+        ),
+    ],
+)
+def test_anonymous_area_is_the_pooled_mean_of_its_shown_item_cells(
+    responses: list[RaterResponse],
+    areas: tuple[AreaSpec, ...],
+    observed: dict[str, frozenset[str]],
+    unit: str,
+    expected_items: dict[str, tuple[float, int, int]],
+    expected_area: tuple[float, int],
+    all_others: tuple[float, int],
+) -> None:
+    report = build(responses, areas=areas, observed=observed)
+    key = areas[0].key
+    assert items(report, unit) == expected_items
+    assert cells(report, unit) == {key: expected_area}
+    assert cells(report, "all_others") == {key: all_others}
+    # The area follows from the shown item cells: their totals (score x n, integers) pooled.
+    totals = sum(round(score * n) for score, n, _ in expected_items.values())
+    answers = sum(n for _, n, _ in expected_items.values())
+    assert expected_area[0] == round_score(Fraction(totals, answers))
+
+
+@pytest.mark.parametrize(
+    ("make", "target", "item", "partner"),
+    [(lone_peer, 1, "e1", 2), (one_na, 4, "r1", 1), (below_half, 4, "i1", 1)],
+)
+@pytest.mark.parametrize("answer", [1, 3, 5])
+def test_swapping_two_raters_answers_changes_no_figure(
+    make: Callable[[int], list[RaterResponse]], target: int, item: str, partner: int, answer: int
+) -> None:
+    # The targeted rater exchanges their answer on `item` with another rater of the unit: the
+    # item cells hold the same answers, so every shown figure stays, and nobody can tell which
+    # of the two answers was theirs.
+    areas = {"e1": ENGAGEMENT, "r1": AREAS, "i1": IMPROVEMENT}[item]
+    observed = {"peers": frozenset({"e1"})} if item == "e1" else {}
+    base = make(answer)
+    swapped = list(base)
+    mine, theirs = base[target].answers[item], base[partner].answers[item]
+    swapped[target] = RaterResponse(base[target].group, {**base[target].answers, item: theirs})
+    swapped[partner] = RaterResponse(base[partner].group, {**base[partner].answers, item: mine})
+    report = build(base, areas=areas, observed=observed)
+    assert build(swapped, areas=areas, observed=observed).to_json_parts() == shown_figures(report)
 
 
 def test_rounding_half_up_through_real_means() -> None:

@@ -7,15 +7,21 @@
 - inside a shown unit, the VALUE of an answer in a hidden item cell may change (numeric to
   another number) and no shown figure moves. Turning a number into N/A changes the cell's n,
   which may cross k and make the cell shown: participation, not an answer, is visible.
+
+(d) An anonymous unit's or `all_others`' area score carries nothing beyond shown item cells: it
+is the pooled mean rebuilt from the shown item cells (score x n per item), and two raters of a
+unit swapping their answers on an item (same item cells, different individuals) move nothing.
 """
 
 from collections.abc import Callable
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey.domain.anonymity import ANONYMOUS, OTHERS, RATER_GROUPS
+from survey.domain.anonymity import ALL_OTHERS, ANONYMOUS, MANAGER, OTHERS, RATER_GROUPS
 from survey.domain.report import SubjectReport, build_subject_report
+from survey.domain.rounding import round_score
 from survey.domain.scoring import AreaSpec, RaterResponse
 
 AREAS = (
@@ -97,3 +103,68 @@ def test_values_in_hidden_item_cells_change_no_shown_figure(
 
     for new in (lambda v: v % 5 + 1, lambda v: 1, lambda v: 5):
         assert build(rewrite(new), seen, k).to_json_parts() == report.to_json_parts()
+
+
+def pooled(report: SubjectReport, units: list[str], area: AreaSpec) -> float | None:
+    """Rebuild an area score from shown item cells only: sum of score x n / sum of n.
+
+    Answers are integers and n < 100, so round(score x n) is each cell's exact total.
+    """
+    found = [c for c in report.item_scores if c.group in units and c.item in area.items]
+    answers = sum(c.n for c in found)
+    totals = sum(round(c.score * c.n) for c in found)
+    return round_score(Fraction(totals, answers)) if answers else None
+
+
+@examples
+@given(responses, observed, thresholds)
+def test_area_scores_follow_from_the_shown_item_cells(
+    rs: list[RaterResponse], seen: dict[str, frozenset[str]], k: int
+) -> None:
+    report = build(rs, seen, k)
+    for area in AREAS:
+        shown = {c.group: c for c in report.area_scores if c.area == area.key}
+        for unit in (*ANONYMOUS, OTHERS):
+            if unit in shown:
+                assert shown[unit].score == pooled(report, [unit], area)
+        if ALL_OTHERS in shown:
+            # all_others pools the units whose area cell is shown; n adds up their n.
+            counted = [u for u in (MANAGER, *ANONYMOUS, OTHERS) if u in shown]
+            assert shown[ALL_OTHERS].score == pooled(report, counted, area)
+            assert shown[ALL_OTHERS].n == sum(shown[u].n for u in counted)
+            answering = {c.group for c in report.item_scores if c.item in area.items}
+            if answering - {"self", ALL_OTHERS} <= set(counted):  # the usual case
+                assert shown[ALL_OTHERS].score == pooled(report, [ALL_OTHERS], area)
+
+
+@examples
+@given(st.data(), responses, observed, thresholds)
+def test_two_raters_of_a_unit_swapping_answers_move_no_figure(
+    data: st.DataObject, rs: list[RaterResponse], seen: dict[str, frozenset[str]], k: int
+) -> None:
+    report = build(rs, seen, k)
+    unit = {g.key: g.merged_into or g.key for g in report.groups if g.shown or g.merged_into}
+    item = data.draw(st.sampled_from(ITEMS))
+
+    def answered(r: RaterResponse) -> bool:
+        shown_item = item in seen.get(r.group, frozenset(ITEMS))
+        return r.group in ANONYMOUS and shown_item and r.answers.get(item) is not None
+
+    def with_answer(r: RaterResponse, value: int | None) -> RaterResponse:
+        return RaterResponse(r.group, {**r.answers, item: value}, r.comments)
+
+    pairs = [
+        (a, b)
+        for a in range(len(rs))
+        for b in range(a + 1, len(rs))
+        if answered(rs[a])
+        and answered(rs[b])
+        and unit.get(rs[a].group) == unit.get(rs[b].group) is not None
+    ]
+    if not pairs:
+        return
+    a, b = data.draw(st.sampled_from(pairs))
+    swapped = list(rs)
+    swapped[a] = with_answer(rs[a], rs[b].answers[item])
+    swapped[b] = with_answer(rs[b], rs[a].answers[item])
+    assert build(swapped, seen, k).to_json_parts() == report.to_json_parts()

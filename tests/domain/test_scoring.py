@@ -1,4 +1,4 @@
-"""SPEC §7.1-2 and §7.9: rater and item scores, the half-the-items rule, N/A, rounding."""
+"""SPEC §7.1-2, §7.6 and §7.9: rater, item and area scores, the half rule, N/A, rounding."""
 
 from decimal import Decimal
 from fractions import Fraction
@@ -6,7 +6,16 @@ from fractions import Fraction
 import pytest
 
 from survey.domain.rounding import exact_mean, round_decimal, round_score
-from survey.domain.scoring import Rater, Tally, score_area, score_item, score_rater_area
+from survey.domain.scoring import (
+    AreaCell,
+    Rater,
+    Tally,
+    counts_for_area,
+    pool_area,
+    score_area,
+    score_item,
+    score_rater_area,
+)
 
 ITEMS = ("a", "b", "c", "d")
 
@@ -37,12 +46,36 @@ def test_rater_area_score_and_half_rule(
     assert score_rater_area(rater(shown, **answers), ITEMS) == expected
 
 
-def test_rater_area_score_mean_limited_to_scored_items() -> None:
-    # Half rule over the 4 shown items (3 answered), mean over the scored items a, b: (5+1)/2.
-    one = rater(a=5, b=1, c=3)
-    assert score_rater_area(one, ITEMS, scored={"a", "b"}) == Fraction(3)
-    # Counts by the half rule but has no answer on a scored item: does not count.
-    assert score_rater_area(rater(c=3, d=3), ITEMS, scored={"a", "b"}) is None
+@pytest.mark.parametrize(
+    ("shown", "answers", "counts"),
+    [
+        ("abcd", {"a": 1, "b": 1}, True),  # 2 of 4: exactly half
+        ("abcd", {"a": 1, "b": None, "c": None}, False),  # N/A is not an answer
+        ("ab", {"a": 1}, True),  # half of what the group was shown
+        ("xy", {"a": 1}, False),  # shown none of the area's items
+    ],
+)
+def test_who_counts_for_an_area(shown: str, answers: dict[str, int | None], counts: bool) -> None:
+    assert counts_for_area(rater(shown, **answers), ITEMS) is counts
+
+
+def test_pooled_area_is_the_mean_of_the_answers_in_the_shown_item_cells() -> None:
+    # Shown cells a (4, 2, 5) and b (3, 1); c is hidden. Pooled: (11 + 4) / 5 = 3.
+    # The mean of raters' means would be ((4+3)/2 + (2+1)/2 + 5) / 3 = 11/3: a different number.
+    raters = [rater(a=4, b=3, c=1), rater(a=2, b=1, c=5), rater(a=5)]
+    shown = {"a": score_item(raters, "a"), "b": score_item(raters, "b")}
+    cell = pool_area(raters, ITEMS, shown)
+    # n: the first two answered 3 of 4 and count; the third answered 1 of 4 (< half) and does
+    # not, yet their answer on a is in the a cell and so in the score.
+    assert cell == AreaCell(Fraction(3), 2)
+
+
+def test_pooled_area_without_shown_answers_is_absent() -> None:
+    raters = [rater(c=4, d=4)] * 3
+    assert pool_area(raters, ITEMS, {"a": score_item(raters, "a")}) is None
+    # Counts by the half rule but has no answer in a shown cell: neither in the score nor in n.
+    both = [rater(c=4, d=4), rater(a=2, b=2)]
+    assert pool_area(both, ITEMS, {"a": score_item(both, "a")}) == AreaCell(Fraction(2), 1)
 
 
 @pytest.mark.parametrize(
