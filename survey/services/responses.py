@@ -18,6 +18,7 @@ from survey.extensions import db
 from survey.models import (
     Answer,
     Campaign,
+    CampaignStatus,
     Comment,
     Draft,
     EarlierLink,
@@ -119,6 +120,7 @@ def submit_response(
     """
     _check_accepts(invitation, now)
     _write_receipt(invitation)
+    _recheck_campaign_open(invitation, now)
     _claim(invitation, InvitationStatus.SUBMITTED)
     response = _store_response(invitation, answers, comments)
     if invitation.draft is not None:
@@ -148,6 +150,22 @@ def _check_open(status: InvitationStatus) -> None:
         raise AlreadySubmitted("these answers were already submitted")
     if status is InvitationStatus.DECLINED:
         raise AlreadyDeclined("this request was declined")
+
+
+def _recheck_campaign_open(invitation: Invitation, now: datetime) -> None:
+    """Re-read the campaign inside the write transaction, so a submit cannot slip past a close.
+
+    On PostgreSQL the row is read FOR SHARE: a close that already updated it makes us wait and
+    then refuse; a close that comes later waits for this submit, so its frozen reports include
+    it. On SQLite the receipt insert before this already holds the database's write lock.
+    """
+    status, closes_at = db.session.execute(
+        select(Campaign.status, Campaign.closes_at)
+        .where(Campaign.id == invitation.campaign_id)
+        .with_for_update(read=True)
+    ).one()
+    if status is not CampaignStatus.OPEN or now >= closes_at:
+        raise AnswersClosed("this feedback round no longer accepts answers")
 
 
 def _write_receipt(invitation: Invitation) -> None:
