@@ -129,11 +129,12 @@ def test_comments_by_group_without_rater_labels(runner: FlaskCliRunner, example)
     ]
 
 
-def test_org_norm_of_one_subject_is_their_all_others(runner: FlaskCliRunner, example) -> None:
+def test_org_norm_of_fewer_than_five_subjects_is_absent(runner: FlaskCliRunner, example) -> None:
+    # Alice is the only IC: each norm would be her own all_others score with n = 1 (for two
+    # subjects, 2 x norm - own would be the colleague's score). Subjects see a norm only when
+    # at least 5 subjects contribute (ORG_NORM_MIN_SUBJECTS), so the list is empty, not zeros.
     doc = report_json(runner, example[0], "alice@example.test")
-    assert {n["area"]: (n["score"], n["n"]) for n in doc["org_norms"]} == {
-        "results": (3.25, 1), "improvement": (2.0, 1), "growth": (3.6, 1), "culture": (4.63, 1)
-    }
+    assert doc["org_norms"] == []
     assert doc["readiness"] is None
 
 

@@ -46,6 +46,8 @@ def test_norms_equal_the_domain_computation_over_the_reports(app: Flask, campaig
         assert list(level.norms) == [key for key, _ in level.areas if key in level.norms]
         # Subject c: 1 peer + 1 report < k, so only the manager counts in all others.
         assert level.norms["results"].n == 3
+        # HR sees every norm; the subjects' own reports show none of these (n = 3 < 5).
+        assert level.norms_for_subjects == {}
 
 
 def test_response_rates_count_invitations_not_answers(app: Flask, campaign_id) -> None:

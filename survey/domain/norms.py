@@ -3,9 +3,16 @@
 SPEC §7.10. The norm averages the ROUNDED scores each subject's report shows (so HR can check it
 from the reports) and rounds once more; `n` is the number of subjects whose `all_others` score is
 shown for that area. Subjects without it are left out, never counted as 0.
+
+A subject sees their own all-others score next to the norm, so a norm of n subjects tells them
+the SUM of the other n - 1 subjects' scores (n x norm - own): with n = 2 that is one colleague's
+score. Every subject-facing channel (report page and chart, report JSON from the CLI and the
+API) therefore passes the norms through `norms_for_subjects`, which keeps an area's norm only
+when at least `ORG_NORM_MIN_SUBJECTS` subjects contribute; otherwise the norm is absent (never
+0). HR's organisation view keeps every norm with its n: HR may read every report anyway.
 """
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -14,6 +21,9 @@ from survey.domain.report import SubjectReport
 from survey.domain.rounding import exact_mean, round_score, to_exact
 
 Key = TypeVar("Key", bound=Hashable)
+
+ORG_NORM_MIN_SUBJECTS = 5
+"""Fewest subjects behind a norm a subject may see: n x norm - own then sums 4+ other people."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,11 @@ def compute_org_norms(reports: Iterable[SubjectReport]) -> dict[str, AreaNorm]:
         area: AreaNorm(area, round_score(exact_mean(to_exact(s) for s in found)), len(found))
         for area, found in scores.items()
     }
+
+
+def norms_for_subjects(norms: Mapping[str, AreaNorm]) -> dict[str, AreaNorm]:
+    """Return the norms a subject may see: those with n >= ORG_NORM_MIN_SUBJECTS, same order."""
+    return {area: norm for area, norm in norms.items() if norm.n >= ORG_NORM_MIN_SUBJECTS}
 
 
 def compute_org_norms_by(

@@ -4,6 +4,7 @@ Norms are computed in SQL from the stored shown cells (`shown_score`): per level
 team) and area, the exact mean of subjects' shown `all_others` scores, rounded half up, exactly
 as `survey.domain.norms.compute_org_norms` does over the reports. Hidden cells are not stored,
 so they can never enter a norm. Results are frozen after close, so norms are memoised per app.
+HR sees every norm with its n; subjects see only those of at least 5 subjects (see norms.py).
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from survey.domain.anonymity import ALL_OTHERS
-from survey.domain.norms import AreaNorm
+from survey.domain.norms import ORG_NORM_MIN_SUBJECTS, AreaNorm, norms_for_subjects
 from survey.domain.questionnaire import LEVELS, area_items
 from survey.domain.rounding import round_score
 from survey.extensions import db
@@ -54,6 +55,12 @@ class LevelOverview:
     norms: Norms
     teams: dict[str, Norms]
     rates: ResponseRates
+    norm_min_subjects: ClassVar[int] = ORG_NORM_MIN_SUBJECTS
+
+    @property
+    def norms_for_subjects(self) -> Norms:
+        """The norms this level's subjects see in their own reports (n >= 5 subjects)."""
+        return norms_for_subjects(self.norms)
 
 
 def organisation_overview(campaign: Campaign) -> list[LevelOverview]:
@@ -81,7 +88,11 @@ def organisation_overview(campaign: Campaign) -> list[LevelOverview]:
 
 
 def level_norms(campaign: Campaign, level: str) -> Norms:
-    """Return area → org norm for one level of a closed or released campaign (SPEC §7.10)."""
+    """Return area → org norm for one level of a closed or released campaign (SPEC §7.10).
+
+    Every norm, whatever its n: HR's figures. A subject-facing channel must pass them through
+    `survey.domain.norms.norms_for_subjects` (as `survey.services.reports.report_view` does).
+    """
     require_results(campaign)
     found: Norms = _campaign_norms(campaign)["levels"].get(level, {})
     return found

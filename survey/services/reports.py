@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from survey.domain.content import Content
+from survey.domain.norms import ORG_NORM_MIN_SUBJECTS, AreaNorm, norms_for_subjects
 from survey.domain.report import SubjectReport
 from survey.errors import NotFound
 from survey.extensions import db
@@ -28,12 +29,13 @@ NO_REPORT = "No such report."
 
 @dataclass(frozen=True)
 class ReportView:
-    """Everything a report page shows: the frozen reports, org norms and wording."""
+    """Everything a report page shows: the frozen reports, org norms a subject may see, wording."""
 
     subject: Subject
     scored: ScoredSubject
     content: Content
-    norms: dict[str, Any]
+    norms: dict[str, AreaNorm]
+    norm_min_subjects: int = ORG_NORM_MIN_SUBJECTS
 
     @property
     def report(self) -> SubjectReport:
@@ -98,9 +100,14 @@ def released_subjects(user: User) -> list[Subject]:
 
 
 def report_view(subject: Subject) -> ReportView:
-    """Return the report page's data; raises InvalidState while the campaign is draft or open."""
+    """Return the report page's data; raises InvalidState while the campaign is draft or open.
+
+    The one source of every subject-facing channel (page, chart, JSON via CLI and API): its
+    norms are only those at least `ORG_NORM_MIN_SUBJECTS` subjects contribute to, so nobody
+    can subtract their own score from a norm to learn a colleague's (`norms_for_subjects`).
+    """
     scored = stored_report(subject)
-    norms = level_norms(subject.campaign, subject.level)
+    norms = norms_for_subjects(level_norms(subject.campaign, subject.level))
     return ReportView(subject, scored, campaign_content(subject.campaign), norms)
 
 
@@ -110,8 +117,9 @@ def report_document(subject: Subject) -> dict[str, Any]:
     Keys: campaign {id, name, status, min_raters}, subject {name, email, level}, scale {min, max,
     labels}, areas, groups, area_scores, item_scores, gaps, strengths, development, comments;
     extra keys `readiness` (null or {level, areas, groups, area_scores, item_scores, gaps,
-    strengths, development}) and `org_norms` [{area, score, n}]. Scores are rounded half up to
-    2 decimals. Raises InvalidState while the campaign is draft or open.
+    strengths, development}) and `org_norms` [{area, score, n}] (only areas whose norm has
+    n >= ORG_NORM_MIN_SUBJECTS subjects). Scores are rounded half up to 2 decimals. Raises
+    InvalidState while the campaign is draft or open.
     """
     require_results(subject.campaign)
     view = report_view(subject)
@@ -145,7 +153,8 @@ def document_from_view(view: ReportView) -> dict[str, Any]:
 
 def item_texts(view: ReportView) -> dict[str, str]:
     """Return item key → the wording other raters read about the subject (name filled in)."""
-    levels = [view.subject.level] + ([view.scored.readiness_level] if view.scored.readiness_level else [])
+    above = view.scored.readiness_level
+    levels = [view.subject.level] + ([above] if above else [])
     return {
         item.key: item.text_for("manager", view.subject.name)
         for level in levels

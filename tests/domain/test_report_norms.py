@@ -1,6 +1,12 @@
 """SPEC §7.10: organisation norms from subjects' shown all-others area scores."""
 
-from survey.domain.norms import AreaNorm, compute_org_norms, compute_org_norms_by
+from survey.domain.norms import (
+    ORG_NORM_MIN_SUBJECTS,
+    AreaNorm,
+    compute_org_norms,
+    compute_org_norms_by,
+    norms_for_subjects,
+)
 from survey.domain.report import SubjectReport, build_subject_report
 from survey.domain.scoring import AreaSpec, RaterResponse
 
@@ -40,3 +46,22 @@ def test_norms_per_team() -> None:
         "sales": {"results": AreaNorm("results", 4.5, 2), "people": AreaNorm("people", 2.0, 1)},
         "ops": {"results": AreaNorm("results", 2.0, 1), "people": AreaNorm("people", 2.0, 1)},
     }
+
+
+def test_subjects_see_a_norm_only_from_five_subjects() -> None:
+    # results: 5 subjects, (4 + 5 + 3 + 2 + 1) / 5 = 3.00, n = 5: shown to subjects.
+    # people: 4 subjects (the last has no people cell), (2 + 3 + 4 + 5) / 4 = 3.50: HR only.
+    reports = [subject(4, 2), subject(5, 3), subject(3, 4), subject(2, 5), subject(1, None)]
+    norms = compute_org_norms(reports)
+    assert norms["people"] == AreaNorm("people", 3.5, 4)
+    assert ORG_NORM_MIN_SUBJECTS == 5
+    assert norms_for_subjects(norms) == {"results": AreaNorm("results", 3.0, 5)}
+
+
+def test_a_norm_of_two_would_give_away_the_colleagues_score() -> None:
+    # Why the rule: mine 4.00, theirs 1.00 -> norm 2.50, n = 2, and 2 x 2.50 - 4.00 = 1.00.
+    mine, theirs = subject(4, None), subject(1, None)
+    norms = compute_org_norms([mine, theirs])
+    assert 2 * norms["results"].score - (mine.score("results", "all_others") or 0) == 1.0
+    assert norms_for_subjects(norms) == {}  # absent, not 0
+    assert norms_for_subjects({}) == {}
