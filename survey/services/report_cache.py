@@ -4,6 +4,11 @@ A closed campaign accepts no answers and never reopens, so its reports cannot ch
 read of a report (or `precompute_reports` at close) stores the domain report as JSON data plus
 its shown cells; later reads are one primary-key lookup. Drafts and open campaigns are never
 stored: nothing computed from answers exists while answers may still arrive.
+
+Each stored document carries the `FORMAT` of the scoring rules it was computed with. A snapshot
+of an older format is computed again and replaced (document and shown cells) the next time it
+is read or precomputed: format 1 held anonymous area scores from which one rater's answer could
+be solved (security review, SPEC §7.6), and such figures must not be served from storage.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -26,11 +31,11 @@ from survey.services.report_scoring import CampaignScorer, ScoredSubject, load_r
 
 RESULT_STATUSES = (CampaignStatus.CLOSED, CampaignStatus.RELEASED)
 BATCH = 500
-FORMAT = 1
+FORMAT = 2  # 2: anonymous and all_others area scores pooled from shown item cells (SPEC §7.6)
 
 
 def require_results(campaign: Campaign) -> None:
-    """Raise InvalidState unless the campaign is closed or released (SPEC §5: nothing while open)."""
+    """Raise InvalidState unless the campaign is closed or released (SPEC §5: none while open)."""
     if campaign.status not in RESULT_STATUSES:
         raise InvalidState(
             f"campaign {campaign.id} is {campaign.status.value}; reports exist only once it is "
@@ -41,31 +46,34 @@ def require_results(campaign: Campaign) -> None:
 def stored_report(subject: Subject) -> ScoredSubject:
     """Return the subject's frozen reports, computing and storing them on first use.
 
-    Raises InvalidState while the campaign is draft or open. Adds rows; the caller commits.
+    A snapshot of an older `FORMAT` is computed again and replaced. Raises InvalidState while
+    the campaign is draft or open. Adds rows; the caller commits.
     """
     require_results(subject.campaign)
     snapshot = db.session.get(ReportSnapshot, subject.id)
-    if snapshot is not None:
+    if snapshot is not None and snapshot.document.get("format") == FORMAT:
         return _scored(snapshot.document)
     scorer = CampaignScorer(subject.campaign)
     responses = load_responses([subject.id]).get(subject.id, [])
     scored = scorer.score(subject.level, subject.include_next_level, responses)
-    _store_once(subject, scored)
+    _store_once(subject, scored, stale=snapshot is not None)
     return scored
 
 
 def precompute_reports(campaign: Campaign) -> int:
     """Store the frozen report of every subject of a closed campaign that has none yet.
 
-    Reads responses in batches of 500 subjects (two queries per batch); returns how many
-    reports were written. Raises InvalidState while the campaign is draft or open. Call it right
-    after `campaign.close(now)` so the HR organisation view is instant. The caller commits.
+    A stored report of an older `FORMAT` is replaced. Reads responses in batches of 500
+    subjects (two queries per batch); returns how many reports were written. Raises
+    InvalidState while the campaign is draft or open. Call it right after `campaign.close(now)`
+    so the HR organisation view is instant. The caller commits.
     """
     require_results(campaign)
     scorer = CampaignScorer(campaign)
     written = 0
     for batch in _batches(_missing_subjects(campaign), BATCH):
         responses = load_responses(s.id for s in batch)
+        _forget([s.id for s in batch])
         for subject in batch:
             found = responses.get(subject.id, [])
             _store(subject, scorer.score(subject.level, subject.include_next_level, found))
@@ -75,7 +83,10 @@ def precompute_reports(campaign: Campaign) -> int:
 
 
 def _missing_subjects(campaign: Campaign) -> list[Subject]:
-    done = select(ReportSnapshot.subject_id).where(ReportSnapshot.campaign_id == campaign.id)
+    done = select(ReportSnapshot.subject_id).where(
+        ReportSnapshot.campaign_id == campaign.id,
+        ReportSnapshot.document["format"].as_integer() == FORMAT,
+    )
     return list(
         db.session.scalars(
             select(Subject)
@@ -101,13 +112,24 @@ def _scored(document: dict[str, Any]) -> ScoredSubject:
     )
 
 
-def _store_once(subject: Subject, scored: ScoredSubject) -> None:
-    """Store in a savepoint: a concurrent request that stored it first wins, harmlessly."""
+def _store_once(subject: Subject, scored: ScoredSubject, *, stale: bool = False) -> None:
+    """Store in a savepoint: a concurrent request that stored it first wins, harmlessly.
+
+    `stale`: a snapshot of an older format exists; it and its shown cells are replaced.
+    """
     try:
         with db.session.begin_nested():
+            if stale:
+                _forget([subject.id])
             _store(subject, scored)
     except IntegrityError:
         pass  # the same frozen figures are already stored by another request
+
+
+def _forget(subject_ids: list[int]) -> None:
+    """Delete the stored reports (document and shown cells) of these subjects, if any."""
+    db.session.execute(delete(ShownScore).where(ShownScore.subject_id.in_(subject_ids)))
+    db.session.execute(delete(ReportSnapshot).where(ReportSnapshot.subject_id.in_(subject_ids)))
 
 
 def _store(subject: Subject, scored: ScoredSubject) -> None:
