@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, request
+from typing import Any
+
+from flask import Flask, Request, Response, g, request
 from flask_login import AnonymousUserMixin
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.utils import cached_property
 
 from survey.extensions import db, login_manager
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Login and add the security headers (CSP: own scripts only)."""
+    """Bind Flask-Login, add the security headers (CSP: own scripts only), drop NUL from input."""
+    app.request_class = NulFreeRequest
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to see that page."
@@ -29,9 +34,9 @@ def _load_user(user_id: str) -> object | None:
 
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
-    "form-action 'self'; object-src 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'; object-src 'none'"
 )
 
 
@@ -43,3 +48,27 @@ def _security_headers(response: Response) -> Response:
     if request.path.startswith("/r/") or request.path.startswith("/reports"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def _without_nul(pairs: Any) -> ImmutableMultiDict[str, str]:
+    return ImmutableMultiDict(
+        (key.replace("\x00", ""), value.replace("\x00", "")) for key, value in pairs
+    )
+
+
+class NulFreeRequest(Request):
+    """Form fields and query arguments with NUL characters removed.
+
+    NUL is never meaningful text, PostgreSQL refuses it in any text value (a 500 on a bare
+    query), and SQLite would store it: removing it at the edge keeps both databases equal.
+    """
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        form = self.__dict__.get("form")
+        if form is not None:
+            self.__dict__["form"] = _without_nul(form.items(multi=True))
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict[str, str]:  # type: ignore[override]
+        return _without_nul(super().args.items(multi=True))

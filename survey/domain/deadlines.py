@@ -27,7 +27,7 @@ def check_timezone(name: str) -> ZoneInfo:
         raise DeadlineError(f"unknown time zone {name!r}; use an IANA name such as Europe/Paris")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         raise DeadlineError(
             f"unknown time zone {name!r}; use an IANA name such as Europe/Paris"
         ) from None

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from survey.database import purge_deleted_rows
 from survey.domain.deadlines import format_deadline
 from survey.domain.orgchart import OrgChartError
 from survey.errors import NotFound, SurveyError
@@ -211,6 +212,9 @@ def add_rater(campaign_id: int, subject_id: int) -> Response:
     form = AddRaterForm()
     if not form.validate_on_submit():
         return _back_with_errors(campaign, form, back)
+    if org.find_person(form.email.data or "") is None:  # a typo: say so, not "page not found"
+        flash(f"No one with the e-mail {form.email.data!r} is in the org chart.", "error")
+        return redirect(back)
     return _act(
         campaign,
         lambda: _done(
@@ -248,7 +252,10 @@ def confirm_action(campaign_id: int, action: str) -> ViewResult:
     campaign = _campaign(campaign_id)
     form = ActionForm()
     if form.validate_on_submit():
-        return _act(campaign, lambda: _run_action(campaign, action))
+        response = _act(campaign, lambda: _run_action(campaign, action))
+        if action == "close":
+            purge_deleted_rows()  # after the commit: sealed rows leave no trace on disk
+        return response
     progress = campaign_progress(campaign)
     return render_template(
         "admin/confirm.html",
@@ -271,8 +278,8 @@ def _run_action(campaign: Campaign, action: str) -> tuple[str, list[OutgoingMail
         reminded = service.remind_campaign(campaign, now, timedelta(hours=hours))
         return f"{str(reminded).capitalize()}.", list(reminded.mails)
     if action == "close":
-        service.close_campaign(campaign, now)
-        return "Campaign closed: no more answers are accepted.", []
+        stored = service.close_campaign(campaign, now)
+        return f"Campaign closed: no more answers are accepted; {stored} reports are ready.", []
     mails = service.release_campaign(campaign, now)
     return f"Campaign released: {len(mails)} subjects notified.", mails
 
