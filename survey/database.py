@@ -34,6 +34,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     """WAL lets readers run beside one writer; busy_timeout waits instead of failing."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")  # deleted drafts are overwritten, not left behind
     cursor.execute("PRAGMA busy_timeout=30000")
     if not _is_memory(dbapi_connection):
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -51,3 +52,18 @@ def _is_memory(dbapi_connection: Any) -> bool:
 def engine_event_target() -> Engine:
     """The bound engine (for tests that inspect pragmas)."""
     return db.engine
+
+
+def purge_deleted_rows() -> None:
+    """After a committed close: make deleted rows unrecoverable from the database files.
+
+    SQLite: checkpoint and truncate the write-ahead log (it still holds deleted draft pages).
+    PostgreSQL: VACUUM the response tables so the rows replaced at sealing are gone from disk.
+    """
+    engine = db.engine
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        elif engine.dialect.name == "postgresql":
+            autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+            autocommit.exec_driver_sql('VACUUM response, answer, "comment", draft')

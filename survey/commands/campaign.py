@@ -11,6 +11,7 @@ import click
 from flask import current_app
 
 from survey.cli import SurveyGroup
+from survey.database import purge_deleted_rows
 from survey.extensions import db
 from survey.mail import OutgoingMail, send_mails
 from survey.models import utcnow
@@ -90,6 +91,7 @@ def close_command(campaign_id: int) -> None:
     """Stop accepting answers."""
     stored = service.close_campaign(service.get_campaign(campaign_id), utcnow())
     db.session.commit()
+    purge_deleted_rows()
     click.echo(f"campaign {campaign_id} closed: {stored} reports computed and frozen")
 
 

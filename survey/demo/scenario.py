@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from survey import create_app
+from survey.database import purge_deleted_rows
 from survey.demo.answers import Profile, make_profile
 from survey.demo.raters import Assignment, SimulatedRater, Tally, rater_links
 from survey.domain.questionnaire import default_content
@@ -115,6 +116,7 @@ def _released_campaign(rng: random.Random, outbox: Path, say: Say, result: DemoR
     result.tallies["released"] = _answer(campaign, outbox, rng, say, skip={holdout})
     lifecycle.close_campaign(campaign, _now())
     db.session.commit()
+    purge_deleted_rows()
     mails = lifecycle.release_campaign(campaign, _now())
     db.session.commit()
     send_mails(mails)

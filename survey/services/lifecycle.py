@@ -121,14 +121,17 @@ def remind_campaign(
 
 
 def close_campaign(campaign: Campaign, now: datetime) -> int:
-    """open → closed: no more answers; every subject's report is computed and frozen.
+    """open → closed: no more answers; responses sealed (survey.services.sealing); every
+    subject's report computed and frozen.
 
     Returns the number of reports stored. Raises InvalidState unless the campaign is open.
     """
     from survey.services.report_cache import precompute_reports
+    from survey.services.sealing import seal_campaign
 
     campaign.close(now)
     db.session.flush()
+    seal_campaign(campaign)
     return precompute_reports(campaign)
 
 
