@@ -77,14 +77,20 @@ def text(value: object) -> str:
 
 def test_xlsx_has_the_same_rows(runner: FlaskCliRunner, campaign_id, tmp_path) -> None:
     rows = csv_rows(run_export(runner, campaign_id, "csv", tmp_path).read_bytes())
-    sheet = load_workbook(run_export(runner, campaign_id, "xlsx", tmp_path), read_only=True).active
-    xlsx = [
-        [text(float(v)) if i == 11 and isinstance(v, int) else text(v) for i, v in enumerate(row)]
-        for row in sheet.iter_rows(values_only=True)
-    ]
+    book = load_workbook(run_export(runner, campaign_id, "xlsx", tmp_path), read_only=True)
+    try:
+        sheet = book.active
+        xlsx = [
+            [text(float(v)) if i == 11 and isinstance(v, int) else text(v)
+             for i, v in enumerate(row)]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+        first = next(sheet.iter_rows(min_row=2))
+        number_format = first[11].number_format
+    finally:
+        book.close()  # read-only workbooks keep the file open until closed
     assert xlsx == rows
-    first = next(sheet.iter_rows(min_row=2))
-    assert first[11].number_format == "0.00"
+    assert number_format == "0.00"
 
 
 def test_hr_downloads_the_export_from_the_organisation_page(
