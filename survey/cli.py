@@ -7,6 +7,7 @@ unreachable database) becomes a one-line reason on stderr and a non-zero exit, n
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import click
@@ -63,9 +64,14 @@ def register_commands(app: Flask) -> None:
 
 
 def _create_app() -> Flask:
+    """The app for the `survey` script; a configuration error is one line and exit 1."""
     from survey import create_app
 
-    return create_app()
+    try:
+        return create_app()
+    except SurveyError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)

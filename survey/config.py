@@ -119,7 +119,7 @@ def _served_over_https(app: Flask) -> bool:
 def _ensure_secret_key(app: Flask) -> None:
     """Use SECRET_KEY if set; in development generate one once into the instance folder.
 
-    Production (FLASK_ENV/SURVEY_ENV=production, or PRODUCTION=True in config) refuses to start
+    Production (SURVEY_ENV=production, or PRODUCTION=True in config) refuses to start
     without an explicit key, so sessions and sign-in links survive restarts and are not guessable.
     """
     if app.config.get("SECRET_KEY"):

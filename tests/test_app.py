@@ -85,3 +85,21 @@ def test_environment_overrides_instance_config(
 )
 def test_database_urls_are_normalised_to_psycopg(given: str, expected: str) -> None:
     assert normalise_database_url(given) == expected
+
+
+def test_survey_script_reports_a_missing_production_secret_in_one_line(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env["SURVEY_ENV"] = "production"
+    script = Path(sys.executable).with_name("survey")
+    done = subprocess.run(
+        [str(script), "questionnaire", "check"], env=env, capture_output=True, text=True,
+        cwd=tmp_path, timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "Error: SECRET_KEY must be set in production (environment or instance config)"
+    ]
