@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from pathlib import Path
 
@@ -36,12 +37,9 @@ def demo_command(
     if not org_path.exists():
         raise SurveyError(f"organisation file not found: {org_path}")
     base_url = f"http://{host}:{port}"
+    _check_port_free(host, port)
     app = build_demo_app(database.resolve(), current_app.config["SECRET_KEY"], base_url)
-    try:
-        server, thread = start_server(app, host, port)
-    except OSError as error:
-        reason = f"cannot listen on {host}:{port} ({error.strerror}); try --port"
-        raise SurveyError(reason) from None
+    server, thread = start_server(app, host, port)
     _say(f"Building the demo in {database} (serving on {base_url})")
     request_log = logging.getLogger("werkzeug")
     level = request_log.level
@@ -62,6 +60,16 @@ def demo_command(
         server.shutdown()
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Fail with one line before building anything when the port is taken."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            reason = f"cannot listen on {host}:{port} ({error.strerror}); try --port"
+            raise SurveyError(reason) from None
+
+
 def _say(message: str) -> None:
     click.echo(message, err=True)
 
@@ -75,7 +83,8 @@ def _print_links(result: DemoResult) -> None:
         f"  Manager:  {result.manager_link}",
         f"            ({result.manager_name}'s released report; one-time sign-in link)",
         f"  Rater:    {result.rater_link}",
-        f"            ({result.rater_name}'s open request in the still-open campaign)",
+        f"            ({result.rater_name}'s link: asked about {result.rater_subject} in a "
+        "campaign that is still open)",
         "  E-mails:  the outbox folder beside the database holds every message sent",
     ]
     click.echo("\n".join(lines))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import random
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,15 @@ class Assignment:
     invitation_id: int
     subject_key: int
     group: str
+    level: str
+
+
+@dataclass
+class CommentsUsed:
+    """Comments already written per (subject, group): nobody repeats a colleague word for word."""
+
+    by_subject: dict[tuple[int, str], set[str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @dataclass
@@ -79,8 +89,10 @@ class SimulatedRater:
         assignment_of: Callable[[int], Assignment],
         profile_of: Callable[[int], Profile],
         area_of: dict[str, str],
+        comments_used: CommentsUsed,
     ) -> None:
         self.browser = Browser(base_url)
+        self.comments_used = comments_used
         self.link = link
         self.rng = rng
         self.assignment_of = assignment_of
@@ -132,7 +144,12 @@ class SimulatedRater:
             value = choose_answer(self.rng, profile, assignment.group, area, self.lean)
             fields.append((key, value))
         comments = [n for n in form.names("textarea") if n.startswith("comment-")]
-        fields.extend(choose_comments(self.rng, comments).items())
+        with self.comments_used.lock:
+            used = self.comments_used.by_subject.setdefault(
+                (assignment.subject_key, assignment.group), set()
+            )
+            picked = choose_comments(self.rng, comments, assignment.group, assignment.level, used)
+        fields.extend(picked.items())
         return fields
 
     def _decline(self, invitation_id: int, tally: Tally) -> None:

@@ -24,7 +24,13 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from survey import create_app
 from survey.database import purge_deleted_rows
 from survey.demo.answers import Profile, make_profile
-from survey.demo.raters import Assignment, SimulatedRater, Tally, rater_links
+from survey.demo.raters import (
+    Assignment,
+    CommentsUsed,
+    SimulatedRater,
+    Tally,
+    rater_links,
+)
 from survey.domain.questionnaire import default_content
 from survey.extensions import db
 from survey.mail import send_mails
@@ -45,6 +51,7 @@ class DemoResult:
     manager_name: str = ""
     manager_link: str = ""
     rater_name: str = ""
+    rater_subject: str = ""
     rater_link: str = ""
     released_campaign: int = 0
     open_campaign: int = 0
@@ -139,6 +146,7 @@ def _open_campaign(rng: random.Random, outbox: Path, say: Say, result: DemoResul
     holdout_email = _first_rater_email(campaign, "direct_reports")
     result.rater_link = base(result) + links[holdout_email]
     result.rater_name = _name_of(holdout_email)
+    result.rater_subject = subject.name
     result.tallies["open"] = _answer(
         campaign, outbox, rng, say, skip={holdout_email}, links=links, share=0.5
     )
@@ -187,15 +195,17 @@ def _answer(
         profiles[key] = make_profile(rng, areas)
     area_of = _item_areas()
     tally = Tally(untouched=len(raters) - len(chosen))
+    say(f"  {len(chosen)} of {_raters(len(raters))} open their e-mailed link and answer")
     behaviours = [_behaviour(rng) for _ in chosen]
     seeds = [rng.randrange(1 << 30) for _ in chosen]
     base_url = _base_url()
+    comments_used = CommentsUsed()
 
     def work(index: int) -> None:
         rater = SimulatedRater(
             base_url=base_url, link=links[chosen[index]], rng=random.Random(seeds[index]),
             assignment_of=assignments.__getitem__, profile_of=profiles.__getitem__,
-            area_of=area_of,
+            area_of=area_of, comments_used=comments_used,
         )
         rater.work(tally, behaviours[index])
 
@@ -206,8 +216,12 @@ def _answer(
     if tally.problems:
         raise RuntimeError("simulated raters hit problems: " + "; ".join(tally.problems[:5]))
     say(f"  {tally.submitted} questionnaires submitted, {tally.drafts} left as drafts, "
-        f"{tally.declined} declined, {tally.untouched} raters not started")
+        f"{tally.declined} declined; {_raters(tally.untouched)} did not start")
     return tally
+
+
+def _raters(count: int) -> str:
+    return f"{count} rater" if count == 1 else f"{count} raters"
 
 
 def _behaviour(rng: random.Random) -> str:
@@ -273,11 +287,11 @@ def _first_rater_email(campaign: Campaign, group: str) -> str:
 
 def _assignments(campaign: Campaign) -> dict[int, Assignment]:
     rows = db.session.execute(
-        select(Invitation.id, Invitation.subject_id, Invitation.rater_group).where(
-            Invitation.campaign_id == campaign.id
-        )
+        select(Invitation.id, Invitation.subject_id, Invitation.rater_group, Subject.level)
+        .join(Subject, Subject.id == Invitation.subject_id)
+        .where(Invitation.campaign_id == campaign.id)
     )
-    return {row[0]: Assignment(row[0], row[1], row[2]) for row in rows}
+    return {row[0]: Assignment(row[0], row[1], row[2], row[3]) for row in rows}
 
 
 def _item_areas() -> dict[str, str]:
