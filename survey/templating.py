@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,10 +12,27 @@ from flask import Flask, current_app
 
 
 def init_app(app: Flask) -> None:
-    """Register the context processor and filters."""
+    """Register the context processor, filters, and versioned static URLs."""
     app.context_processor(_context)
+    app.url_defaults(_static_version)
     app.add_template_filter(format_score, "score")
     app.add_template_filter(format_local, "local")
+
+
+def _static_version(endpoint: str, values: dict[str, Any]) -> None:
+    """Add `?v=<mtime>` to static URLs so browsers may cache them long (plotly.min.js is 4.8 MB)
+    and still fetch a file again as soon as it changes."""
+    if endpoint == "static" and "filename" in values:
+        folder = current_app.static_folder or ""
+        values.setdefault("v", _mtime(os.path.join(folder, values["filename"])))
+
+
+@lru_cache(maxsize=256)
+def _mtime(path: str) -> str:
+    try:
+        return str(int(os.stat(path).st_mtime))
+    except OSError:
+        return "0"
 
 
 def _context() -> dict[str, Any]:

@@ -103,3 +103,15 @@ def test_survey_script_reports_a_missing_production_secret_in_one_line(tmp_path:
     assert done.stderr.strip().splitlines() == [
         "Error: SECRET_KEY must be set in production (environment or instance config)"
     ]
+
+
+def test_static_files_are_versioned_and_cached(client) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    page = client.get("/").get_data(as_text=True)
+    css = re.search(r'href="(/static/css/app\.css\?v=\d+)"', page)
+    assert css is not None
+    response = client.get(css.group(1))
+    assert response.status_code == 200
+    assert "max-age=604800" in response.headers["Cache-Control"]
+    response.close()
