@@ -19,7 +19,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 LUA = HERE / "lua"
-WORKERS = int(os.environ.get("BENCH_WORKERS", os.cpu_count() or 2))
+CONFIG = ROOT / "gunicorn.conf.py"  # the product's production settings, used for both apps
+# The product's default worker count (gunicorn.conf.py: 2 × cores + 1, at most 9).
+WORKERS = int(os.environ.get("BENCH_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 9)))
 THREADS = 8  # wrk threads = connections: one connection per Lua state
 
 
@@ -44,11 +46,15 @@ class Server:
 
 @contextmanager
 def gunicorn(app: str, env: dict[str, str], log: Path, workers: int = WORKERS) -> Iterator[Server]:
-    """Serve `app` ("module:callable") with `workers` sync workers on a free 127.0.0.1 port."""
+    """Serve `app` ("module:callable") on a free 127.0.0.1 port with the product's gunicorn.conf.py
+
+    (when present) and `workers` sync workers; the access log goes to `log`.
+    """
     port = free_port()
+    config = ["--config", str(CONFIG)] if CONFIG.exists() else []
     command = [
-        sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
-        str(workers), "--worker-class", "sync", "--timeout", "120", "--log-level", "warning", app,
+        sys.executable, "-m", "gunicorn", *config, "--bind", f"127.0.0.1:{port}", "--workers",
+        str(workers), "--worker-class", "sync", app,
     ]
     with log.open("ab") as out:
         process = subprocess.Popen(
