@@ -1,7 +1,8 @@
 """Blind spots, hidden strengths and the strongest / weakest items (SPEC §7.8).
 
-Deltas are taken between the ROUNDED shown scores, so a reader can check on the page that
-delta = self − all others; a delta of exactly the threshold counts as a gap.
+Strengths and development items rank only `all_others` item cells rated by at least k people
+(see `rank_items`). Deltas are taken between the ROUNDED shown scores, so a reader can check on
+the page that delta = self − all others; a delta of exactly the threshold counts as a gap.
 """
 
 from collections.abc import Mapping, Sequence
@@ -70,16 +71,23 @@ def find_gaps(
     return gaps
 
 
-def rank_items(items: Sequence[RankedItem]) -> tuple[list[RankedItem], list[RankedItem]]:
-    """Return (strengths, development): highest and lowest scores, at most 5 each.
+def rank_items(
+    items: Sequence[RankedItem], *, min_n: int
+) -> tuple[list[RankedItem], list[RankedItem]]:
+    """Return (strengths, development): highest and lowest scores, at most 5 each (SPEC §7.8).
 
-    `items` come in questionnaire order, which breaks ties on the rounded score. When there are
-    fewer than 10 items each list takes half (rounded down); development never repeats a
-    strength, even among ties.
+    `items` are the shown `all_others` item cells in questionnaire order, which breaks ties on
+    the rounded score. Only cells with `n >= min_n` (the campaign's k) rank: SPEC §7.8 says "the
+    5 highest/lowest all_others item scores"; we add n ≥ k so a ranking never rests on one
+    identifiable person (an item only the manager rated, the peers' cell being hidden, has
+    all_others n = 1). When fewer than 10 items qualify each list takes half of them (rounded
+    down), so both lists may be shorter or empty; development never repeats a strength, even
+    among ties.
     """
-    size = min(TOP_ITEMS, len(items) // 2)
-    order = {it.item: pos for pos, it in enumerate(items)}
-    best = sorted(items, key=lambda it: (-it.score, order[it.item]))[:size]
-    rest = [it for it in items if it not in best]
+    ranked = [it for it in items if it.n >= min_n]
+    size = min(TOP_ITEMS, len(ranked) // 2)
+    order = {it.item: pos for pos, it in enumerate(ranked)}
+    best = sorted(ranked, key=lambda it: (-it.score, order[it.item]))[:size]
+    rest = [it for it in ranked if it not in best]
     worst = sorted(rest, key=lambda it: (it.score, order[it.item]))[:size]
     return best, worst

@@ -138,7 +138,8 @@ def build_subject_report(
     `areas` are the level's areas in spoke order (pass the next level's areas for a readiness
     section; answers on other items are ignored). `observed[group]` holds the item keys that
     group was shown; a group missing from it was shown every item. `questions` (key, text) fixes
-    the order of open questions. Raises SurveyError on k < 2, a non-positive gap threshold,
+    the order of open questions. Strengths and development rank only all_others item cells with
+    n ≥ k (`rank_items`). Raises SurveyError on k < 2, a non-positive gap threshold,
     duplicate area or item keys, an unknown rater group or an answer outside `scale`.
     """
     check_threshold(k)
@@ -164,7 +165,8 @@ def build_subject_report(
     )
     groups = summarise_groups(counts, units) + ([all_others] if all_others.responses else [])
     strengths, development = rank_items(
-        [RankedItem(c.item, c.area, c.score, c.n) for c in item_scores if c.group == ALL_OTHERS]
+        [RankedItem(c.item, c.area, c.score, c.n) for c in item_scores if c.group == ALL_OTHERS],
+        min_n=k,
     )
     return SubjectReport(
         areas=tuple(areas),

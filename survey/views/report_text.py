@@ -45,14 +45,44 @@ class Voice:
         return plural if self.to_subject else singular
 
 
-def group_sentences(report: SubjectReport, k: int, voice: Voice) -> list[str]:
-    """Explain, per rater group, how many answered and whether it is shown, merged or hidden."""
+def group_sentences(
+    report: SubjectReport, k: int, voice: Voice, asked: frozenset[str] | None = None
+) -> list[str]:
+    """Explain, per rater group, how many answered and whether it is shown, merged or hidden.
+
+    `asked` holds the groups whose questionnaire at the subject's level has items; a group
+    outside it that nobody answered for is left out (an individual contributor's report does
+    not say "Direct reports: nobody answered").
+    """
     groups = {g.key: g for g in report.groups}
     return [
         _sentence(g, groups, k, voice)
         for g in report.groups
-        if g.key not in ("all_others",)
+        if g.key != "all_others" and (asked is None or g.key in asked or g.responses)
     ]
+
+
+def no_comparison(report: SubjectReport, voice: Voice) -> str:
+    """Why the self-vs-others section has no comparison."""
+    if not any(g.key == "self" and g.responses for g in report.groups):
+        return (
+            f"No comparison: {_whom(voice)} did not "
+            "complete a self-assessment, so there is nothing to compare everyone else's "
+            "scores with."
+        )
+    return "No comparison: it needs both a self-assessment and scores from others on the same area."
+
+
+def no_ranking(k: int, voice: Voice) -> str:
+    """Why a strengths or development list is empty (items rank only when n ≥ k)."""
+    return (
+        f"No item was rated by at least {k} people other than {_whom(voice)}, so there is "
+        "nothing to rank: a ranking never rests on one or two people's answers."
+    )
+
+
+def _whom(voice: Voice) -> str:
+    return "you" if voice.to_subject else voice.name
 
 
 def _answered(count: int) -> str:
@@ -63,11 +93,11 @@ def _sentence(g: GroupSummary, groups: dict[str, GroupSummary], k: int, voice: V
     name = PLAIN_NAMES.get(g.key, g.label)
     if g.key == "self":
         if g.responses:
-            return f"Self-assessment: {voice.you.lower() if voice.to_subject else voice.name} answered; shown as “Self”."
+            return f"Self-assessment: {_whom(voice)} answered; shown as “Self”."
         return "Self-assessment: not completed, so there is no self score to compare with."
     if g.key == "manager":
         if g.responses:
-            return f"Manager: answered. The manager's answers are identifiable to {voice.you.lower() if voice.to_subject else voice.name}."
+            return f"Manager: answered. The manager's answers are identifiable to {_whom(voice)}."
         return "Manager: did not answer."
     if g.key == "others":
         members = [PLAIN_NAMES[m.key] for m in groups.values() if m.merged_into == "others"]

@@ -36,10 +36,19 @@ from survey.services.reports import (
     released_subjects,
     report_view,
 )
-from survey.views.report_text import Voice, gap_sentence, group_sentences
+from survey.views.report_text import (
+    Voice,
+    gap_sentence,
+    group_sentences,
+    no_comparison,
+    no_ranking,
+)
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-NOT_YET = "Reports become available when the campaign is closed. Nothing computed from answers is shown while it is open."
+NOT_YET = (
+    "Reports become available when the campaign is closed. Nothing computed from answers is "
+    "shown while it is open."
+)
 
 
 @bp.get("")
@@ -110,12 +119,11 @@ def export(campaign_id: int, fmt: str) -> Any:
     export_service.prepare_export(campaign)
     db.session.commit()
     chunks = export_service.export_chunks(campaign, fmt)
+    name = export_service.file_name(campaign, fmt)
     return Response(
         stream_with_context(chunks),
         mimetype=export_service.FORMATS[fmt],
-        headers={
-            "Content-Disposition": f'attachment; filename="{export_service.file_name(campaign, fmt)}"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
@@ -164,10 +172,9 @@ def _report_context(view: ReportView) -> dict[str, Any]:
     scale = (content.scale.min, content.scale.max)
     voice = Voice(subject.name, to_subject=not current_user.is_hr)
     titles = {a.key: a.title for a in content.areas}
-    figures = {
-        "radar": charts.radar_figure(report, scale=scale, norms=view.norms),
-        "gaps": charts.gap_bar_figure(report, scale=scale),
-    }
+    figures = {"radar": charts.radar_figure(report, scale=scale, norms=view.norms)}
+    if report.gaps:  # without self or others on an area, the page says why instead of a chart
+        figures["gaps"] = charts.gap_bar_figure(report, scale=scale)
     if view.scored.readiness is not None:
         figures["readiness"] = charts.radar_figure(view.scored.readiness, scale=scale)
     return {
@@ -183,7 +190,11 @@ def _report_context(view: ReportView) -> dict[str, Any]:
         "titles": titles,
         "texts": item_texts(view),
         "questions": {q.key: q.text_for("manager", subject.name) for q in content.open_questions},
-        "group_sentences": group_sentences(report, subject.campaign.min_raters, voice),
+        "group_sentences": group_sentences(
+            report, subject.campaign.min_raters, voice, _asked_groups(view)
+        ),
+        "no_comparison": no_comparison(report, voice),
+        "no_ranking": no_ranking(subject.campaign.min_raters, voice),
         "gap_sentences": [
             s for g in report.gaps if (s := gap_sentence(g, titles.get(g.area, g.area), voice))
         ],
@@ -191,3 +202,9 @@ def _report_context(view: ReportView) -> dict[str, Any]:
         "figures": charts.figures_json(figures),
         "released": subject.campaign.status is CampaignStatus.RELEASED,
     }
+
+
+def _asked_groups(view: ReportView) -> frozenset[str]:
+    """Rater groups whose questionnaire at the subject's level has at least one item."""
+    items = view.content.level(view.subject.level).items
+    return frozenset(group for item in items for group in item.observers)

@@ -83,5 +83,30 @@ def keys(ranked: list[RankedItem]) -> list[str]:
 def test_strengths_and_development(
     scores: tuple[float, ...], strengths: list[str], development: list[str]
 ) -> None:
-    best, worst = rank_items(items(*scores))
+    best, worst = rank_items(items(*scores), min_n=3)
+    assert (keys(best), keys(worst)) == (strengths, development)
+
+
+@pytest.mark.parametrize(
+    ("counts", "k", "strengths", "development"),
+    [
+        # scores i1..i6 = 5, 4, 3, 2, 1.5, 1 (see below); n per item varies
+        ((3, 3, 3, 3, 3, 3), 3, ["i1", "i2", "i3"], ["i6", "i5", "i4"]),
+        # i1 (5.0) and i6 (1.0) rest on one person: 4 items left -> 2 each
+        ((1, 3, 3, 3, 3, 1), 3, ["i2", "i3"], ["i5", "i4"]),
+        # n = k qualifies, n = k - 1 does not
+        ((2, 4, 4, 2, 2, 2), 4, ["i2"], ["i3"]),
+        ((1, 1, 1, 1, 1, 4), 2, [], []),  # one qualifying item: half of 1 is 0
+        ((1, 1, 1, 1, 1, 1), 2, [], []),  # nothing qualifies: both lists empty
+    ],
+)
+def test_only_items_rated_by_at_least_k_rank(
+    counts: tuple[int, ...], k: int, strengths: list[str], development: list[str]
+) -> None:
+    scores = (5.0, 4.0, 3.0, 2.0, 1.5, 1.0)
+    ranked = [
+        RankedItem(f"i{n}", "area", s, c)
+        for n, (s, c) in enumerate(zip(scores, counts, strict=True), 1)
+    ]
+    best, worst = rank_items(ranked, min_n=k)
     assert (keys(best), keys(worst)) == (strengths, development)

@@ -410,15 +410,36 @@ def test_gap_delta_uses_the_rounded_shown_scores() -> None:
 
 
 def test_strengths_and_development_from_all_others_items() -> None:
-    # Manager alone: r1 5, r2 2, p1 4, p2 2 -> strengths r1, p1; development r2, p2
-    # (ties at 2.00 in questionnaire order); self's answers play no part.
-    report = build([R("self", r1=1, r2=5, p1=1, p2=5), R("manager", r1=5, r2=2, p1=4, p2=2)])
+    # k = 3, manager + 3 peers. all_others items: r1 (5+4+4+4)/4 = 4.25, r2 (2+3+3+3)/4 = 2.75,
+    # p1 (4+2+2+2)/4 = 2.50 (n = 4), p2 the peers' 3.00 (n = 3: the manager skipped it).
+    # Self's answers play no part. 4 items rank -> 2 each.
+    peers = [R("peers", r1=4, r2=3, p1=2, p2=3)] * 3
+    report = build([R("self", r1=1, r2=5, p1=1, p2=5), R("manager", r1=5, r2=2, p1=4), *peers])
     parts = report.to_json_parts()
     assert parts["strengths"] == [
-        {"item": "r1", "area": "results", "score": 5.0, "n": 1},
-        {"item": "p1", "area": "people", "score": 4.0, "n": 1},
+        {"item": "r1", "area": "results", "score": 4.25, "n": 4},
+        {"item": "p2", "area": "people", "score": 3.0, "n": 3},
     ]
-    assert [d["item"] for d in parts["development"]] == ["r2", "p2"]
+    assert [(d["item"], d["score"]) for d in parts["development"]] == [("p1", 2.5), ("r2", 2.75)]
+
+
+def test_an_item_only_the_manager_rated_never_ranks() -> None:
+    # Two of three peers answer p2 "don't know": the peers' p2 cell (n = 1) is hidden, so
+    # all_others p2 = the manager's 1 alone (n = 1). Lowest score, but it rests on one
+    # identifiable person: it does not rank. r1 4.25, r2 2.75, p1 2.50 (n = 4): 1 each.
+    peers = [R("peers", r1=4, r2=3, p1=2, p2=3)] + [R("peers", r1=4, r2=3, p1=2, p2=None)] * 2
+    report = build([R("manager", r1=5, r2=2, p1=4, p2=1), *peers])
+    assert items(report, "all_others")["p2"] == (1.0, 1, 0)  # hidden N/As not pooled
+    assert [(i.item, i.score, i.n) for i in report.strengths] == [("r1", 4.25, 4)]
+    assert [(i.item, i.score, i.n) for i in report.development] == [("p1", 2.5, 4)]
+
+
+def test_a_manager_alone_gives_no_strengths_or_development() -> None:
+    # Only the manager answered: every all_others item has n = 1 < k = 3 -> both lists empty,
+    # although the manager's scores (5, 2, 4, 2) are shown in the tables.
+    report = build([R("self", r1=1, r2=5, p1=1, p2=5), R("manager", r1=5, r2=2, p1=4, p2=2)])
+    assert items(report, "all_others")["r1"] == (5.0, 1, 0)
+    assert (report.strengths, report.development) == ((), ())
 
 
 def test_comments_follow_visibility_and_sort_by_text() -> None:
