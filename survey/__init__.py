@@ -15,7 +15,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     `SQLALCHEMY_DATABASE_URI`, `MAIL_OUTBOX`, ...). Raises `ConfigError` when production
     has no `SECRET_KEY`.
     """
-    from survey import config, database, errorpages, extensions, security, templating
+    from survey import config, database, errorpages, extensions, logs, security, templating
 
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.limiter.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    logs.init_app(app)
     _register_blueprints(app)
     errorpages.init_app(app)
     _register_cli(app)

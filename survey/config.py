@@ -12,7 +12,8 @@ from flask import Flask
 from survey.errors import SurveyError
 
 DEFAULTS: dict[str, Any] = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: a database error never copies a rater's answers or comments into a log
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # CSV uploads and forms; SPEC hostile-input limits
     "COMMENT_MAX_LENGTH": 4000,
     "MAIL_BACKEND": "file",  # "file" (outbox/*.eml) or "smtp"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
+from flask import Flask
+
 _LINK = re.compile(r"/(r|link)/[^/\s?#\"']+")
 
 
@@ -21,3 +23,10 @@ class RedactTokens(logging.Filter):
         if "/r/" in message or "/link/" in message:
             record.msg, record.args = redact(message), ()
         return True
+
+
+def init_app(app: Flask) -> None:
+    """Redact link tokens in werkzeug's request log and the app's own logger (once each)."""
+    for logger in (logging.getLogger("werkzeug"), app.logger):
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())

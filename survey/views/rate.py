@@ -36,7 +36,6 @@ from survey.views import rate_support as support
 from survey.views.rate_forms import DeclineForm, RatingForm, build_rating_form
 
 bp = Blueprint("rate", __name__, url_prefix="/r")
-bp.record_once(support.install_log_redaction)
 
 bad_link_limit = limiter.shared_limit(
     lambda: str(current_app.config.get("RATE_BAD_LINK_LIMIT", "20/minute")),

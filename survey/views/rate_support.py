@@ -3,14 +3,10 @@ statuses in words, and keeping link tokens out of logs."""
 
 from __future__ import annotations
 
-import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from flask.blueprints import BlueprintSetupState
 
 from survey.domain.questionnaire import Questionnaire, Section
 from survey.models import Campaign, Invitation, InvitationStatus
@@ -26,7 +22,6 @@ STATES = {
 UNAVAILABLE_AUTOSAVE = (
     "Not saved: the service is briefly unavailable. Your answers are kept in this browser."
 )
-_LINK = re.compile(r"/r/[^/\s?\"']+")
 
 
 @dataclass(frozen=True)
@@ -87,20 +82,3 @@ def time_label(moment: datetime, campaign: Campaign) -> str:
 
 def _day(moment: datetime) -> str:
     return f"{moment:%A} {moment.day} {moment:%B %Y}"
-
-
-class RedactLinks(logging.Filter):
-    """Replace `/r/<token>…` in log records with `/r/[link]`: tokens never reach a log."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if "/r/" in message:
-            record.msg, record.args = _LINK.sub("/r/[link]", message), ()
-        return True
-
-
-def install_log_redaction(state: BlueprintSetupState) -> None:
-    """Attach RedactLinks to werkzeug's request log and the app's logger (once each)."""
-    for logger in (logging.getLogger("werkzeug"), state.app.logger):
-        if not any(isinstance(f, RedactLinks) for f in logger.filters):
-            logger.addFilter(RedactLinks())
