@@ -1,10 +1,20 @@
-/* Report pages: draw the Plotly figures embedded as JSON, and the print button.
+/* Report pages: draw the Plotly figures embedded as JSON, keep them fitted, print them whole.
    No inline scripts (CSP script-src 'self'): figures come from
-   <script type="application/json" id="report-figures">, drawn into [data-figure] elements. */
+   <script type="application/json" id="report-figures">, drawn into [data-figure] elements.
+
+   Sizes: a figure's layout.height (set by survey/charts.py) becomes its box's CSS height and
+   Plotly fills the box (autosize, `responsive`), so a chart never overflows into the next
+   element. Crossing the phone width redraws with phone fonts, margins and wrapped labels.
+   Print: each figure is also rendered once, at a fixed A4-friendly size, as an SVG image that
+   only print shows (reports-print.css), so a printed chart keeps its full fixed axis range
+   whatever the window size was, and never depends on a resize finishing before printing. */
 (function () {
   "use strict";
 
   var CONFIG = { responsive: true, displaylogo: false, displayModeBar: false };
+  var PHONE = 560;          /* below this box width: phone fonts, margins and labels */
+  var PRINT_WIDTH = 680;    /* CSS px: about the printable width of A4 with the page margins */
+  var figures = {};
 
   function readFigures() {
     var tag = document.getElementById("report-figures");
@@ -12,16 +22,7 @@
     try { return JSON.parse(tag.textContent); } catch (e) { return {}; }
   }
 
-  /* Phones: smaller type and margins so long spoke labels stay on screen. */
-  function fitToWidth(layout, el) {
-    if (el.clientWidth >= 560) { return layout; }
-    layout.font = Object.assign({}, layout.font, { size: 10 });
-    layout.margin = Object.assign({}, layout.margin, { l: 64, r: 64 });
-    if (layout.polar) { layout.height = 380; }
-    if (layout.xaxis && layout.yaxis && !layout.polar) { layout.margin.l = 8; layout.margin.r = 8; layout.yaxis.automargin = true; }
-    layout.legend = Object.assign({}, layout.legend, { orientation: "h", x: 0, y: -0.15 });
-    return layout;
-  }
+  function copy(value) { return JSON.parse(JSON.stringify(value)); }
 
   function wrap(label) {
     if (typeof label !== "string" || label.length <= 12) { return label; }
@@ -29,42 +30,128 @@
     return cut > 0 ? label.slice(0, cut) + "<br>" + label.slice(cut + 1) : label;
   }
 
-  /* Phones: long spoke labels on two lines (same categories, drawn narrower). */
-  function wrapSpokes(fig, el) {
-    if (el.clientWidth >= 560 || !fig.layout.polar) { return fig; }
-    fig.data.forEach(function (trace) { if (trace.theta) { trace.theta = trace.theta.map(wrap); } });
-    var axis = fig.layout.polar.angularaxis;
-    if (axis && axis.categoryarray) { axis.categoryarray = axis.categoryarray.map(wrap); }
-    return fig;
+  function longestLine(labels) {
+    return (labels || []).reduce(function (most, label) {
+      return String(label).split("<br>").reduce(function (m, line) {
+        return Math.max(m, line.length);
+      }, most);
+    }, 0);
   }
 
-  function draw(figures) {
-    if (!window.Plotly) { return; }
+  /* Phones, radar: spoke labels on two lines, side margins wide enough for the longest; returns
+     the height the radar needs (no empty band above and below a small polar). */
+  function fitPolar(fig, width) {
+    var axis = fig.layout.polar.angularaxis || {};
+    fig.data.forEach(function (trace) { if (trace.theta) { trace.theta = trace.theta.map(wrap); } });
+    if (axis.categoryarray) { axis.categoryarray = axis.categoryarray.map(wrap); }
+    var side = Math.min(Math.round(width * 0.24), 12 + 6 * longestLine(axis.categoryarray));
+    fig.layout.margin = Object.assign({}, fig.layout.margin, { l: side, r: side, t: 24, b: 24 });
+    fig.layout.legend = Object.assign({}, fig.layout.legend, { orientation: "h", x: 0, y: -0.08 });
+    var legend = fig.data.length > 1 ? 18 * fig.data.length : 0;  /* one entry a line */
+    return (width - 2 * side) + 90 + legend;  /* the height this radar needs */
+  }
+
+  /* Phones, heatmap: numbers in 10 px cells cannot be read; the table below holds them. */
+  function fitHeatmap(fig) {
+    fig.data.forEach(function (trace) {
+      trace.texttemplate = "";
+      trace.colorbar = Object.assign({}, trace.colorbar, { thickness: 10 });
+    });
+    fig.layout.margin = Object.assign({}, fig.layout.margin, { l: 8, r: 8 });
+    fig.layout.yaxis = Object.assign({}, fig.layout.yaxis, { automargin: true });
+    fig.layout.xaxis = Object.assign({}, fig.layout.xaxis, { automargin: true, tickangle: -45 });
+  }
+
+  /* Phones, bars: the axis labels take the room they need, nothing more. */
+  function fitBars(fig) {
+    fig.layout.margin = Object.assign({}, fig.layout.margin, { l: 8, r: 8 });
+    fig.layout.yaxis = Object.assign({}, fig.layout.yaxis, { automargin: true });
+  }
+
+  function isHeatmap(fig) { return fig.data.some(function (t) { return t.type === "heatmap"; }); }
+
+  /* The figure as this box shows it: height for the CSS box, layout left to fill the box. */
+  function prepare(source, width) {
+    var fig = copy(source);
+    var height = fig.layout.height || 360;
+    delete fig.layout.height;
+    delete fig.layout.width;
+    fig.layout.autosize = true;
+    if (width < PHONE) {
+      fig.layout.font = Object.assign({}, fig.layout.font, { size: 10 });
+      if (fig.layout.polar) { height = Math.min(height, fitPolar(fig, width)); }
+      else if (isHeatmap(fig)) { fitHeatmap(fig); }
+      else { fitBars(fig); }
+    }
+    return { fig: fig, height: height, phone: width < PHONE };
+  }
+
+  function drawOne(el) {
+    var source = figures[el.getAttribute("data-figure")];
+    if (!source) { return; }
+    var shown = prepare(source, el.clientWidth);
+    el.style.height = shown.height + "px";
+    el.setAttribute("data-phone", shown.phone ? "1" : "0");
+    window.Plotly.react(el, shown.fig.data, shown.fig.layout, CONFIG);
+  }
+
+  /* Window narrowed or widened, phone rotated: redraw where the phone/desktop form changes,
+     else let Plotly refit the width (its own `responsive` handler does the same). */
+  function refit() {
     document.querySelectorAll("[data-figure]").forEach(function (el) {
-      var fig = figures[el.getAttribute("data-figure")];
-      if (fig) {
-        fig = wrapSpokes(fig, el);
-        window.Plotly.newPlot(el, fig.data, fitToWidth(fig.layout, el), CONFIG);
-      }
+      if (!el.classList.contains("js-plotly-plot")) { return; }
+      var phone = el.clientWidth < PHONE ? "1" : "0";
+      if (phone !== el.getAttribute("data-phone")) { drawOne(el); }
+      else { window.Plotly.Plots.resize(el); }
     });
   }
 
-  function resizeAll() {
-    if (!window.Plotly) { return; }
-    document.querySelectorAll("[data-figure] .plot-container").forEach(function (plot) {
-      window.Plotly.Plots.resize(plot.parentNode);
+  function debounce(fn, ms) {
+    var timer = null;
+    return function () { clearTimeout(timer); timer = setTimeout(fn, ms); };
+  }
+
+  /* One SVG image per figure at a fixed size, shown only in print (reports-print.css). */
+  function printImage(el) {
+    var source = figures[el.getAttribute("data-figure")];
+    var fig = copy(source);
+    var height = fig.layout.height || 360;
+    fig.layout.width = PRINT_WIDTH;
+    return window.Plotly.toImage(fig, { format: "svg", width: PRINT_WIDTH, height: height })
+      .then(function (url) {
+        var img = document.createElement("img");
+        img.className = "chart-print";
+        img.src = url;
+        img.alt = el.getAttribute("aria-label") || "";
+        img.width = PRINT_WIDTH;
+        img.height = height;
+        el.insertAdjacentElement("afterend", img);
+        el.classList.add("has-print-image");
+      });
+  }
+
+  function preparePrint() {
+    var charts = Array.prototype.slice.call(document.querySelectorAll("[data-figure]"))
+      .filter(function (el) { return figures[el.getAttribute("data-figure")]; });
+    return charts.reduce(function (done, el) {
+      return done.then(function () { return printImage(el); }).catch(function () {});
+    }, Promise.resolve()).then(function () {
+      document.documentElement.setAttribute("data-print-ready", "1");
     });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    draw(readFigures());
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
     });
     window.addEventListener("beforeprint", function () {
       document.querySelectorAll("details").forEach(function (d) { d.open = true; });
-      resizeAll();
     });
-    window.addEventListener("afterprint", resizeAll);
+    if (!window.Plotly) { return; }
+    figures = readFigures();
+    document.querySelectorAll("[data-figure]").forEach(drawOne);
+    window.addEventListener("resize", debounce(refit, 120));
+    window.addEventListener("orientationchange", debounce(refit, 120));
+    preparePrint();
   });
 })();
