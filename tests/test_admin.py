@@ -150,7 +150,7 @@ def test_upload_bad_csv_lists_every_bad_row(client: FlaskClient, ids: dict[str, 
         "/admin/people", data={"csrf_token": token, "file": (io.BytesIO(bad), "bad.csv")}
     )
     assert response.status_code == 422
-    assert "nothing imported: 2 problems in the file" in response.text
+    assert "Nothing imported: 2 problems in the file" in response.text
     assert '<td class="num">2</td><td>unknown level &#39;boss&#39;' in response.text
     assert '<td class="num">3</td><td>unknown manager ghost@example.test</td>' in response.text
     assert "a@example.test" not in client.get("/admin/people").text

@@ -34,6 +34,8 @@ from survey.views.admin_forms import (
     CampaignSettingsForm,
     SubjectsForm,
     UploadPeopleForm,
+    plural,
+    sentence,
     split_emails,
 )
 
@@ -74,7 +76,7 @@ def people() -> ViewResult:
         except OrgChartError as error:
             db.session.rollback()
             problems = error.problems
-            flash(f"{error}. Fix the rows below and upload again.", "error")
+            flash(f"{sentence(str(error))}. Fix the rows below and upload again.", "error")
         else:
             db.session.commit()
             flash(f"Imported: {summary}.", "success")
@@ -279,9 +281,10 @@ def _run_action(campaign: Campaign, action: str) -> tuple[str, list[OutgoingMail
         return f"{str(reminded).capitalize()}.", list(reminded.mails)
     if action == "close":
         stored = service.close_campaign(campaign, now)
-        return f"Campaign closed: no more answers are accepted; {stored} reports are ready.", []
+        ready = plural(stored, "report is", "reports are")
+        return f"Campaign closed: no more answers are accepted; {ready} ready.", []
     mails = service.release_campaign(campaign, now)
-    return f"Campaign released: {len(mails)} subjects notified.", mails
+    return f"Campaign released: {plural(len(mails), 'subject', 'subjects')} notified.", mails
 
 
 def _act(
@@ -297,7 +300,7 @@ def _act(
         abort(404)
     except SurveyError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(sentence(str(error)), "error")
     else:
         db.session.commit()
         send_mails(mails)
@@ -310,15 +313,14 @@ def _done(_: object, message: str) -> tuple[str, list[OutgoingMail]]:
 
 
 def _added(count: int) -> tuple[str, list[OutgoingMail]]:
-    noun = "subject" if count == 1 else "subjects"
-    return f"{count} {noun} added with their default raters.", []
+    return f"{plural(count, 'subject', 'subjects')} added with their default raters.", []
 
 
 def _back_with_errors(campaign: Campaign, form: Any, back: str | None = None) -> Response:
     for field_name, errors in form.errors.items():
         label = getattr(getattr(form, field_name, None), "label", None)
         for error in errors:
-            flash(f"{label.text if label else field_name}: {error}", "error")
+            flash(f"{label.text if label else sentence(field_name)}: {error}", "error")
     return redirect(back or url_for("admin.campaign", campaign_id=campaign.id))
 
 

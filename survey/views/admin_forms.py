@@ -147,3 +147,13 @@ def split_emails(text: str | None) -> list[str]:
     for separator in ",;\t\r\n":
         text = (text or "").replace(separator, " ")
     return [part for part in (text or "").split(" ") if part]
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """Return "1 subject" / "2 subjects": the count with the right form of the noun."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def sentence(text: str) -> str:
+    """Return a message as a banner shows it: first letter capitalised, the rest untouched."""
+    return text[:1].upper() + text[1:]
