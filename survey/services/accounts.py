@@ -179,9 +179,26 @@ def sign_in_mail(
         name=name,
         campaign_name=campaign_name,
         link=link_url(token),
-        minutes=current_app.config["SIGN_IN_LINK_MINUTES"],
+        valid_for=human_duration(int(current_app.config["SIGN_IN_LINK_MINUTES"])),
         request_url=f"{str(current_app.config['BASE_URL']).rstrip('/')}/request-link",
     )
+
+
+def human_duration(minutes: int) -> str:
+    """Return a link's lifetime as people say it: "90 minutes", "1 hour", "24 hours", "3 days".
+
+    Whole days from 48 hours up, whole hours from 1 hour up, minutes otherwise.
+    """
+    day, hour = 24 * 60, 60
+    if minutes >= 2 * day and minutes % day == 0:
+        return _count(minutes // day, "day")
+    if minutes >= hour and minutes % hour == 0:
+        return _count(minutes // hour, "hour")
+    return _count(minutes, "minute")
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}{'' if number == 1 else 's'}"
 
 
 def request_sign_in_mail(email: str, now: datetime) -> OutgoingMail | None:
