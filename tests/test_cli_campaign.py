@@ -176,3 +176,40 @@ def test_create_admin_with_password_prompt_and_with_link(
     link = linked.stdout.strip().splitlines()[-1]
     assert link.startswith("http://localhost/link/")
     assert app.test_client().get(link.removeprefix("http://localhost")).status_code == 200
+
+
+def test_create_prints_the_dashboards_below_k_warnings_on_stderr(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    runner.invoke(args=["org", "import", str(org_file(tmp_path))])
+    args = ["campaign", "create", "Spring 360", "--deadline", "2099-03-31"]
+    result = runner.invoke(args=[*args, "--timezone", "Europe/Paris", "--subject", "tl1@acme.test"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "1\n"  # the id alone: scripts read it (SPEC §9)
+    # Tina Lead's only peer is Tom Lead (Tara reports elsewhere): 1 peer, below k = 3, the
+    # same sentence HR reads on the dashboard.
+    assert result.stderr.splitlines() == [
+        "created draft campaign 'Spring 360' with 1 subject",
+        "warning: 1 group below k = 3 (add raters before launch, or launch anyway):",
+        "  Tina Lead: 1 peer, below k = 3; their answers will be merged with other small groups "
+        "or not shown.",
+    ]
+
+
+def test_create_without_small_groups_prints_no_warning(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    runner.invoke(args=["org", "import", str(org_file(tmp_path))])
+    # Ian One (IC, k = 2): his manager Tina and 2 peers (Ivy, Ike); ICs have no reports.
+    args = ["campaign", "create", "Other", "--deadline", "2099-03-31", "--timezone", "UTC"]
+    result = runner.invoke(args=[*args, "--subject", "ic1@acme.test", "--min-raters", "2"])
+    assert result.stdout == "1\n"
+    assert result.stderr == "created draft campaign 'Other' with 1 subject\n"
+
+
+def test_reminding_a_draft_says_to_launch_it_first(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    runner.invoke(args=["org", "import", str(org_file(tmp_path))])
+    campaign_id = create(runner, "--level", "team_leader")
+    result = runner.invoke(args=["campaign", "remind", campaign_id])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: campaign 1 is a draft: launch it first"

@@ -14,8 +14,9 @@ from survey.cli import SurveyGroup
 from survey.database import purge_deleted_rows
 from survey.extensions import db
 from survey.mail import OutgoingMail, send_mails
-from survey.models import utcnow
+from survey.models import Campaign, utcnow
 from survey.services import campaigns as service
+from survey.services.progress import campaign_progress, launch_warnings
 
 campaign_cli = SurveyGroup("campaign", help="Create and run feedback campaigns.")
 
@@ -56,10 +57,27 @@ def create_command(
     choice = service.SubjectChoice(levels, subjects, next_level)
     campaign = service.create_campaign(settings, choice, now=utcnow())
     db.session.commit()
-    click.echo(
-        f"created draft campaign {campaign.name!r} with {len(campaign.subjects)} subjects", err=True
-    )
+    subjects = _plural(len(campaign.subjects), "subject")
+    click.echo(f"created draft campaign {campaign.name!r} with {subjects}", err=True)
+    _echo_warnings(campaign)
     click.echo(str(campaign.id))
+
+
+def _echo_warnings(campaign: Campaign) -> None:
+    """The dashboard's before-launch warnings (groups below k), on stderr (SPEC §4)."""
+    warnings = launch_warnings(campaign, campaign_progress(campaign))
+    if warnings:
+        click.echo(
+            f"warning: {_plural(len(warnings), 'group')} below k = {campaign.min_raters} "
+            "(add raters before launch, or launch anyway):",
+            err=True,
+        )
+    for warning in warnings:
+        click.echo(f"  {warning}", err=True)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @campaign_cli.command("launch")
@@ -79,8 +97,11 @@ def remind_command(campaign_id: int) -> None:
     """Remind raters who still have something open (once per REMINDER_INTERVAL_HOURS)."""
     campaign = service.get_campaign(campaign_id)
     interval = timedelta(hours=float(current_app.config["REMINDER_INTERVAL_HOURS"]))
+    now = utcnow()
+    if not campaign.accepts_answers(now):  # the service's one-line reason, before any progress bar
+        service.remind_campaign(campaign, now, interval)
     with _progress(service.count_invitations(campaign), "Preparing") as update:
-        result = service.remind_campaign(campaign, utcnow(), interval, progress=update)
+        result = service.remind_campaign(campaign, now, interval, progress=update)
     _commit_and_send(result.mails)
     click.echo(f"campaign {campaign_id}: {result}")
 
@@ -92,7 +113,7 @@ def close_command(campaign_id: int) -> None:
     stored = service.close_campaign(service.get_campaign(campaign_id), utcnow())
     db.session.commit()
     purge_deleted_rows()
-    click.echo(f"campaign {campaign_id} closed: {stored} reports computed and frozen")
+    click.echo(f"campaign {campaign_id} closed: {_plural(stored, 'report')} computed and frozen")
 
 
 @campaign_cli.command("release")
@@ -101,7 +122,7 @@ def release_command(campaign_id: int) -> None:
     """Let subjects read their reports; e-mails each subject a sign-in link."""
     mails = service.release_campaign(service.get_campaign(campaign_id), utcnow())
     _commit_and_send(mails)
-    click.echo(f"campaign {campaign_id} released: {len(mails)} subjects notified")
+    click.echo(f"campaign {campaign_id} released: {_plural(len(mails), 'subject')} notified")
 
 
 def _commit_and_send(mails: Sequence[OutgoingMail]) -> None:

@@ -109,7 +109,7 @@ def remind_campaign(
     InvalidState unless the campaign is open and before its deadline.
     """
     if not campaign.accepts_answers(now):
-        raise InvalidState(f"campaign {campaign.id} is not accepting answers; nothing to remind")
+        raise InvalidState(_not_remindable(campaign))
     rows = _invitation_rows(campaign, only_open=True)
     due = set(_due_raters(campaign, now - interval))
     waiting = {row.rater_id for row in rows}
@@ -118,6 +118,21 @@ def remind_campaign(
     )
     db.session.flush()
     return RemindResult(reminded=len(mails), skipped=len(waiting - due), mails=mails)
+
+
+def _not_remindable(campaign: Campaign) -> str:
+    """Why a campaign that accepts no answers cannot be reminded, and what to do instead."""
+    if campaign.status is CampaignStatus.DRAFT:
+        return f"campaign {campaign.id} is a draft: launch it first"
+    if campaign.status is CampaignStatus.OPEN:
+        return (
+            f"campaign {campaign.id} is past its deadline and accepts no more answers; "
+            "nothing to remind: close it"
+        )
+    return (
+        f"campaign {campaign.id} is {campaign.status.value} and not accepting answers; "
+        "nothing to remind"
+    )
 
 
 def close_campaign(campaign: Campaign, now: datetime) -> int:
@@ -224,9 +239,7 @@ def _store_tokens(updates: list[dict[str, Any]], stamp_column: str) -> None:
     keep = select(table.c.token_hash, table.c.id).where(
         table.c.id.in_([row["rater"] for row in updates]), table.c.token_hash.is_not(None)
     )
-    db.session.execute(
-        insert(EarlierLink.__table__).from_select(["token_hash", "rater_id"], keep)
-    )
+    db.session.execute(insert(EarlierLink.__table__).from_select(["token_hash", "rater_id"], keep))
     statement = (
         update(table)
         .where(table.c.id == bindparam("rater"))
