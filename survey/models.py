@@ -30,11 +30,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from survey.domain.content import LEVELS as LEVELS  # re-exported: one source
+from survey.domain.content import RATER_GROUPS as RATER_GROUPS
 from survey.errors import InvalidState
 from survey.extensions import db
-
-LEVELS = ("individual_contributor", "team_leader", "business_leader")
-RATER_GROUPS = ("self", "manager", "peers", "direct_reports")
 
 
 def utcnow() -> datetime:

@@ -70,5 +70,5 @@ class NulFreeRequest(Request):
             self.__dict__["form"] = _without_nul(form.items(multi=True))
 
     @cached_property
-    def args(self) -> ImmutableMultiDict[str, str]:  # type: ignore[override]
+    def args(self) -> ImmutableMultiDict[str, str]:
         return _without_nul(super().args.items(multi=True))

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
+from survey.domain.content import LEVELS
 from survey.errors import SurveyError
 
-LEVELS = ("individual_contributor", "team_leader", "business_leader")
 REQUIRED_COLUMNS = ("email", "name", "level", "manager_email")
 OPTIONAL_COLUMNS = ("team",)
 MAX_TEXT = 200  # Person.name and Person.team are VARCHAR(200)

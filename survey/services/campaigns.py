@@ -14,8 +14,9 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, func, insert, select, update
 
+from survey.domain.content import LEVELS
 from survey.domain.deadlines import check_deadline, check_timezone
-from survey.domain.orgchart import LEVELS, normalise_email
+from survey.domain.orgchart import normalise_email
 from survey.domain.raters import Assignment, assign_default_raters
 from survey.errors import InvalidState, NotFound, SurveyError
 from survey.extensions import db
