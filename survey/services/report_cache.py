@@ -31,7 +31,7 @@ from survey.services.report_scoring import CampaignScorer, ScoredSubject, load_r
 
 RESULT_STATUSES = (CampaignStatus.CLOSED, CampaignStatus.RELEASED)
 BATCH = 500
-FORMAT = 2  # 2: anonymous and all_others area scores pooled from shown item cells (SPEC §7.6)
+FORMAT = 3  # 2: area scores pooled from shown item cells (SPEC §7.6); 3: strengths need n ≥ k
 
 
 def require_results(campaign: Campaign) -> None:
