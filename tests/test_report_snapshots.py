@@ -59,7 +59,7 @@ def test_reading_an_old_format_report_computes_it_again(app: Flask) -> None:
         again = stored_report(db.session.get(Subject, subject_id))
         db.session.commit()
         assert again.report.score("growth", "all_others") == 3.6
-        assert db.session.get(ReportSnapshot, subject_id).document["format"] == 2
+        assert db.session.get(ReportSnapshot, subject_id).document["format"] == FORMAT
         assert _stored_growth() == (360, rows)  # the shown cells are replaced, not duplicated
 
 

@@ -8,7 +8,8 @@ stored: nothing computed from answers exists while answers may still arrive.
 Each stored document carries the `FORMAT` of the scoring rules it was computed with. A snapshot
 of an older format is computed again and replaced (document and shown cells) the next time it
 is read or precomputed: format 1 held anonymous area scores from which one rater's answer could
-be solved (security review, SPEC §7.6), and such figures must not be served from storage.
+be solved (security review, SPEC §7.6), and such figures must not be served from storage;
+format 2 ranked strengths on item cells with n < k.
 """
 
 from __future__ import annotations
