@@ -63,6 +63,8 @@ def demo_command(
 def _check_port_free(host: str, port: int) -> None:
     """Fail with one line before building anything when the port is taken."""
     with socket.socket() as probe:
+        # as the server will: connections of a previous run in TIME_WAIT must not count
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:
