@@ -23,6 +23,7 @@ from tests.helpers_rate import (
     move_deadline,
     set_status,
 )
+from tests.helpers_security import csrf_of
 
 UNKNOWN = "QmFkVG9rZW5CYWRUb2tlbkJhZFRva2Vu"
 
@@ -62,13 +63,31 @@ def test_link_scanner_get_and_head_change_nothing(
     assert counts(app)["drafts"] == 0
 
 
-def test_unknown_expired_and_foreign_links_look_identical(app: Flask, client: FlaskClient) -> None:
+def _finish(app: Flask, token: str, invitation_id: int) -> str:
+    """Submit an invitation from a browser of its own; returns where it was sent next."""
+    done = RaterActions(app.test_client(), token).submit(
+        invitation_id, {item_keys(app, invitation_id)[0]: "4"}
+    )
+    assert done.status_code == 303
+    return str(done.headers["Location"])
+
+
+def test_unknown_expired_used_and_foreign_links_look_identical(
+    app: Flask, client: FlaskClient
+) -> None:
     open_world = build_world(app)
     pages = {"unknown": client.get(f"/r/{UNKNOWN}"), "malformed": client.get("/r/<script>")}
     pages["unknown form"] = client.get(f"/r/{UNKNOWN}/{open_world.boss_invitation}")
     pages["someone else's form"] = client.get(
         f"/r/{open_world.peer_token}/{open_world.boss_invitation}"
     )
+    used = f"/r/{open_world.peer_token}"  # Pia's only request, answered in another browser
+    _finish(app, open_world.peer_token, open_world.peer_invitation)
+    pages["used"] = client.get(used)
+    for suffix in ("", "/decline", "/thanks"):
+        pages["used " + (suffix or "form")] = client.get(f"{used}/{open_world.peer_invitation}")
+    stranger = {"csrf_token": csrf_of(client), "action": "save"}  # any page's token will do
+    pages["used, posted"] = client.post(f"{used}/{open_world.peer_invitation}", data=stranger)
     move_deadline(app, open_world.campaign_id, -timedelta(days=15))
     pages["past deadline"] = client.get(f"/r/{open_world.boss_token}")
     pages["past deadline form"] = client.get(
@@ -82,6 +101,7 @@ def test_unknown_expired_and_foreign_links_look_identical(app: Flask, client: Fl
     for name, page in pages.items():
         assert page.status_code == 404, name
         assert page.get_data() == reference, name
+    assert b"Tom Lead" not in reference and b"Pia" not in reference
 
 
 def test_answers_after_close_are_refused_and_nothing_stored(
@@ -94,7 +114,9 @@ def test_answers_after_close_are_refused_and_nothing_stored(
     for action in ("submit", "save"):
         page = boss.submit(world.boss_invitation, {first: "4"}, action=action, csrf=csrf)
         assert page.status_code == 404
-        assert "Nothing you sent from this page has been saved." in page.get_data(as_text=True)
+        assert "If you sent answers from this page just now, they have not been saved." in (
+            page.get_data(as_text=True)
+        )
     refused = client.post(
         f"/r/{world.boss_token}/{world.boss_invitation}/draft",
         data={"csrf_token": csrf, first: "4"},
@@ -123,16 +145,87 @@ def test_answers_after_the_deadline_are_refused(
     assert invitation_row(app, world.peer_invitation)["status"] == "pending"
 
 
-def test_link_with_everything_answered_still_lists_statuses(
+def test_link_with_one_request_left_lists_the_done_ones(
     app: Flask, client: FlaskClient, world: World
 ) -> None:
     boss = RaterActions(client, world.boss_token)
     boss.submit(world.boss_invitation, {item_keys(app, world.boss_invitation)[0]: "3"})
-    boss.decline(world.other_subject_invitation, "")
     home = boss.home()
     html = home.get_data(as_text=True)
     assert home.status_code == 200
-    assert "Submitted" in html and "Declined" in html and "2 of 2 done" in html
+    assert "Submitted" in html and "Not started" in html and "1 of 2 done" in html
+    assert "Tom Lead" in html and "Una Other" in html
+
+
+def test_used_link_shows_the_neutral_page(app: Flask, client: FlaskClient, world: World) -> None:
+    boss = RaterActions(client, world.boss_token)
+    boss.submit(world.boss_invitation, {item_keys(app, world.boss_invitation)[0]: "3"})
+    boss.decline(world.other_subject_invitation, "On leave")
+    for page in (
+        boss.home(),
+        boss.open(world.boss_invitation),
+        boss.open(world.other_subject_invitation),
+    ):
+        html = page.get_data(as_text=True)
+        assert page.status_code == 404
+        assert "This link is not active" in html
+        assert "Tom Lead" not in html and "Una Other" not in html and "Bea Boss" not in html
+
+
+def test_thanks_after_the_last_request_shows_once_to_the_submitting_browser(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    thanks = _finish(app, world.peer_token, world.peer_invitation)  # another browser finishes
+    stranger = client.get(thanks)  # this one only has the link
+    assert stranger.status_code == 404 and "Tom Lead" not in stranger.get_data(as_text=True)
+
+    laptop = RaterActions(app.test_client(), world.report_token)
+    thanks = laptop.submit(
+        world.report_invitation, {item_keys(app, world.report_invitation)[0]: "2"}
+    ).headers["Location"]
+    page = laptop.client.get(thanks)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Your feedback about Tom Lead has been submitted" in html
+    assert "You have answered every request in this round" in html
+    assert "Back to your feedback requests" not in html  # the list is gone for good
+    again = laptop.client.get(thanks)
+    assert again.status_code == 404 and "Tom Lead" not in again.get_data(as_text=True)
+    phone = app.test_client()  # a second browser with the same link, after completion
+    for path in (thanks, f"/r/{world.report_token}"):
+        late = phone.get(path)
+        assert late.status_code == 404 and "Tom Lead" not in late.get_data(as_text=True)
+
+
+def test_thanks_after_declining_the_last_request(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    peer = RaterActions(client, world.peer_token)
+    declined = peer.decline(world.peer_invitation, "")
+    assert declined.status_code == 303
+    page = client.get(declined.headers["Location"]).get_data(as_text=True)
+    assert "You declined to give feedback about Tom Lead." in page
+    assert "You have answered every request in this round" in page
+    assert peer.home().status_code == 404
+
+
+def test_late_post_from_the_browser_that_answered_says_already_submitted(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    peer = RaterActions(client, world.peer_token)
+    first = item_keys(app, world.peer_invitation)[0]
+    data = peer.form_data(world.peer_invitation, {first: "4"})  # the form, open in two tabs
+    url = f"/r/{world.peer_token}/{world.peer_invitation}"
+    assert client.post(url, data=data).status_code == 303
+    second_click = client.post(url, data=data)
+    html = second_click.get_data(as_text=True)
+    assert second_click.status_code == 409
+    assert "Already submitted" in html and "nothing more was stored" in html
+    assert "Back to your feedback requests" not in html  # that list is gone now
+    autosave = client.post(url + "/draft", data=data)
+    assert autosave.status_code == 409
+    assert autosave.get_json() == {"error": "These answers were already submitted."}
+    assert counts(app)["responses"] == 1
 
 
 def test_repeated_bad_links_are_rate_limited(app: Flask, client: FlaskClient, world: World) -> None:

@@ -82,6 +82,14 @@ def link_is_live(rater: Rater, now: datetime) -> bool:
     return campaign.accepts_answers(now)
 
 
+def link_is_used(rater: Rater) -> bool:
+    """True once none of the rater's invitations is open (each submitted or declined).
+
+    A used link then looks like an unknown or expired one to whoever holds it (SPEC §5).
+    """
+    return not any(invitation.is_open for invitation in rater.invitations)
+
+
 def mark_opened(invitation: Invitation) -> None:
     """pending → opened, on a real interaction (a POST), never on GET/HEAD (SPEC §5).
 

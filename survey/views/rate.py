@@ -1,8 +1,11 @@
 """Raters' pages behind the e-mailed link `/r/<token>` (SPEC §5, §6).
 
 GET and HEAD never change anything (mail scanners prefetch links): an invitation becomes
-"opened" only when the rater saves a draft, submits or declines. Unknown links and links of a
-campaign that no longer accepts answers get the same neutral page. Failed link look-ups are
+"opened" only when the rater saves a draft, submits or declines. Unknown links, links of a
+campaign that no longer accepts answers and used links (every invitation submitted or declined)
+get the same neutral page (SPEC §5). Only the browser that just finished a used link sees its
+thank-you page, once; a late POST from a browser that was shown the form is told "already
+submitted" (rate_support keeps both facts in the signed session). Failed link look-ups are
 rate-limited per client IP: every rate route shares one Flask-Limiter limit
 (`RATE_BAD_LINK_LIMIT`, default 20/minute) that only failures deduct from (`deduct_when`);
 once spent, every link answers 429 for that client until the window passes.
@@ -47,7 +50,7 @@ Page = str | tuple[str, int] | WerkzeugResponse
 
 
 class LinkNotActive(Exception):
-    """Unknown token, someone else's invitation, or a campaign that takes no more answers."""
+    """Unknown or used token, someone else's invitation, or a campaign that takes no answers."""
 
 
 @bp.context_processor
@@ -91,6 +94,8 @@ def database_unavailable(error: OperationalError) -> Page:
 def rater_home(token: str) -> Page:
     """The subjects this rater is asked about, each with its status and the deadline."""
     rater = _live_rater(token)
+    if responses.link_is_used(rater):
+        raise LinkNotActive()
     invitations = responses.rater_invitations(rater)
     return render_template(
         "rate/home.html", token=token, rater=rater, campaign=rater.campaign, invitations=invitations
@@ -101,7 +106,7 @@ def rater_home(token: str) -> Page:
 @bad_link_limit
 def questionnaire(token: str, invitation_id: int) -> Page:
     """The questionnaire: GET shows it (with the draft), POST saves a draft or submits it."""
-    invitation = _live_invitation(token, invitation_id)
+    invitation = _live_invitation(token, invitation_id, _late_post_allowed(invitation_id))
     if not invitation.is_open:
         return _finished_page(token, invitation, 409 if request.method == "POST" else 200)
     form = _rating_form(invitation)
@@ -115,8 +120,12 @@ def questionnaire(token: str, invitation_id: int) -> Page:
 @bp.post("/<token>/<int:invitation_id>/draft")
 @bad_link_limit
 def save_draft(token: str, invitation_id: int) -> tuple[WerkzeugResponse, int]:
-    """Autosave: store the posted form as a draft; JSON `{saved_at}` or `{error}`."""
-    invitation = _live_invitation(token, invitation_id)
+    """Autosave: store the posted form as a draft.
+
+    JSON `{saved_at, message}` (the time in the campaign's zone, as the "Save draft" banner says
+    it) with 200, or `{error}` with 409 when the invitation was answered meanwhile.
+    """
+    invitation = _live_invitation(token, invitation_id, _late_post_allowed(invitation_id))
     try:
         draft = _save(invitation, _rating_form(invitation))
     except responses.AnswersClosed as error:
@@ -132,10 +141,16 @@ def save_draft(token: str, invitation_id: int) -> tuple[WerkzeugResponse, int]:
 @bp.get("/<token>/<int:invitation_id>/thanks")
 @bad_link_limit
 def thanks(token: str, invitation_id: int) -> Page:
-    """After a submit (Post/Redirect/Get): thanks, and what is still to answer."""
-    invitation = _live_invitation(token, invitation_id)
+    """After a submit or decline (Post/Redirect/Get): thanks, and what is still to answer.
+
+    Once the link is used up, only the browser that just finished sees this, and only once.
+    """
+    invitation = _live_invitation(token, invitation_id, allow_used=True)
     if invitation.is_open:
         return redirect(url_for(".questionnaire", token=token, invitation_id=invitation.id))
+    thanked = support.take_thanks(invitation.id)
+    if not thanked and responses.link_is_used(invitation.rater):
+        raise LinkNotActive()
     remaining = [i for i in responses.rater_invitations(invitation.rater) if i.is_open]
     return render_template(
         "rate/thanks.html", token=token, invitation=invitation, remaining=remaining
@@ -145,12 +160,13 @@ def thanks(token: str, invitation_id: int) -> Page:
 @bp.route("/<token>/<int:invitation_id>/decline", methods=["GET", "POST"])
 @bad_link_limit
 def decline(token: str, invitation_id: int) -> Page:
-    """Decline one request, with an optional reason only HR sees."""
-    invitation = _live_invitation(token, invitation_id)
+    """Decline one request, with an optional reason only HR sees; then the thank-you page."""
+    invitation = _live_invitation(token, invitation_id, _late_post_allowed(invitation_id))
     if not invitation.is_open:
         return _finished_page(token, invitation, 409 if request.method == "POST" else 200)
     form = DeclineForm()
     if not form.validate_on_submit():
+        support.remember_invitation(invitation.id)
         status = 422 if form.is_submitted() else 200
         return render_template(
             "rate/decline.html", token=token, invitation=invitation, form=form
@@ -163,8 +179,7 @@ def decline(token: str, invitation_id: int) -> Page:
         db.session.rollback()
         return _finished_page(token, _reload(invitation), 409)
     db.session.commit()
-    flash(f"You declined to give feedback about {invitation.subject.name}.", "success")
-    return redirect(url_for(".rater_home", token=token), 303)
+    return _thank(token, invitation)
 
 
 def _now() -> datetime:
@@ -178,11 +193,18 @@ def _live_rater(token: str) -> Rater:
     return rater
 
 
-def _live_invitation(token: str, invitation_id: int) -> Invitation:
-    invitation = responses.find_invitation(_live_rater(token), invitation_id)
-    if invitation is None:
+def _live_invitation(token: str, invitation_id: int, allow_used: bool = False) -> Invitation:
+    """The rater's invitation; a used link counts as unknown unless `allow_used`."""
+    rater = _live_rater(token)
+    invitation = responses.find_invitation(rater, invitation_id)
+    if invitation is None or (not allow_used and responses.link_is_used(rater)):
         raise LinkNotActive()
     return invitation
+
+
+def _late_post_allowed(invitation_id: int) -> bool:
+    """A POST on a used link from a browser that was shown this form: say "already submitted"."""
+    return request.method == "POST" and support.knows_invitation(invitation_id)
 
 
 def _reload(invitation: Invitation) -> Invitation:
@@ -200,6 +222,7 @@ def _rating_form(invitation: Invitation) -> RatingForm:
 
 def _render_form(token: str, invitation: Invitation, form: RatingForm, status: int = 200) -> Page:
     questions = questionnaire_for(invitation.subject, invitation.rater_group)
+    support.remember_invitation(invitation.id)
     return render_template(
         "rate/questionnaire.html",
         token=token,
@@ -244,9 +267,18 @@ def _submit(token: str, invitation: Invitation, form: RatingForm) -> Page:
         db.session.rollback()
         return _finished_page(token, _reload(invitation), 409)
     db.session.commit()
+    return _thank(token, invitation)
+
+
+def _thank(token: str, invitation: Invitation) -> WerkzeugResponse:
+    """Post/Redirect/Get to the thank-you page, which this browser may then see once."""
+    support.expect_thanks(invitation.id)
     return redirect(url_for(".thanks", token=token, invitation_id=invitation.id), 303)
 
 
 def _finished_page(token: str, invitation: Invitation, status: int) -> tuple[str, int]:
     """Already submitted or declined: say so plainly (never a second response, never a 500)."""
-    return render_template("rate/finished.html", token=token, invitation=invitation), status
+    used = responses.link_is_used(invitation.rater)
+    return render_template(
+        "rate/finished.html", token=token, invitation=invitation, link_used=used
+    ), status

@@ -1,5 +1,5 @@
 """Helpers for the rater pages: drafts into forms, progress, times in the campaign's zone,
-statuses in words, and keeping link tokens out of logs."""
+statuses in words, and what this browser may still see once a link is used up."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from flask import session
 
 from survey.domain.questionnaire import Questionnaire, Section
 from survey.models import Campaign, Invitation, InvitationStatus
@@ -19,6 +21,12 @@ STATES = {
     "submitted": ("Submitted", "ok"),
     "declined": ("Declined", ""),
 }
+# Signed-session keys: invitations whose open form this browser was shown (so a late POST from
+# it, e.g. a second click or another tab, is told "already submitted"), and the one invitation
+# it has just submitted or declined (its thank-you page is shown once, even on a used link).
+KNOWN_KEY = "rate_known"
+THANKS_KEY = "rate_thanks"
+KNOWN_LIMIT = 50
 UNAVAILABLE_AUTOSAVE = (
     "Not saved: the service is briefly unavailable. Your answers are kept in this browser."
 )
@@ -82,3 +90,28 @@ def time_label(moment: datetime, campaign: Campaign) -> str:
 
 def _day(moment: datetime) -> str:
     return f"{moment:%A} {moment.day} {moment:%B %Y}"
+
+
+def remember_invitation(invitation_id: int) -> None:
+    """Note that this browser was shown this invitation's form while it was open."""
+    known = [i for i in session.get(KNOWN_KEY, []) if i != invitation_id]
+    session[KNOWN_KEY] = (known + [invitation_id])[-KNOWN_LIMIT:]
+
+
+def knows_invitation(invitation_id: int) -> bool:
+    """True if this browser was shown the invitation's form (see remember_invitation)."""
+    return invitation_id in session.get(KNOWN_KEY, [])
+
+
+def expect_thanks(invitation_id: int) -> None:
+    """This browser has just submitted or declined the invitation: thank it once."""
+    remember_invitation(invitation_id)
+    session[THANKS_KEY] = invitation_id
+
+
+def take_thanks(invitation_id: int) -> bool:
+    """True (once) if this browser has just submitted or declined the invitation."""
+    if session.get(THANKS_KEY) != invitation_id:
+        return False
+    session.pop(THANKS_KEY)
+    return True
