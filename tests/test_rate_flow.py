@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -11,7 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import Answer, Comment, Draft, Response
+from survey.models import Answer, Campaign, Comment, Draft, Response
+from survey.views import rate
 from tests.helpers_rate import (
     RaterActions,
     World,
@@ -117,6 +119,28 @@ def test_autosave_keeps_typed_comments_and_marks_opened(
     assert "Say no more often</textarea>" in page
 
 
+def test_autosave_and_save_draft_give_the_same_time_in_the_campaign_zone(
+    app: Flask, client: FlaskClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with app.app_context():  # India has no summer time: 15:20 UTC is always 20:50 there
+        db.session.get(Campaign, world.campaign_id).timezone = "Asia/Kolkata"
+        db.session.commit()
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    monkeypatch.setattr(rate, "_now", lambda: tomorrow.replace(hour=15, minute=20))
+    report = RaterActions(client, world.report_token)
+    first = item_keys(app, world.report_invitation)[0]
+    autosaved = report.autosave(world.report_invitation, {first: "3"}).get_json()
+    assert autosaved == {
+        "saved_at": "20:50 (Asia/Kolkata time)",
+        "message": "Draft saved at 20:50 (Asia/Kolkata time)",
+    }
+    monkeypatch.setattr(rate, "_now", lambda: tomorrow.replace(hour=15, minute=47))
+    banner = report.submit(world.report_invitation, {first: "4"}, action="save", follow=True)
+    assert "Draft saved at 21:17 (Asia/Kolkata time). You can come back" in banner.get_data(
+        as_text=True
+    )
+
+
 def test_autosave_drops_values_off_the_scale(app: Flask, client: FlaskClient, world: World) -> None:
     report = RaterActions(client, world.report_token)
     first, second = item_keys(app, world.report_invitation)[:2]
@@ -137,6 +161,7 @@ def test_tampered_value_is_rejected_and_other_answers_kept(
     html = page.get_data(as_text=True)
     assert page.status_code == 422
     assert "Please check your answers" in html
+    assert "Nothing was sent yet. Your other answers are still filled in below." in html
     assert f'id="{first}-error">That is not one of the answers' in html
     assert _checked(html, second) == "2"
     assert "Listens</textarea>" in html
@@ -148,9 +173,20 @@ def test_empty_questionnaire_is_not_a_submission(
     app: Flask, client: FlaskClient, world: World
 ) -> None:
     page = RaterActions(client, world.peer_token).submit(world.peer_invitation, {})
+    html = page.get_data(as_text=True)
     assert page.status_code == 422
-    assert "Answer at least one statement or question" in page.get_data(as_text=True)
+    assert "<li>Answer at least one statement or question, or decline this request.</li>" in html
+    assert "Nothing was sent yet.</p>" in html
+    assert "other answers" not in html  # there are none to keep
     assert counts(app)["responses"] == 0
+
+
+def test_comment_alone_is_a_submission(app: Flask, client: FlaskClient, world: World) -> None:
+    page = RaterActions(client, world.peer_token).submit(
+        world.peer_invitation, {}, {"keep_doing": "Calm in a crisis"}
+    )
+    assert page.status_code == 303
+    assert counts(app)["responses"] == 1 and counts(app)["comments"] == 1
 
 
 def test_too_long_comment_gets_a_message_and_answers_stay(
@@ -171,8 +207,6 @@ def test_too_long_comment_gets_a_message_and_answers_stay(
 def test_required_item_gets_a_readable_message(
     app: Flask, client: FlaskClient, world: World
 ) -> None:
-    from survey.models import Campaign
-
     keys = item_keys(app, world.boss_invitation)
     with (
         app.app_context()
@@ -221,16 +255,21 @@ def test_readiness_section_for_subjects_aiming_higher(app: Flask, client: FlaskC
 def test_decline_with_reason_visible_to_hr_only(
     app: Flask, client: FlaskClient, world: World
 ) -> None:
-    peer = RaterActions(client, world.peer_token)
-    page = peer.decline(world.peer_invitation, "I joined the team last week")
+    boss = RaterActions(client, world.boss_token)
+    page = boss.decline(world.boss_invitation, "I joined the team last week")
     assert page.status_code == 303
-    assert invitation_row(app, world.peer_invitation) == {
+    assert page.headers["Location"].endswith(f"/{world.boss_invitation}/thanks")
+    assert invitation_row(app, world.boss_invitation) == {
         "status": "declined",
         "decline_reason": "I joined the team last week",
     }
-    home = peer.home().get_data(as_text=True)
-    assert "Declined" in home and "I joined the team last week" not in home
-    again = peer.open(world.peer_invitation)
+    thanks = client.get(page.headers["Location"]).get_data(as_text=True)
+    assert "You declined to give feedback about Tom Lead." in thanks
+    assert "You have 1 more request to answer." in thanks
+    home = boss.home().get_data(as_text=True)
+    assert "Declined" in home and "Not started" in home and "1 of 2 done" in home
+    assert "I joined the team last week" not in home
+    again = boss.open(world.boss_invitation)
     assert "Request declined" in again.get_data(as_text=True)
     assert counts(app)["responses"] == 0
 

@@ -17,6 +17,7 @@ from survey.domain.questionnaire import Questionnaire, Scale
 
 NA = "na"
 COMMENT_PREFIX = "comment-"
+NOTHING_ANSWERED = "Answer at least one statement or question, or decline this request."
 
 
 class ScaleField(RadioField):
@@ -46,12 +47,13 @@ class RatingForm(FlaskForm):
         """Field checks, then: an empty questionnaire is not a submission."""
         valid = super().validate(extra_validators)
         if valid and not self.answers() and not self.comments():
-            self.form_errors.append(
-                "Answer at least one statement or question before submitting, "
-                "or decline this request instead."
-            )
+            self.form_errors.append(NOTHING_ANSWERED)
             return False
         return valid
+
+    def has_answers(self) -> bool:
+        """True if anything on the scale or any comment was given (kept on a refused submit)."""
+        return bool(self.raw_answers() or self.comments())
 
     def answer_fields(self) -> list[Field]:
         """The rating fields in questionnaire order."""

@@ -1,6 +1,8 @@
 /* Questionnaire page: live progress and autosave of drafts (SPEC §6).
  * Autosave POSTs the whole form (CSRF token included) to the draft endpoint a few seconds
  * after a change, every 30 seconds while there are unsaved changes, and when the page is left.
+ * The server words the "Draft saved at 18:20 (Europe/Helsinki time)" message, in the campaign's
+ * time zone, so it matches the "Save draft" banner whatever this device's clock says.
  * It never reloads the page, so nothing typed is lost. No inline scripts: CSP is script-src 'self'.
  *
  * A copy of the answers also lives in this browser's localStorage (one entry per invitation),
@@ -57,10 +59,6 @@
     status.classList.toggle("is-error", !!isError);
   }
 
-  function timeNow() {
-    return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  }
-
   function snapshot() {
     var values = {};
     Array.prototype.forEach.call(form.elements, function (el) {
@@ -109,14 +107,18 @@
       headers: { "Accept": "application/json" }
     }).then(function (response) {
       if (response.ok) {
-        say("Draft saved at " + timeNow());
-        if (!dirty) { keepCopy(true); }
-      } else {
-        dirty = true;
-        say(response.status === 404
+        return response.json().then(function (reply) {
+          say(reply.message || "Draft saved.");
+          if (!dirty) { keepCopy(true); }
+        });
+      }
+      if (response.status === 409) {  // answered or declined meanwhile, e.g. in another tab
+        return response.json().then(function (reply) { say("Not saved. " + reply.error, true); });
+      }
+      dirty = true;
+      say(response.status === 404
           ? "Not saved: this feedback round no longer accepts answers."
           : "Not saved. Your answers are still on this page; use “Save draft” to try again.", true);
-      }
     }).catch(function () {
       dirty = true;
       say("Not saved: no connection. Your answers are still on this page.", true);
