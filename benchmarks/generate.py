@@ -25,7 +25,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -40,7 +40,7 @@ RATERS_PER_SUBJECT = sum(size for _, size in GROUP_SIZES)
 CHUNK_SUBJECTS = 2000
 HR_EMAIL = "hr@bench.test"
 HR_PASSWORD = "benchmark password"  # benchmark databases only
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)
 COMMENT_TEXTS = (
     "Keeps the team focused on what matters most this quarter.",
     "Gives clear, timely feedback and follows up on it.",
@@ -156,7 +156,8 @@ def subject_level(plan: Plan, i: int) -> str:
 def person_rows(org: Org, plan: Plan) -> Iterator[dict[str, Any]]:
     """Every person of the org, heads first; e-mails are unique and lower-case."""
     for h in range(org.heads):
-        yield _person(org.head_person(h), f"head{h}", "business_leader", None, f"Division {h // 10}")
+        division = f"Division {h // 10}"
+        yield _person(org.head_person(h), f"head{h}", "business_leader", None, division)
     for i in range(org.subjects):
         team = f"Unit {i // 40:04d}"
         level = subject_level(plan, i)
@@ -258,7 +259,9 @@ class Writer:
         self.write(name, batch)
 
 
-def campaign_row(cid: int, name: str, status: str, snapshot: dict[str, Any] | None) -> dict[str, Any]:
+def campaign_row(
+    cid: int, name: str, status: str, snapshot: dict[str, Any] | None
+) -> dict[str, Any]:
     closes = NOW + timedelta(days=30) if status in ("open", "draft") else NOW - timedelta(days=1)
     launched = None if status == "draft" else closes - timedelta(days=21)
     return {
@@ -315,7 +318,7 @@ class Generator:
 
     def campaign(self, cid: int, name: str, status: str, subjects: int,
                  answered: bool, tokens: dict[int, str] | None = None) -> list[tuple[int, str]]:
-        """Write a campaign over the first `subjects` subjects; returns pool [(invitation, token)]."""
+        """Write a campaign over the first `subjects` subjects; returns its pending pool."""
         snapshot = None if status == "draft" else self.q.content.to_snapshot()
         self.writer.write("campaign", [campaign_row(cid, name, status, snapshot)])
         rater_of = self._raters(cid, subjects, status, tokens)

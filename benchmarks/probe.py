@@ -5,8 +5,8 @@
 Commands: `groupby` (ceiling d), `close`, `org-view`, `export`, `report-json` (with ceiling c),
 `launch`. Times are wall-clock seconds around the operation only (imports and app start-up
 excluded); memory is the process's peak resident set during the operation (VmHWM after a
-reset), and what it was before. HR pages go through the Flask test client with an HR session, so the whole
-view (service, template) is measured without a network in between.
+reset), and what it was before. HR pages go through the Flask test client with an HR session,
+so the whole view (service, template) is measured without a network in between.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +116,7 @@ def probe_close(args: argparse.Namespace) -> dict[str, Any]:
         campaign = db.session.get(Campaign, args.campaign)
 
         def close() -> None:
-            close_campaign(campaign, datetime.now(timezone.utc))
+            close_campaign(campaign, datetime.now(UTC))
             db.session.commit()
 
         before = reset_peak()
@@ -198,7 +198,7 @@ def probe_launch(args: argparse.Namespace) -> dict[str, Any]:
         campaign = db.session.get(Campaign, args.campaign)
 
         def launch() -> Any:
-            result = launch_campaign(campaign, datetime.now(timezone.utc))
+            result = launch_campaign(campaign, datetime.now(UTC))
             db.session.commit()
             send_mails(result.mails)
             return result

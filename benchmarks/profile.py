@@ -16,7 +16,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,7 @@ def precompute_operation(app: Any, campaign_id: int) -> Callable[[], None]:
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
         if campaign.status.value == "open":
-            close_campaign(campaign, datetime.now(timezone.utc))
+            close_campaign(campaign, datetime.now(UTC))
         db.session.query(ShownScore).filter_by(campaign_id=campaign_id).delete()
         db.session.query(ReportSnapshot).filter_by(campaign_id=campaign_id).delete()
         db.session.commit()
@@ -100,7 +100,7 @@ def launch_operation(app: Any, campaign_id: int) -> Callable[[], None]:
     def launch() -> None:
         with app.app_context(), app.test_request_context():
             result = launch_campaign(db.session.get(Campaign, campaign_id),
-                                     datetime.now(timezone.utc))
+                                     datetime.now(UTC))
             db.session.commit()
             send_mails(result.mails)
 

@@ -340,9 +340,11 @@ def table(report: Report, title: str) -> str:
               r.target, "—" if r.passed is None else ("pass" if r.passed else "FAIL")]
              for r in report.rows]
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
-    out = [title, "", "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |",
-           "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    out += ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths)) + " |" for line in lines]
+    def cells(values: list[str]) -> str:
+        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
+
+    out = [title, "", cells(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [cells(line) for line in lines]
     notes = [f"- {r.figure}: {r.note}" for r in report.rows if r.note] + \
         [f"- {note}" for note in report.notes]
     return "\n".join(out + ["", "Notes:", *notes])
@@ -409,7 +411,7 @@ def run(mode: Mode, base: str | None, skip: set[str]) -> tuple[Report, str]:
             database = database_for(base, subjects)
             generate_scale(database, subjects)
             point = attempt(report, f"Scaling point {subjects:,}",
-                            lambda: measure_scale_point(database, subjects, mode, 1))
+                            lambda d=database, n=subjects: measure_scale_point(d, n, mode, 1))
             if point is not None:
                 points[subjects] = point
     ordered = [points[s] for s in sorted(points)]
