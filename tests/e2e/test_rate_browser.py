@@ -68,11 +68,16 @@ def test_rater_answers_on_a_phone_with_the_keyboard(
     assert page.locator("[data-answered-total]").inner_text() == "5"
 
     page.locator("#save-status", has_text="Draft saved at").wait_for()
+    assert re.fullmatch(  # the campaign's clock, as the "Save draft" banner says it
+        r"Draft saved at \d\d:\d\d \(Europe/Paris time\)", page.inner_text("#save-status")
+    )
     assert invitation_row(app, world.boss_invitation)["status"] == "opened"
     page.goto(page.url)  # come back with the link: the draft returns, comment included
     assert page.is_checked(f"#{keys[0]}-3") and page.is_checked(f"#{keys[-1]}-2")
     assert page.input_value("#comment-keep_doing") == "Clear weekly plans, and she listens."
     assert _no_sideways_scroll(page)
+    buttons = page.locator(".submit-bar button").all()
+    assert all(b.bounding_box()["height"] < 56 for b in buttons)  # no label wrapped in two
     assert axe(page) == []
     page.screenshot(path=str(shots / "phone-3-questionnaire.png"), full_page=True)
 
@@ -105,8 +110,16 @@ def test_rater_pages_on_a_desktop(
     assert axe(page) == []
     page.get_by_label("Reason (optional — only HR sees this)").fill("I started last week")
     page.get_by_role("button", name="Decline this request").click()
+    page.wait_for_url(re.compile(r"/thanks$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Request declined"
     assert page.get_by_text("You declined to give feedback about Tom Lead.").is_visible()
+    assert axe(page) == []
     page.screenshot(path=str(shots / "desktop-3-declined.png"), full_page=True)
+    page.get_by_role("link", name="See your other requests").click()
+    badges = page.locator(".request-state .badge")
+    assert badges.all_inner_texts() == ["Declined", "Not started"]
+    rights = [box["x"] + box["width"] for box in (b.bounding_box() for b in badges.all())]
+    assert rights[0] == rights[1]  # states line up down the list, with or without a button
     page.goto(f"{live_server.url}/r/NotARealTokenNotARealToken")
     assert axe(page) == []
     page.screenshot(path=str(shots / "desktop-4-link-not-active.png"))
