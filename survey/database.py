@@ -58,7 +58,8 @@ def purge_deleted_rows() -> None:
     """After a committed close: make deleted rows unrecoverable from the database files.
 
     SQLite: checkpoint and truncate the write-ahead log (it still holds deleted draft pages).
-    PostgreSQL: VACUUM the response tables so the rows replaced at sealing are gone from disk.
+    PostgreSQL: VACUUM the response tables so the rows replaced at sealing are gone from disk,
+    and ANALYZE the frozen report tables close filled.
     """
     engine = db.engine
     with engine.connect() as connection:
@@ -67,3 +68,6 @@ def purge_deleted_rows() -> None:
         elif engine.dialect.name == "postgresql":
             autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
             autocommit.exec_driver_sql('VACUUM response, answer, "comment", draft')
+            # fresh statistics for the rows close just wrote: without them PostgreSQL plans the
+            # export's cursor for a few hundred rows (15 s instead of 0.4 s at 1,000 subjects)
+            autocommit.exec_driver_sql("ANALYZE shown_score, report_snapshot")

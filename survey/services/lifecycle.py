@@ -231,15 +231,22 @@ def _subject_line(template: str, campaign: Campaign) -> str:
     return f"Your feedback is requested: {campaign.name}"
 
 
+ID_CHUNK = 10_000
+
+
 def _store_tokens(updates: list[dict[str, Any]], stamp_column: str) -> None:
     """Write the new token hashes; the hashes they replace stay valid as earlier links."""
     if not updates:
         return
     table = Rater.__table__
-    keep = select(table.c.token_hash, table.c.id).where(
-        table.c.id.in_([row["rater"] for row in updates]), table.c.token_hash.is_not(None)
-    )
-    db.session.execute(insert(EarlierLink.__table__).from_select(["token_hash", "rater_id"], keep))
+    ids = [row["rater"] for row in updates]
+    for start in range(0, len(ids), ID_CHUNK):  # PostgreSQL allows 65,535 parameters
+        keep = select(table.c.token_hash, table.c.id).where(
+            table.c.id.in_(ids[start : start + ID_CHUNK]), table.c.token_hash.is_not(None)
+        )
+        db.session.execute(
+            insert(EarlierLink.__table__).from_select(["token_hash", "rater_id"], keep)
+        )
     statement = (
         update(table)
         .where(table.c.id == bindparam("rater"))
