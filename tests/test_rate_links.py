@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from werkzeug.test import TestResponse
 
 from survey.extensions import db
 from survey.models import CampaignStatus
@@ -40,6 +41,10 @@ def _snapshot(app: Flask) -> list[tuple[object, ...]]:
         for table in ("invitation", "draft", "submission_receipt", "response", "answer", "rater"):
             rows += [(table, *row) for row in db.session.execute(text(f"SELECT * FROM {table}"))]
         return sorted(rows, key=repr)
+
+
+def _headers(page: TestResponse) -> dict[str, str]:
+    return {name: value for name, value in page.headers.items() if name != "Date"}
 
 
 def _without_csrf(html: str) -> str:
@@ -86,8 +91,9 @@ def test_unknown_expired_used_and_foreign_links_look_identical(
     pages["used"] = client.get(used)
     for suffix in ("", "/decline", "/thanks"):
         pages["used " + (suffix or "form")] = client.get(f"{used}/{open_world.peer_invitation}")
-    stranger = {"csrf_token": csrf_of(client), "action": "save"}  # any page's token will do
-    pages["used, posted"] = client.post(f"{used}/{open_world.peer_invitation}", data=stranger)
+    stranger = app.test_client()
+    data = {"csrf_token": csrf_of(stranger), "action": "save"}  # any page's token will do
+    pages["used, posted"] = stranger.post(f"{used}/{open_world.peer_invitation}", data=data)
     move_deadline(app, open_world.campaign_id, -timedelta(days=15))
     pages["past deadline"] = client.get(f"/r/{open_world.boss_token}")
     pages["past deadline form"] = client.get(
@@ -98,9 +104,11 @@ def test_unknown_expired_used_and_foreign_links_look_identical(
         pages[status.value] = client.get(f"/r/{open_world.peer_token}")
     reference = pages["unknown"].get_data()
     assert b"This link is not active" in reference
+    headers = _headers(pages["unknown"])
     for name, page in pages.items():
         assert page.status_code == 404, name
         assert page.get_data() == reference, name
+        assert _headers(page) == headers or name == "used, posted", name
     assert b"Tom Lead" not in reference and b"Pia" not in reference
 
 

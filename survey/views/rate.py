@@ -145,10 +145,10 @@ def thanks(token: str, invitation_id: int) -> Page:
 
     Once the link is used up, only the browser that just finished sees this, and only once.
     """
+    thanked = support.take_thanks(invitation_id)  # read first, whatever the link: same headers
     invitation = _live_invitation(token, invitation_id, allow_used=True)
     if invitation.is_open:
         return redirect(url_for(".questionnaire", token=token, invitation_id=invitation.id))
-    thanked = support.take_thanks(invitation.id)
     if not thanked and responses.link_is_used(invitation.rater):
         raise LinkNotActive()
     remaining = [i for i in responses.rater_invitations(invitation.rater) if i.is_open]
