@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import plotly.graph_objects as go
 import pytest
 
 from survey import charts
@@ -34,20 +37,21 @@ def example() -> SubjectReport:
     )
 
 
-def traces(fig) -> dict[str, object]:
-    return {t.name: t for t in fig.data}
+def traces(fig: dict) -> dict[str, dict]:
+    return {t["name"]: t for t in fig["data"]}
 
 
 def test_one_closed_trace_per_shown_group_in_spoke_order(example: SubjectReport) -> None:
     fig = charts.radar_figure(example)
-    assert [t.name for t in fig.data] == [
+    assert [t["name"] for t in fig["data"]] == [
         "Self", "Manager (identifiable)", "Peers", "All others (everyone but self)"
     ]
-    for trace in fig.data:
-        assert trace.type == "scatterpolar"
-        assert list(trace.theta) == ["Results", "People", "Culture", "Results"]
-        assert trace.r[0] == trace.r[-1] and trace.customdata[0] == trace.customdata[-1]
-    assert list(traces(fig)["Self"].r) == [4.0, 5.0, 3.0, 4.0]
+    for trace in fig["data"]:
+        assert trace["type"] == "scatterpolar"
+        assert trace["theta"] == ["Results", "People", "Culture", "Results"]
+        assert trace["r"][0] == trace["r"][-1]
+        assert trace["customdata"][0] == trace["customdata"][-1]
+    assert traces(fig)["Self"]["r"] == [4.0, 5.0, 3.0, 4.0]
 
 
 def test_spoke_order_is_fixed_whatever_trace_comes_first() -> None:
@@ -60,58 +64,78 @@ def test_spoke_order_is_fixed_whatever_trace_comes_first() -> None:
             ]
         )
     )
-    assert list(fig.data[0].theta) == ["Results", "People", "Culture", "Results"]
-    assert list(fig.layout.polar.angularaxis.categoryarray) == ["Results", "People", "Culture"]
-    assert fig.layout.polar.angularaxis.categoryorder == "array"
+    assert fig["data"][0]["theta"] == ["Results", "People", "Culture", "Results"]
+    axis = fig["layout"]["polar"]["angularaxis"]
+    assert axis["categoryarray"] == ["Results", "People", "Culture"]
+    assert axis["categoryorder"] == "array"
 
 
 def test_hidden_cell_is_a_gap_not_zero(example: SubjectReport) -> None:
     fig = charts.radar_figure(example)
     manager = traces(fig)["Manager (identifiable)"]
-    assert list(manager.r) == [3.0, None, 2.0, 3.0]  # People: N/A only, never 0
-    assert manager.connectgaps is False
+    assert manager["r"] == [3.0, None, 2.0, 3.0]  # People: N/A only, never 0
+    assert manager["connectgaps"] is False
     peers = traces(fig)["Peers"]
-    assert peers.r[2] is None  # only 2 peers rated culture: hidden (k=3)
-    assert 0 not in [v for t in fig.data for v in t.r]
+    assert peers["r"][2] is None  # only 2 peers rated culture: hidden (k=3)
+    assert 0 not in [v for t in fig["data"] for v in t["r"]]
 
 
 def test_radial_range_is_fixed_and_n_is_in_the_hover(example: SubjectReport) -> None:
     fig = charts.radar_figure(example)
-    assert tuple(fig.layout.polar.radialaxis.range) == (0, 5)
-    assert list(fig.layout.polar.radialaxis.tickvals) == [1, 2, 3, 4, 5]
+    assert fig["layout"]["polar"]["radialaxis"]["range"] == [0, 5]
+    assert fig["layout"]["polar"]["radialaxis"]["tickvals"] == [1, 2, 3, 4, 5]
     peers = traces(fig)["Peers"]
-    assert list(peers.customdata) == [3, 3, None, 3]
-    assert "n=%{customdata}" in peers.hovertemplate
+    assert peers["customdata"] == [3, 3, None, 3]
+    assert "n=%{customdata}" in peers["hovertemplate"]
 
 
 def test_norm_trace_is_dotted_and_skips_unknown_areas(example: SubjectReport) -> None:
     norms = {"results": AreaNorm("results", 3.1, 12)}
     fig = charts.radar_figure(example, norms=norms)
     norm = traces(fig)["Organisation norm"]
-    assert list(norm.r) == [3.1, None, None, 3.1]
-    assert norm.line.dash == "dot"
+    assert norm["r"] == [3.1, None, None, 3.1]
+    assert norm["line"]["dash"] == "dot"
 
 
 def test_gap_bars_compare_self_with_all_others(example: SubjectReport) -> None:
     fig = charts.gap_bar_figure(example)
-    assert [t.name for t in fig.data] == ["Self", "All others (everyone but self)"]
-    self_bar, others = fig.data
-    assert list(self_bar.y) == ["Results", "People", "Culture"]
-    assert list(self_bar.x) == [4.0, 5.0, 3.0]
+    assert [t["name"] for t in fig["data"]] == ["Self", "All others (everyone but self)"]
+    self_bar, others = fig["data"]
+    assert self_bar["y"] == ["Results", "People", "Culture"]
+    assert self_bar["x"] == [4.0, 5.0, 3.0]
     # All others: Results (3+2+3+4)/4 = 3.0; People peers only (4+4+5)/3 = 4.33; Culture
     # pools the manager's 2 with nothing from peers (hidden) = 2.0.
-    assert list(others.x) == [3.0, 4.33, 2.0]
-    assert tuple(fig.layout.xaxis.range) == (0, 5)
+    assert others["x"] == [3.0, 4.33, 2.0]
+    assert fig["layout"]["xaxis"]["range"] == [0, 5]
 
 
 def test_org_radar_and_heatmap_draw_only_shown_norms() -> None:
     areas = [("results", "Results"), ("people", "People")]
     radar = charts.org_radar_figure(areas, {"people": AreaNorm("people", 3.5, 4)})
-    assert list(radar.data[0].r) == [None, 3.5, None]
+    assert radar["data"][0]["r"] == [None, 3.5, None]
     heat = charts.heatmap_figure(
         areas,
         {"Blue": {"results": AreaNorm("results", 4.0, 2)}, "Red": {"people": AreaNorm("people", 2.5, 3)}},
     )
-    assert [list(row) for row in heat.data[0].z] == [[4.0, None], [None, 2.5]]
-    assert list(heat.data[0].y) == ["Blue", "Red"]
-    assert (heat.data[0].zmin, heat.data[0].zmax) == (1, 5)
+    trace = heat["data"][0]
+    assert trace["z"] == [[4.0, None], [None, 2.5]]
+    assert trace["y"] == ["Blue", "Red"]
+    assert (trace["zmin"], trace["zmax"]) == (1, 5)
+
+
+def test_every_figure_is_a_valid_plotly_spec_that_plotly_would_write_the_same(
+    example: SubjectReport,
+) -> None:
+    """The dict figures pass Plotly's own validation and round-trip unchanged through it."""
+    areas = [("results", "Results"), ("people", "People")]
+    norm = {"people": AreaNorm("people", 3.5, 4)}
+    figures = [
+        charts.radar_figure(example, norms={"results": AreaNorm("results", 3.1, 12)}),
+        charts.radar_figure(example, title="Readiness", scale=(1, 7)),
+        charts.gap_bar_figure(example),
+        charts.org_radar_figure(areas, norm),
+        charts.heatmap_figure(areas, {"Blue": norm}),
+    ]
+    for figure in figures:
+        validated = go.Figure(figure)  # raises on any unknown property or bad value
+        assert json.loads(validated.to_json()) == json.loads(json.dumps(figure))
