@@ -158,7 +158,9 @@ def _polar(
             "dash": "dot" if colour == "norm" else "solid",
         },
         "marker": {"size": 6},
-        "hovertemplate": f"%{{theta}}: %{{r:.2f}} (n=%{{customdata}} {counted})<extra>{name}</extra>",
+        "hovertemplate": (
+            f"%{{theta}}: %{{r:.2f}} (n=%{{customdata}} {counted})<extra>{name}</extra>"
+        ),
     }
 
 

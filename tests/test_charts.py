@@ -115,7 +115,10 @@ def test_org_radar_and_heatmap_draw_only_shown_norms() -> None:
     assert radar["data"][0]["r"] == [None, 3.5, None]
     heat = charts.heatmap_figure(
         areas,
-        {"Blue": {"results": AreaNorm("results", 4.0, 2)}, "Red": {"people": AreaNorm("people", 2.5, 3)}},
+        {
+            "Blue": {"results": AreaNorm("results", 4.0, 2)},
+            "Red": {"people": AreaNorm("people", 2.5, 3)},
+        },
     )
     trace = heat["data"][0]
     assert trace["z"] == [[4.0, None], [None, 2.5]]
