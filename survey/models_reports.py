@@ -57,4 +57,6 @@ class ShownScore(db.Model):
 
     __table_args__ = (
         Index("ix_shown_score_org", "campaign_id", "kind", "rater_group", "section"),
+        # exports stream a campaign's cells in subject order without sorting them all first
+        Index("ix_shown_score_subject", "campaign_id", "subject_id"),
     )
