@@ -1,4 +1,9 @@
-"""Questionnaires as a launched campaign asked them: rebuilt from the campaign's snapshot."""
+"""Questionnaires as a launched campaign asked them: rebuilt from the campaign's snapshot.
+
+A launched campaign's snapshot never changes (SPEC §3), so its content and the questionnaires
+built from it are kept per process, keyed by the campaign id and launch instant: a rater's
+GET and POST then cost a dictionary look-up, and the snapshot column is read once.
+"""
 
 from __future__ import annotations
 
@@ -16,28 +21,55 @@ from survey.models import Campaign, Subject
 # (campaign id, launch instant) → content; a launched snapshot never changes (SPEC §3).
 _SNAPSHOTS: dict[tuple[int, datetime], Content] = {}
 _MAX_CACHED = 64
+# (campaign id, launch instant, level, group, next level?, subject name) → questionnaire
+_QUESTIONNAIRES: dict[tuple[int, datetime, str, str, bool, str], Questionnaire] = {}
+_MAX_QUESTIONNAIRES = 2048
 
 
 def campaign_content(campaign: Campaign) -> Content:
     """The content a campaign uses: its snapshot once launched, the live files before (SPEC §3)."""
+    if campaign.launched_at is not None:  # look before touching the (large) snapshot column
+        cached = _SNAPSHOTS.get((campaign.id, campaign.launched_at))
+        if cached is not None:
+            return cached
     snapshot: dict[str, Any] | None = campaign.questionnaire_snapshot
     if snapshot is None or campaign.launched_at is None:
         return default_content() if snapshot is None else Content.from_snapshot(snapshot)
-    key = (campaign.id, campaign.launched_at)
-    content = _SNAPSHOTS.get(key)
-    if content is None:
-        if len(_SNAPSHOTS) >= _MAX_CACHED:
-            _SNAPSHOTS.clear()
-        content = _SNAPSHOTS[key] = Content.from_snapshot(snapshot)
+    if len(_SNAPSHOTS) >= _MAX_CACHED:
+        _SNAPSHOTS.clear()
+    content = _SNAPSHOTS[(campaign.id, campaign.launched_at)] = Content.from_snapshot(snapshot)
     return content
 
 
 def questionnaire_for(subject: Subject, rater_group: str) -> Questionnaire:
-    """The questionnaire `rater_group` answers about `subject`, worded with the subject's name."""
+    """The questionnaire `rater_group` answers about `subject`, worded with the subject's name.
+
+    Built once per launched campaign, level, group, next-level flag and name (it is frozen).
+    """
+    campaign: Campaign = subject.campaign
+    if campaign.launched_at is None:
+        return _build(subject, rater_group, campaign)
+    key = (
+        campaign.id,
+        campaign.launched_at,
+        subject.level,
+        rater_group,
+        subject.include_next_level,
+        subject.name,
+    )
+    questionnaire = _QUESTIONNAIRES.get(key)
+    if questionnaire is None:
+        if len(_QUESTIONNAIRES) >= _MAX_QUESTIONNAIRES:
+            _QUESTIONNAIRES.clear()
+        questionnaire = _QUESTIONNAIRES[key] = _build(subject, rater_group, campaign)
+    return questionnaire
+
+
+def _build(subject: Subject, rater_group: str, campaign: Campaign) -> Questionnaire:
     return build_questionnaire(
         subject.level,
         rater_group,
         include_next_level=subject.include_next_level,
         subject_name=subject.name,
-        content=campaign_content(subject.campaign),
+        content=campaign_content(campaign),
     )

@@ -29,6 +29,7 @@ from flask import (
 from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from survey.domain.questionnaire import Questionnaire
 from survey.errorpages import render_error
 from survey.errors import InvalidState
 from survey.extensions import db, limiter
@@ -36,7 +37,7 @@ from survey.models import Draft, Invitation, Rater
 from survey.services import responses
 from survey.services.questionnaires import questionnaire_for
 from survey.views import rate_support as support
-from survey.views.rate_forms import DeclineForm, RatingForm, build_rating_form
+from survey.views.rate_forms import DeclineForm, RatingForm, build_rating_form, scale_options
 
 bp = Blueprint("rate", __name__, url_prefix="/r")
 
@@ -109,12 +110,13 @@ def questionnaire(token: str, invitation_id: int) -> Page:
     invitation = _live_invitation(token, invitation_id, _late_post_allowed(invitation_id))
     if not invitation.is_open:
         return _finished_page(token, invitation, 409 if request.method == "POST" else 200)
-    form = _rating_form(invitation)
+    questions = questionnaire_for(invitation.subject, invitation.rater_group)
+    form = _rating_form(invitation, questions)
     if request.method != "POST":  # GET and HEAD only read
-        return _render_form(token, invitation, form)
+        return _render_form(token, invitation, questions, form)
     if request.form.get("action") == "save":
         return _save_and_return(token, invitation, form)
-    return _submit(token, invitation, form)
+    return _submit(token, invitation, questions, form)
 
 
 @bp.post("/<token>/<int:invitation_id>/draft")
@@ -127,7 +129,8 @@ def save_draft(token: str, invitation_id: int) -> tuple[WerkzeugResponse, int]:
     """
     invitation = _live_invitation(token, invitation_id, _late_post_allowed(invitation_id))
     try:
-        draft = _save(invitation, _rating_form(invitation))
+        questions = questionnaire_for(invitation.subject, invitation.rater_group)
+        draft = _save(invitation, _rating_form(invitation, questions))
     except responses.AnswersClosed as error:
         raise LinkNotActive() from error
     except InvalidState as error:
@@ -212,16 +215,20 @@ def _reload(invitation: Invitation) -> Invitation:
     return invitation
 
 
-def _rating_form(invitation: Invitation) -> RatingForm:
+def _rating_form(invitation: Invitation, questions: Questionnaire) -> RatingForm:
     """The form for this invitation; on GET it starts from the saved draft."""
-    questions = questionnaire_for(invitation.subject, invitation.rater_group)
     limit = int(current_app.config["COMMENT_MAX_LENGTH"])
     data = support.draft_data(invitation) if request.method != "POST" else None
     return build_rating_form(questions, limit, data=data)
 
 
-def _render_form(token: str, invitation: Invitation, form: RatingForm, status: int = 200) -> Page:
-    questions = questionnaire_for(invitation.subject, invitation.rater_group)
+def _render_form(
+    token: str,
+    invitation: Invitation,
+    questions: Questionnaire,
+    form: RatingForm,
+    status: int = 200,
+) -> Page:
     support.remember_invitation(invitation.id)
     return render_template(
         "rate/questionnaire.html",
@@ -230,6 +237,7 @@ def _render_form(token: str, invitation: Invitation, form: RatingForm, status: i
         campaign=invitation.subject.campaign,
         questionnaire=questions,
         form=form,
+        scale_options=scale_options(questions.scale),
         progress=support.progress(questions, form),
         comment_max_length=int(current_app.config["COMMENT_MAX_LENGTH"]),
     ), status
@@ -255,10 +263,10 @@ def _save_and_return(token: str, invitation: Invitation, form: RatingForm) -> Pa
     return redirect(url_for(".questionnaire", token=token, invitation_id=invitation.id), 303)
 
 
-def _submit(token: str, invitation: Invitation, form: RatingForm) -> Page:
+def _submit(token: str, invitation: Invitation, questions: Questionnaire, form: RatingForm) -> Page:
     """Validate, store once, commit once, redirect to the thank-you page."""
     if not form.validate():
-        return _render_form(token, invitation, form, 422)
+        return _render_form(token, invitation, questions, form, 422)
     try:
         responses.submit_response(invitation, form.answers(), form.comments(), _now())
     except responses.AnswersClosed as error:

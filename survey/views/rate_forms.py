@@ -1,11 +1,14 @@
 """The questionnaire as a WTForms form, built per rater from the campaign's snapshot (SPEC §6).
 
 Each item is a radio group named by its item key with values "1".."5" and "na"; each open
-question is a textarea named `comment-<key>`.
+question is a textarea named `comment-<key>`. A form class depends only on the questionnaire's
+shape (keys, which are required, the scale, the comment limit), never on the subject's name, so
+one class per shape is built and kept per process; the page words fields from the questionnaire.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -32,9 +35,12 @@ class ScaleField(RadioField):
                 "or “don't know / not observed”."
             )
 
-    def allowed_values(self) -> set[str]:
+    def allowed_values(self) -> frozenset[str]:
         """The values on the scale: "1".."5" and "na"."""
-        return {choice.value for choice in self.choices}
+        allowed: frozenset[str] | None = getattr(self, "_allowed", None)
+        if allowed is None:
+            allowed = self._allowed = frozenset(choice.value for choice in self.choices)
+        return allowed
 
 
 class RatingForm(FlaskForm):
@@ -88,23 +94,49 @@ def build_rating_form(
     questionnaire: Questionnaire, comment_max_length: int, **form_kwargs: Any
 ) -> RatingForm:
     """A RatingForm for `questionnaire`; `form_kwargs` go to FlaskForm (e.g. `data=` a draft)."""
-    attributes: dict[str, Any] = {
-        "item_keys": tuple(questionnaire.item_keys()),
-        "question_keys": tuple(question.key for question in questionnaire.open_questions),
-    }
-    choices = scale_choices(questionnaire.scale)
-    for item in questionnaire.items():
-        _check_name(item.key)
-        attributes[item.key] = ScaleField(
-            item.text, choices=choices, validators=[_answer_rule(item.required)]
-        )
-    for question in questionnaire.open_questions:
-        attributes[COMMENT_PREFIX + question.key] = TextAreaField(
-            question.text, validators=_comment_rules(question.required, comment_max_length)
-        )
-    form_class = type("QuestionnaireForm", (RatingForm,), attributes)
+    items = tuple((item.key, item.required) for item in questionnaire.items())
+    questions = tuple((q.key, q.required) for q in questionnaire.open_questions)
+    choices = tuple((choice.value, choice.label) for choice in scale_choices(questionnaire.scale))
+    form_class = _form_class(items, questions, choices, comment_max_length)
     form: RatingForm = form_class(**form_kwargs)
     return form
+
+
+def scale_options(scale: Scale) -> tuple[tuple[int, str, str, bool], ...]:
+    """`(index, value, label, is N/A)` per answer, for rendering a radio group by hand.
+
+    The index gives the input's id (`<item key>-<index>`), as WTForms numbers its options.
+    """
+    return tuple(
+        (index, choice.value, choice.label, choice.value == NA)
+        for index, choice in enumerate(scale_choices(scale))
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _form_class(
+    items: tuple[tuple[str, bool], ...],
+    questions: tuple[tuple[str, bool], ...],
+    choices: tuple[tuple[str, str], ...],
+    comment_max_length: int,
+) -> type[RatingForm]:
+    """The form class of one questionnaire shape: `(key, required)` per item and question,
+    `(value, label)` per answer on the scale."""
+    attributes: dict[str, Any] = {
+        "item_keys": tuple(key for key, _ in items),
+        "question_keys": tuple(key for key, _ in questions),
+    }
+    for key, required in items:
+        _check_name(key)
+        attributes[key] = ScaleField(
+            choices=[SelectChoice(value, label) for value, label in choices],
+            validators=[_answer_rule(required)],
+        )
+    for key, required in questions:
+        attributes[COMMENT_PREFIX + key] = TextAreaField(
+            validators=_comment_rules(required, comment_max_length)
+        )
+    return type("QuestionnaireForm", (RatingForm,), attributes)
 
 
 def _answer_rule(required: bool) -> InputRequired | Optional:
