@@ -129,6 +129,7 @@ def test_hr_raters_and_managers_walk_through_a_campaign(
     rater.get_by_role("link", name=re.compile(TINA)).first.click()
     answered = _answer_all(rater, "2", leave=3)
     rater.get_by_role("button", name="Save draft").click()
+    rater.get_by_text(re.compile("Draft saved at")).first.wait_for()  # the saved page is back
     rater.screenshot(path=str(shots / "b-draft-saved.png"), full_page=False)
     resumed = make_page(width=390, height=844)  # later, another browser session
     resumed.goto(ida_link)
