@@ -122,13 +122,13 @@ def fifty_submitted(app: Flask) -> list[str]:
             invitation, _ = invite(
                 subject, make_person(f"peer{n}@example.test", level="team_leader"), "peers"
             )
-            response = responses.submit_response(
+            response_id = responses.submit_response(
                 invitation,
                 {"tl_team_results": (n % 5) + 1, "tl_results_business_link": None},
                 {"keep_doing": f"comment {n}"},
                 datetime.now(UTC),
             )
-            ids.append(response.id)
+            ids.append(response_id)
             db.session.commit()
         return ids
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql import Select
 
 from survey.errors import InvalidState
 from survey.extensions import db
@@ -27,6 +30,7 @@ from survey.models import (
     Rater,
     Response,
     SubmissionReceipt,
+    new_response_id,
 )
 from survey.services.questionnaires import questionnaire_for
 from survey.tokens import hash_token, looks_like_token, tokens_match
@@ -54,13 +58,46 @@ def find_rater(token: str) -> Rater | None:
     if not looks_like_token(token):
         return None
     hashed = hash_token(token)
-    rater: Rater | None = db.session.scalar(select(Rater).where(Rater.token_hash == hashed))
+    rater = _load_rater(Rater.token_hash == hashed)
     if rater is not None and rater.token_hash is not None:
         return rater if tokens_match(token, rater.token_hash) else None
     earlier = db.session.get(EarlierLink, hashed)  # a link from before a reminder
     if earlier is None or not tokens_match(token, earlier.token_hash):
         return None
-    return db.session.get(Rater, earlier.rater_id)
+    return _load_rater(Rater.id == earlier.rater_id)
+
+
+def _load_rater(condition: object) -> Rater | None:
+    """One SELECT: the rater, its campaign, and its invitations with their subjects and drafts.
+
+    The campaign's questionnaire snapshot stays unread (questionnaires are cached per launch).
+    """
+    query: Select[tuple[Rater]] = (
+        select(Rater)
+        .where(condition)  # type: ignore[arg-type]
+        .options(
+            joinedload(Rater.campaign).options(defer(Campaign.questionnaire_snapshot)),
+            joinedload(Rater.invitations).options(
+                joinedload(Invitation.subject), joinedload(Invitation.draft)
+            ),
+        )
+    )
+    rater: Rater | None = db.session.scalars(query).unique().first()
+    if rater is not None:
+        _link_loaded(rater)
+    return rater
+
+
+def _link_loaded(rater: Rater) -> None:
+    """Point each invitation at its rater and each subject at the campaign already loaded.
+
+    The session only holds objects weakly: without these references the rater and campaign
+    could be collected once the view keeps just the invitation, and be read again.
+    """
+    for invitation in rater.invitations:
+        set_committed_value(invitation, "rater", rater)
+        if invitation.subject.campaign_id == rater.campaign_id:
+            set_committed_value(invitation.subject, "campaign", rater.campaign)
 
 
 def rater_invitations(rater: Rater) -> list[Invitation]:
@@ -72,8 +109,7 @@ def rater_invitations(rater: Rater) -> list[Invitation]:
 
 def find_invitation(rater: Rater, invitation_id: int) -> Invitation | None:
     """One of the rater's own invitations by id, or None (someone else's counts as unknown)."""
-    invitation = db.session.get(Invitation, invitation_id)
-    return invitation if invitation is not None and invitation.rater_id == rater.id else None
+    return next((i for i in rater.invitations if i.id == invitation_id), None)
 
 
 def link_is_live(rater: Rater, now: datetime) -> bool:
@@ -118,23 +154,24 @@ def save_draft(
 
 def submit_response(
     invitation: Invitation, answers: Answers, comments: Mapping[str, str], now: datetime
-) -> Response:
+) -> str:
     """Store one anonymous response and the invitation's receipt in the caller's transaction.
 
     `answers` maps item keys of the rater's questionnaire to 1..5 or None (N/A, stored NULL);
     unanswered items are left out. Blank comments are dropped. The receipt's primary key makes
     a second submission fail in the database (AlreadySubmitted; the caller must roll back).
     Raises AnswersClosed when the campaign no longer accepts answers (nothing stored).
+    Returns the new response's id (32 random hex digits). Rows go in with Core inserts.
     """
     _check_accepts(invitation, now)
     _write_receipt(invitation)
     _recheck_campaign_open(invitation, now)
     _claim(invitation, InvitationStatus.SUBMITTED)
-    response = _store_response(invitation, answers, comments)
+    response_id = _store_response(invitation, answers, comments)
     if invitation.draft is not None:
         db.session.delete(invitation.draft)
-    db.session.flush()
-    return response
+        db.session.flush()
+    return response_id
 
 
 def decline(invitation: Invitation, reason: str | None, now: datetime) -> None:
@@ -178,9 +215,8 @@ def _recheck_campaign_open(invitation: Invitation, now: datetime) -> None:
 
 def _write_receipt(invitation: Invitation) -> None:
     """Insert the receipt first: a concurrent second submit fails here, before anything else."""
-    db.session.add(SubmissionReceipt(invitation_id=invitation.id))
     try:
-        db.session.flush()
+        db.session.execute(insert(SubmissionReceipt).values(invitation_id=invitation.id))
     except IntegrityError as error:
         raise AlreadySubmitted("these answers were already submitted") from error
 
@@ -197,29 +233,40 @@ def _claim(invitation: Invitation, status: InvitationStatus, **values: object) -
         .values(status=status, **values)
         .execution_options(synchronize_session=False)
     )
-    db.session.refresh(invitation)
     if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.refresh(invitation)
         _check_open(invitation.status)
         raise InvalidState("this request is no longer open")
+    for name, value in {"status": status, **values}.items():  # what the UPDATE wrote
+        set_committed_value(invitation, name, value)
 
 
-def _store_response(
-    invitation: Invitation, answers: Answers, comments: Mapping[str, str]
-) -> Response:
+def _store_response(invitation: Invitation, answers: Answers, comments: Mapping[str, str]) -> str:
+    """Insert the response, its answers and comments (Core executemany); returns the id."""
     subject = invitation.subject
     area_of = {
         item.key: item.area for item in questionnaire_for(subject, invitation.rater_group).items()
     }
-    response = Response(
-        campaign_id=subject.campaign_id, subject_id=subject.id, rater_group=invitation.rater_group
+    response_id = new_response_id()
+    db.session.execute(
+        insert(Response.__table__).values(
+            id=response_id,
+            campaign_id=subject.campaign_id,
+            subject_id=subject.id,
+            rater_group=invitation.rater_group,
+        )
     )
-    db.session.add(response)
-    response.answers = [
-        Answer(item=key, area=area_of[key], value=value)
+    rows = [
+        {"response_id": response_id, "item": key, "area": area_of[key], "value": value}
         for key, value in answers.items()
         if key in area_of
     ]
-    response.comments = [
-        Comment(question=key, text=text.strip()) for key, text in comments.items() if text.strip()
+    texts = [
+        {"response_id": response_id, "question": key, "text": text.strip()}
+        for key, text in comments.items()
+        if text.strip()
     ]
-    return response
+    for table, values in ((Answer.__table__, rows), (Comment.__table__, texts)):
+        if values:
+            db.session.execute(insert(table), values)
+    return response_id

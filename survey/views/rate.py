@@ -182,7 +182,7 @@ def decline(token: str, invitation_id: int) -> Page:
         db.session.rollback()
         return _finished_page(token, _reload(invitation), 409)
     db.session.commit()
-    return _thank(token, invitation)
+    return _thank(token, invitation_id)
 
 
 def _now() -> datetime:
@@ -267,6 +267,7 @@ def _submit(token: str, invitation: Invitation, questions: Questionnaire, form: 
     """Validate, store once, commit once, redirect to the thank-you page."""
     if not form.validate():
         return _render_form(token, invitation, questions, form, 422)
+    invitation_id = invitation.id
     try:
         responses.submit_response(invitation, form.answers(), form.comments(), _now())
     except responses.AnswersClosed as error:
@@ -275,13 +276,13 @@ def _submit(token: str, invitation: Invitation, questions: Questionnaire, form: 
         db.session.rollback()
         return _finished_page(token, _reload(invitation), 409)
     db.session.commit()
-    return _thank(token, invitation)
+    return _thank(token, invitation_id)  # read before the commit expired the invitation
 
 
-def _thank(token: str, invitation: Invitation) -> WerkzeugResponse:
+def _thank(token: str, invitation_id: int) -> WerkzeugResponse:
     """Post/Redirect/Get to the thank-you page, which this browser may then see once."""
-    support.expect_thanks(invitation.id)
-    return redirect(url_for(".thanks", token=token, invitation_id=invitation.id), 303)
+    support.expect_thanks(invitation_id)
+    return redirect(url_for(".thanks", token=token, invitation_id=invitation_id), 303)
 
 
 def _finished_page(token: str, invitation: Invitation, status: int) -> tuple[str, int]:
