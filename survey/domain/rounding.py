@@ -20,18 +20,20 @@ def to_exact(x: Number) -> Fraction:
 
 def exact_mean(values: Iterable[Fraction | int]) -> Fraction:
     """Return the exact arithmetic mean of `values`; raises ValueError when empty."""
-    items = [Fraction(v) for v in values]
+    items = list(values)
     if not items:
         raise ValueError("mean of no values")
-    return sum(items, Fraction(0)) / len(items)
+    if all(type(v) is int for v in items):  # answers: one integer sum, one fraction
+        return Fraction(sum(items), len(items))
+    return sum((Fraction(v) for v in items), Fraction(0)) / len(items)
 
 
 def round_decimal(x: Number) -> Decimal:
     """Round `x` half up (away from zero) to 2 decimals, exactly, as a Decimal."""
-    hundredths = to_exact(x) * 100
-    num, den = abs(hundredths.numerator), hundredths.denominator
-    units = (2 * num + den) // (2 * den)  # floor(|x| * 100 + 1/2)
-    return Decimal(-units if hundredths < 0 else units).scaleb(-2)
+    exact = x if isinstance(x, int | Fraction) else to_exact(x)
+    num, den = 100 * exact.numerator, exact.denominator  # x * 100, not reduced
+    units = (2 * abs(num) + den) // (2 * den)  # floor(|x| * 100 + 1/2)
+    return Decimal(-units if num < 0 else units).scaleb(-2)
 
 
 def round_score(x: Number) -> float:

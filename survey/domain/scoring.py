@@ -77,8 +77,10 @@ class AreaCell:
 
 def tally(values: Iterable[Fraction | int], na: int = 0) -> Tally:
     """Return the tally of `values` with `na` N/A answers."""
-    items = [Fraction(v) for v in values]
-    return Tally(sum(items, Fraction(0)), len(items), na)
+    items = list(values)
+    if all(type(v) is int for v in items):  # answers: an integer sum, made exact once
+        return Tally(Fraction(sum(items)), len(items), na)
+    return Tally(sum((Fraction(v) for v in items), Fraction(0)), len(items), na)
 
 
 def score_item(raters: Sequence[Rater], item: str) -> Tally:
