@@ -13,15 +13,19 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     redirect,
     render_template,
     stream_with_context,
     url_for,
 )
 from flask_login import current_user, login_required
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 from sqlalchemy import select
 
 from survey import charts
+from survey.domain.report import SubjectReport
 from survey.errorpages import render_error
 from survey.errors import InvalidState, NotFound
 from survey.extensions import db
@@ -36,6 +40,7 @@ from survey.services.reports import (
     released_subjects,
     report_view,
 )
+from survey.views.report_pages import RenderedReport, rendered_report
 from survey.views.report_text import (
     Voice,
     gap_sentence,
@@ -68,9 +73,28 @@ def subject_report(campaign_id: int, subject_id: int) -> Any:
         subject = find_viewable_subject(current_user, campaign_id, subject_id)
     except NotFound:
         return _not_viewable(campaign_id, subject_id)
+    # Access is checked above, before the memo (keyed by subject) is consulted.
+    viewer = "hr" if current_user.is_hr else "subject"
+    page = rendered_report(subject, viewer, lambda: _render_report(subject))
+    return render_template(
+        "reports/report.html", title=page.title, body=page.body, figures_json=page.figures
+    )
+
+
+def _render_report(subject: Subject) -> RenderedReport:
+    """Render the frozen parts of a report page (its body and figures) for the memo."""
     view = report_view(subject)
     db.session.commit()  # the frozen report may have been stored on first read
-    return render_template("reports/report.html", **_report_context(view))
+    context = _report_context(view)
+    # The body is this app's own autoescaped template output, as an {% include %} would be.
+    body = Markup(render_template("reports/_report_body.html", **context))
+    title = f"{subject.name} · {subject.campaign.name}"
+    return RenderedReport(title, body, _figures_markup(context["figures"]))
+
+
+def _figures_markup(figures: dict[str, Any]) -> Markup:
+    """Figures as JSON safe inside a <script> tag (exactly what Jinja's |tojson writes)."""
+    return htmlsafe_json_dumps(figures, dumps=current_app.json.dumps)
 
 
 @bp.get("/organisation")
@@ -105,7 +129,7 @@ def organisation(campaign_id: int) -> Any:
         campaign=campaign,
         levels=levels,
         subjects=subjects,
-        figures=charts.figures_json(figures),
+        figures_json=_figures_markup(charts.figures_json(figures)),
     )
 
 
@@ -168,6 +192,7 @@ def _scale(campaign: Campaign) -> tuple[int, int]:
 
 
 def _report_context(view: ReportView) -> dict[str, Any]:
+    """Everything the report body shows; `cells` holds the dict lookups its tables use."""
     subject, report, content = view.subject, view.report, view.content
     scale = (content.scale.min, content.scale.max)
     voice = Voice(subject.name, to_subject=not current_user.is_hr)
@@ -201,6 +226,21 @@ def _report_context(view: ReportView) -> dict[str, Any]:
         "voice": voice,
         "figures": charts.figures_json(figures),
         "released": subject.campaign.status is CampaignStatus.RELEASED,
+        "cells": {
+            "report": _cells(report),
+            "readiness": _cells(view.scored.readiness),
+        },
+    }
+
+
+def _cells(report: SubjectReport | None) -> dict[str, dict[Any, Any]]:
+    """Lookups for the tables: (area, group) → area cell, (item, group) → item cell, labels."""
+    if report is None:
+        return {"by_area": {}, "by_item": {}, "labels": {}}
+    return {
+        "by_area": {(c.area, c.group): c for c in report.area_scores},
+        "by_item": {(c.item, c.group): c for c in report.item_scores},
+        "labels": {g.key: g.label for g in report.groups},
     }
 
 
