@@ -58,6 +58,7 @@ class LinkNotActive(Exception):
 def _helpers() -> dict[str, object]:
     return {
         "closes_label": support.closes_label,
+        "scale_inputs": support.scale_inputs,
         "invitation_state": support.invitation_state,
         "STATES": support.STATES,
     }

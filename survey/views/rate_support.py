@@ -3,12 +3,14 @@ statuses in words, and what this browser may still see once a link is used up.""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import session
+from flask import get_template_attribute, session
+from markupsafe import Markup
 
 from survey.domain.questionnaire import Questionnaire, Section
 from survey.models import Campaign, Invitation, InvitationStatus
@@ -72,6 +74,25 @@ def progress(questionnaire: Questionnaire, form: RatingForm) -> list[AreaProgres
 def _area_progress(key: str, section: Section, answered: set[str]) -> AreaProgress:
     count = sum(1 for item in section.items if item.key in answered)
     return AreaProgress(key, section.title, count, len(section.items))
+
+
+def scale_inputs(
+    key: str, chosen: object, required: bool, options: tuple[tuple[int, str, str, bool], ...]
+) -> Markup:
+    """One item's radio inputs (`rate/_scale.html`), `chosen` checked if it is on the scale.
+
+    The markup depends on nothing else, so each variant is rendered once per process.
+    """
+    values = {value for _, value, _, _ in options}
+    return _scale_inputs(key, chosen if chosen in values else None, required, options)
+
+
+@functools.lru_cache(maxsize=8192)
+def _scale_inputs(
+    key: str, chosen: object, required: bool, options: tuple[tuple[int, str, str, bool], ...]
+) -> Markup:
+    macro = get_template_attribute("rate/_scale.html", "scale_inputs")
+    return Markup(macro(key, chosen, required, options))
 
 
 def closes_label(campaign: Campaign) -> str:
