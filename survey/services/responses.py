@@ -14,7 +14,6 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql import Select
 
 from survey.errors import InvalidState
 from survey.extensions import db
@@ -72,7 +71,7 @@ def _load_rater(condition: object) -> Rater | None:
 
     The campaign's questionnaire snapshot stays unread (questionnaires are cached per launch).
     """
-    query: Select[tuple[Rater]] = (
+    query = (
         select(Rater)
         .where(condition)  # type: ignore[arg-type]
         .options(
