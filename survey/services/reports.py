@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import joinedload
 
 from survey.domain.content import Content
@@ -19,12 +19,16 @@ from survey.domain.report import SubjectReport
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Campaign, CampaignStatus, Person, Subject, User
+from survey.models_reports import ReportSnapshot
 from survey.services.organisation import level_norms
 from survey.services.questionnaires import campaign_content
-from survey.services.report_cache import require_results, stored_report
+from survey.services.report_cache import FORMAT, require_results, stored_report
+from survey.services.report_data import document_parts
 from survey.services.report_scoring import ScoredSubject
 
 NO_REPORT = "No such report."
+# A report reads its subject's campaign (status, k) and person (e-mail): one query, not three.
+WITH_CAMPAIGN_AND_PERSON = (joinedload(Subject.campaign), joinedload(Subject.person))
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ def find_viewable_subject(user: User, campaign_id: int, subject_id: int) -> Subj
     The same error whether the subject does not exist, belongs to another campaign or another
     person, or is not yet viewable, so changing ids in a URL reveals nothing.
     """
-    subject = db.session.get(Subject, subject_id)
+    subject = db.session.get(Subject, subject_id, options=WITH_CAMPAIGN_AND_PERSON)
     if subject is None or subject.campaign_id != campaign_id or not may_view(user, subject):
         raise NotFound(NO_REPORT)
     return subject
@@ -72,7 +76,7 @@ def find_subject_by_email(campaign_id: int, email: str) -> Subject:
     subject: Subject | None = db.session.scalar(
         select(Subject)
         .join(Person, Subject.person_id == Person.id)
-        .options(joinedload(Subject.campaign), joinedload(Subject.person))
+        .options(*WITH_CAMPAIGN_AND_PERSON)
         .where(Subject.campaign_id == campaign_id, Person.email == email.strip().lower())
     )
     if subject is None:
@@ -107,8 +111,7 @@ def report_view(subject: Subject) -> ReportView:
     can subtract their own score from a norm to learn a colleague's (`norms_for_subjects`).
     """
     scored = stored_report(subject)
-    norms = norms_for_subjects(level_norms(subject.campaign, subject.level))
-    return ReportView(subject, scored, campaign_content(subject.campaign), norms)
+    return ReportView(subject, scored, campaign_content(subject.campaign), _subject_norms(subject))
 
 
 def report_document(subject: Subject) -> dict[str, Any]:
@@ -121,15 +124,71 @@ def report_document(subject: Subject) -> dict[str, Any]:
     n >= ORG_NORM_MIN_SUBJECTS subjects). Scores are rounded half up to 2 decimals. Raises
     InvalidState while the campaign is draft or open.
     """
+    stored = _stored_document(subject)
     require_results(subject.campaign)
-    view = report_view(subject)
-    return document_from_view(view)
+    if stored is None:  # not stored yet, or stored under older rules: compute and store
+        return document_from_view(report_view(subject))
+    content = campaign_content(subject.campaign)
+    readiness = stored["readiness"]
+    return _document(
+        subject,
+        content,
+        document_parts(stored["report"]),
+        document_parts(readiness) if readiness else None,
+        stored.get("readiness_level"),
+        _subject_norms(subject),
+    )
 
 
 def document_from_view(view: ReportView) -> dict[str, Any]:
     """Return the SPEC §9 document for an already loaded `ReportView`."""
-    subject, campaign, scale = view.subject, view.subject.campaign, view.content.scale
-    texts = item_texts(view)
+    readiness = view.scored.readiness
+    return _document(
+        view.subject,
+        view.content,
+        view.report.to_json_parts(),
+        readiness.to_json_parts() if readiness is not None else None,
+        view.scored.readiness_level,
+        view.norms,
+    )
+
+
+def _stored_document(subject: Subject) -> dict[str, Any] | None:
+    """The subject's stored report data, or None when missing or stored under older rules.
+
+    One query, which also loads the subject's campaign and person when they are not loaded
+    yet. The document is read as a column, never shared with an ORM object.
+    """
+    query = select(Subject, ReportSnapshot.document).options(*WITH_CAMPAIGN_AND_PERSON)
+    if not {"campaign", "person"} & inspect(subject).unloaded:
+        query = select(ReportSnapshot.document)
+    row = db.session.execute(
+        query.select_from(Subject)
+        .outerjoin(ReportSnapshot, ReportSnapshot.subject_id == Subject.id)
+        .where(Subject.id == subject.id)
+    ).first()
+    stored: dict[str, Any] | None = row[-1] if row is not None else None
+    if stored is None or stored.get("format") != FORMAT:
+        return None
+    return stored
+
+
+def _subject_norms(subject: Subject) -> dict[str, AreaNorm]:
+    """The org norms a subject-facing channel shows (n >= ORG_NORM_MIN_SUBJECTS subjects)."""
+    return norms_for_subjects(level_norms(subject.campaign, subject.level))
+
+
+def _document(
+    subject: Subject,
+    content: Content,
+    parts: dict[str, Any],
+    readiness: dict[str, Any] | None,
+    readiness_level: str | None,
+    norms: dict[str, AreaNorm],
+) -> dict[str, Any]:
+    """Assemble the SPEC §9 document from the report's JSON parts (see `report_document`)."""
+    campaign, scale = subject.campaign, content.scale
+    texts = _item_texts(content, subject, readiness_level)
     document: dict[str, Any] = {
         "campaign": {
             "id": campaign.id,
@@ -139,31 +198,33 @@ def document_from_view(view: ReportView) -> dict[str, Any]:
         },
         "subject": {"name": subject.name, "email": subject.person.email, "level": subject.level},
         "scale": {"min": scale.min, "max": scale.max, "labels": scale.to_json()["labels"]},
-        **_parts(view.report, texts),
+        **_with_texts(parts, texts),
+        "readiness": None,
     }
-    readiness = view.scored.readiness
-    document["readiness"] = None
     if readiness is not None:
-        parts = _parts(readiness, texts)
-        del parts["comments"]
-        document["readiness"] = {"level": view.scored.readiness_level, **parts}
-    document["org_norms"] = [vars(n) | {} for n in view.norms.values()]
+        readiness = _with_texts(readiness, texts)
+        del readiness["comments"]
+        document["readiness"] = {"level": readiness_level, **readiness}
+    document["org_norms"] = [vars(n) | {} for n in norms.values()]
     return document
 
 
 def item_texts(view: ReportView) -> dict[str, str]:
     """Return item key → the wording other raters read about the subject (name filled in)."""
-    above = view.scored.readiness_level
-    levels = [view.subject.level] + ([above] if above else [])
+    return _item_texts(view.content, view.subject, view.scored.readiness_level)
+
+
+def _item_texts(content: Content, subject: Subject, above: str | None) -> dict[str, str]:
+    levels = [subject.level] + ([above] if above else [])
     return {
-        item.key: item.text_for("manager", view.subject.name)
+        item.key: item.text_for("manager", subject.name)
         for level in levels
-        for item in view.content.level(level).items
+        for item in content.level(level).items
     }
 
 
-def _parts(report: SubjectReport, texts: dict[str, str]) -> dict[str, Any]:
-    parts = report.to_json_parts()
+def _with_texts(parts: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
+    """The parts with each strength and development entry's item wording added as `text`."""
     for key in ("strengths", "development"):
         parts[key] = [entry | {"text": texts.get(entry["item"], "")} for entry in parts[key]]
     return parts
