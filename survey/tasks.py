@@ -1,4 +1,5 @@
-"""RQ job functions (importable by `rq worker mail`): sending e-mail off the request."""
+"""RQ job functions (importable by `rq worker mail`): sending e-mail and computing the frozen
+reports of a just-closed campaign off the request."""
 
 from __future__ import annotations
 
@@ -20,6 +21,47 @@ def send_messages(mails: list[dict[str, str]]) -> int:
     app = create_app()
     with app.app_context():
         return _deliver(mails, app.config)
+
+
+def precompute_reports(campaign_id: int) -> int:
+    """Compute and store every missing frozen report of a closed campaign; returns how many.
+
+    Enqueued by the HR page's close when REDIS_URL is set (a 10,000-subject campaign takes
+    longer than a web request may). Commits once; on PostgreSQL then refreshes the planner's
+    statistics of the report tables (see `survey.database.purge_deleted_rows`).
+    """
+    if has_app_context():
+        return _precompute(campaign_id)
+    from survey import create_app
+
+    with create_app().app_context():
+        return _precompute(campaign_id)
+
+
+def _precompute(campaign_id: int) -> int:
+    from survey.extensions import db
+    from survey.models import Campaign
+    from survey.services.report_cache import precompute_reports as store
+
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        return 0  # deleted since: nothing to compute
+    written = store(campaign)
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:
+            autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+            autocommit.exec_driver_sql("ANALYZE shown_score, report_snapshot")
+    return written
+
+
+def enqueue_precompute(campaign_id: int, redis_url: str, queue_name: str) -> None:
+    """Put `precompute_reports(campaign_id)` on the RQ queue `queue_name` (no time limit)."""
+    from redis import Redis
+    from rq import Queue
+
+    queue = Queue(queue_name, connection=Redis.from_url(redis_url))
+    queue.enqueue(precompute_reports, campaign_id, job_timeout=-1)
 
 
 def _deliver(mails: list[dict[str, str]], config: Any) -> int:

@@ -7,10 +7,19 @@ thin: they call services, commit once, then send mail.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -280,11 +289,44 @@ def _run_action(campaign: Campaign, action: str) -> tuple[str, list[OutgoingMail
         reminded = service.remind_campaign(campaign, now, timedelta(hours=hours))
         return f"{str(reminded).capitalize()}.", list(reminded.mails)
     if action == "close":
-        stored = service.close_campaign(campaign, now)
-        ready = plural(stored, "report is", "reports are")
-        return f"Campaign closed: no more answers are accepted; {ready} ready.", []
+        return _close(campaign, now), []
     mails = service.release_campaign(campaign, now)
     return f"Campaign released: {plural(len(mails), 'subject', 'subjects')} notified.", mails
+
+
+def _close(campaign: Campaign, now: datetime) -> str:
+    """Close; with REDIS_URL the reports are computed by a worker after the commit."""
+    if not current_app.config.get("REDIS_URL"):
+        stored = service.close_campaign(campaign, now)
+        ready = plural(stored, "report is", "reports are")
+        return f"Campaign closed: no more answers are accepted; {ready} ready."
+    service.close_campaign(campaign, now, precompute=False)
+    after_this_request(_enqueue_reports(campaign.id))
+    return "Campaign closed: no more answers are accepted; computing results…"
+
+
+def _enqueue_reports(campaign_id: int) -> Callable[[Response], Response]:
+    """After the close is committed: queue the reports for the mail worker (`rq worker mail`).
+
+    If Redis is unreachable the close stands; each report is then computed on first read.
+    """
+
+    def enqueue(response: Response) -> Response:
+        from redis.exceptions import RedisError
+
+        from survey.mail import QUEUE_NAME
+        from survey.tasks import enqueue_precompute
+
+        config = current_app.config
+        try:
+            enqueue_precompute(
+                campaign_id, config["REDIS_URL"], config.get("MAIL_QUEUE") or QUEUE_NAME
+            )
+        except RedisError as error:
+            current_app.logger.error("campaign %s: reports not queued: %s", campaign_id, error)
+        return response
+
+    return enqueue
 
 
 def _act(
