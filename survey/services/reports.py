@@ -29,6 +29,10 @@ from survey.services.report_scoring import ScoredSubject
 NO_REPORT = "No such report."
 # A report reads its subject's campaign (status, k) and person (e-mail): one query, not three.
 WITH_CAMPAIGN_AND_PERSON = (joinedload(Subject.campaign), joinedload(Subject.person))
+WITHOUT_QUESTIONNAIRE = (
+    joinedload(Subject.campaign).defer(Campaign.questionnaire_snapshot),
+    joinedload(Subject.person),
+)
 
 
 @dataclass(frozen=True)
@@ -59,13 +63,18 @@ def may_view(user: User, subject: Subject) -> bool:
     return status is CampaignStatus.RELEASED and subject.person_id == user.person_id
 
 
-def find_viewable_subject(user: User, campaign_id: int, subject_id: int) -> Subject:
+def find_viewable_subject(
+    user: User, campaign_id: int, subject_id: int, *, with_questionnaire: bool = True
+) -> Subject:
     """Return the subject if `user` may read its report; else NotFound, the same for every case.
 
     The same error whether the subject does not exist, belongs to another campaign or another
-    person, or is not yet viewable, so changing ids in a URL reveals nothing.
+    person, or is not yet viewable, so changing ids in a URL reveals nothing. Loads the
+    subject with its campaign and person in one query; `with_questionnaire=False` leaves the
+    campaign's questionnaire snapshot (tens of KB of JSON) unread until something uses it.
     """
-    subject = db.session.get(Subject, subject_id, options=WITH_CAMPAIGN_AND_PERSON)
+    options = WITH_CAMPAIGN_AND_PERSON if with_questionnaire else WITHOUT_QUESTIONNAIRE
+    subject = db.session.get(Subject, subject_id, options=options)
     if subject is None or subject.campaign_id != campaign_id or not may_view(user, subject):
         raise NotFound(NO_REPORT)
     return subject

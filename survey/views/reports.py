@@ -70,7 +70,10 @@ def mine() -> str | Response:
 def subject_report(campaign_id: int, subject_id: int) -> Any:
     """One subject's report: radar, table, gaps, strengths, comments, norms, readiness."""
     try:
-        subject = find_viewable_subject(current_user, campaign_id, subject_id)
+        # The memoised page needs no questionnaire: it is read only when the body is rendered.
+        subject = find_viewable_subject(
+            current_user, campaign_id, subject_id, with_questionnaire=False
+        )
     except NotFound:
         return _not_viewable(campaign_id, subject_id)
     # Access is checked above, before the memo (keyed by subject) is consulted.
