@@ -33,18 +33,16 @@ def post_worker_init(worker):
     import time
 
     from sqlalchemy import event
-    from sqlalchemy.orm import Session
+    from sqlalchemy.engine import Engine
 
-    from survey.models import Response
+    @event.listens_for(Engine, "before_cursor_execute")
+    def _wrote_response(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(("INSERT INTO RESPONSE ", "INSERT INTO RESPONSE(")):
+            conn.info["wrote_response"] = True
 
-    @event.listens_for(Session, "after_flush")
-    def _wrote_response(session, context):
-        if any(isinstance(obj, Response) for obj in session.new):
-            session.info["wrote_response"] = True
-
-    @event.listens_for(Session, "before_commit")
-    def _pause(session):
-        if session.info.pop("wrote_response", False) and not os.path.exists(PAUSE_FILE):
+    @event.listens_for(Engine, "commit")
+    def _pause(conn):
+        if conn.info.pop("wrote_response", False) and not os.path.exists(PAUSE_FILE):
             with open(PAUSE_FILE, "w") as marker:
                 marker.write(str(os.getpid()))
             time.sleep(120)
