@@ -152,10 +152,10 @@ def test_hr_raters_and_managers_walk_through_a_campaign(
     tina.goto(_link(outbox, "tina.lead@example.test", r"/link/[\w-]+", live_server))
     tina.get_by_role("button", name=re.compile("Sign in|Continue|Open", re.I)).first.click()
     tina.get_by_role("link", name="Browser 360").click()
-    tina.wait_for_selector(".js-plotly-plot .main-svg")
+    tina.wait_for_selector("html[data-print-ready]")  # report.js has drawn every chart
     legend = set(
         tina.evaluate(
-            "() => [...document.querySelectorAll('.js-plotly-plot .legendtext')]"
+            "() => [...document.querySelectorAll('[data-figure=radar] .legendtext')]"
             ".map(e => e.textContent)"
         )
     )

@@ -21,7 +21,7 @@ from tests.helpers_reports import report_url, team_leader_scenario
 
 PASSWORD = "correct horse battery"
 LEGEND = (
-    "() => [...document.querySelectorAll('.js-plotly-plot .legendtext')]"
+    "() => [...document.querySelectorAll('[data-figure=radar] .legendtext')]"
     ".map(e => e.textContent)"
 )
 
@@ -60,7 +60,7 @@ def test_report_screenshot(
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.goto(live_server.url + url)
-        page.wait_for_selector(".js-plotly-plot .main-svg")
+        page.wait_for_selector("html[data-print-ready]")  # report.js has drawn every chart
         legend = set(page.evaluate(LEGEND))
         assert drawn <= legend, legend
         assert not (absent & legend), legend
