@@ -4,7 +4,6 @@ issue 8). Without Redis the page computes them inline, as `survey campaign close
 
 from __future__ import annotations
 
-import secrets
 import socket
 from collections.abc import Iterator
 
@@ -18,9 +17,8 @@ from survey.models import Campaign, CampaignStatus
 from survey.models_reports import ReportSnapshot, ShownScore
 from tests.factories import make_hr_user
 from tests.helpers_campaigns import AuthActions
+from tests.helpers_queue import REDIS_URL, private_queue
 from tests.helpers_reports import worked_example
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture
@@ -35,19 +33,8 @@ def open_campaign(app: Flask) -> tuple[int, str]:
 
 @pytest.fixture
 def queue_name(app: Flask) -> Iterator[str]:
-    redis = pytest.importorskip("redis")
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.fail("Redis on 127.0.0.1:6379 is not running")
-    name = f"test-close-{secrets.token_hex(4)}"
-    app.config.update(REDIS_URL=REDIS_URL, MAIL_QUEUE=name)
-    yield name
-    for key in connection.scan_iter(f"*{name}*"):
-        connection.delete(key)
-    connection.srem("rq:queues", f"rq:queue:{name}")
-    connection.close()
+    with private_queue(app, "test-close") as name:
+        yield name
 
 
 def close(client: FlaskClient, campaign_id: int) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +12,7 @@ from flask import Flask
 
 from survey.mail import MailError, OutgoingMail, compose, deliver, send_mails
 from tests.helpers_campaigns import html_of, read_outbox, text_of
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from tests.helpers_queue import REDIS_URL, private_queue
 
 
 def invitation(app: Flask, to: str = "zoe@example.test") -> OutgoingMail:
@@ -109,19 +107,8 @@ def test_smtp_server_down_is_a_clear_error(app: Flask) -> None:
 
 @pytest.fixture
 def redis_queue(app: Flask) -> Iterator[str]:
-    redis = pytest.importorskip("redis")
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.fail("Redis on 127.0.0.1:6379 is not running")
-    name = f"test-mail-{secrets.token_hex(4)}"
-    app.config.update(REDIS_URL=REDIS_URL, MAIL_QUEUE=name)
-    yield name
-    for key in connection.scan_iter(f"*{name}*"):
-        connection.delete(key)
-    connection.srem("rq:queues", f"rq:queue:{name}")
-    connection.close()
+    with private_queue(app, "test-mail") as name:
+        yield name
 
 
 def test_with_redis_sending_goes_on_the_queue(app: Flask, outbox: Path, redis_queue: str) -> None:
