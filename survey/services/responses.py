@@ -7,14 +7,17 @@ either, so a stored response cannot be traced back to its rater (SPEC §6).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Executable, Insert, Update, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import contains_eager, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from survey.domain.questionnaire import Questionnaire
 from survey.errors import InvalidState
 from survey.extensions import db
 from survey.models import (
@@ -31,7 +34,7 @@ from survey.models import (
     SubmissionReceipt,
     new_response_id,
 )
-from survey.services.questionnaires import questionnaire_for
+from survey.services.questionnaires import unnamed_questionnaire
 from survey.tokens import hash_token, looks_like_token, tokens_match
 
 OPEN_STATUSES = (InvitationStatus.PENDING, InvitationStatus.OPENED)
@@ -64,6 +67,57 @@ def find_rater(token: str) -> Rater | None:
     if earlier is None or not tokens_match(token, earlier.token_hash):
         return None
     return _load_rater(Rater.id == earlier.rater_id)
+
+
+def find_link_invitation(token: str, invitation_id: int) -> Invitation | None:
+    """Invitation `invitation_id` of the rater whose link carries `token`, or None.
+
+    None for a token of the wrong shape, an unknown token, or someone else's invitation (which
+    counts as unknown). One SELECT loads the invitation with its rater, campaign (questionnaire
+    snapshot unread), subject and draft; the rater's other invitations are read only if asked
+    for (`link_is_used` on an invitation that is no longer open). Never logs the token.
+    """
+    if not looks_like_token(token):
+        return None
+    hashed = hash_token(token)
+    invitation = _load_invitation("token_hash", hashed, invitation_id)
+    if invitation is not None and invitation.rater.token_hash is not None:
+        return invitation if tokens_match(token, invitation.rater.token_hash) else None
+    earlier = db.session.get(EarlierLink, hashed)  # a link from before a reminder
+    if earlier is None or not tokens_match(token, earlier.token_hash):
+        return None
+    return _load_invitation("id", earlier.rater_id, invitation_id)
+
+
+def _load_invitation(rater_column: str, value: object, invitation_id: int) -> Invitation | None:
+    """The invitation whose rater has `rater_column` = `value`, with what its pages show."""
+    parameters = {"rater_key": value, "invitation_id": invitation_id}
+    statement = _invitation_query(rater_column)
+    invitation: Invitation | None = db.session.scalars(statement, parameters).first()
+    if invitation is not None and invitation.subject.campaign_id == invitation.rater.campaign_id:
+        set_committed_value(invitation.subject, "campaign", invitation.rater.campaign)
+    return invitation
+
+
+@functools.cache
+def _invitation_query(rater_column: str) -> Executable:
+    """Built once per process (building it cost more than running it)."""
+    return (
+        select(Invitation)
+        .join(Invitation.rater)
+        .join(Rater.campaign)
+        .where(
+            getattr(Rater, rater_column) == bindparam("rater_key"),
+            Invitation.id == bindparam("invitation_id"),
+        )
+        .options(
+            contains_eager(Invitation.rater)
+            .contains_eager(Rater.campaign)
+            .defer(Campaign.questionnaire_snapshot),
+            joinedload(Invitation.subject),
+            joinedload(Invitation.draft),
+        )
+    )
 
 
 def _load_rater(condition: object) -> Rater | None:
@@ -203,11 +257,9 @@ def _recheck_campaign_open(invitation: Invitation, now: datetime) -> None:
     then refuse; a close that comes later waits for this submit, so its frozen reports include
     it. On SQLite the receipt insert before this already holds the database's write lock.
     """
-    status, closes_at = db.session.execute(
-        select(Campaign.status, Campaign.closes_at)
-        .where(Campaign.id == invitation.campaign_id)
-        .with_for_update(read=True)
-    ).one()
+    statement = _statements().campaign_state
+    row = db.session.connection().execute(statement, {"campaign_id": invitation.campaign_id})
+    status, closes_at = row.one()
     if status is not CampaignStatus.OPEN or now >= closes_at:
         raise AnswersClosed("this feedback round no longer accepts answers")
 
@@ -215,7 +267,7 @@ def _recheck_campaign_open(invitation: Invitation, now: datetime) -> None:
 def _write_receipt(invitation: Invitation) -> None:
     """Insert the receipt first: a concurrent second submit fails here, before anything else."""
     try:
-        db.session.execute(insert(SubmissionReceipt).values(invitation_id=invitation.id))
+        db.session.connection().execute(_statements().receipt, {"invitation_id": invitation.id})
     except IntegrityError as error:
         raise AlreadySubmitted("these answers were already submitted") from error
 
@@ -226,35 +278,67 @@ def _claim(invitation: Invitation, status: InvitationStatus, **values: object) -
     The UPDATE takes the row's write lock and re-reads its status, so a submit, decline or
     draft racing another one in a second request sees the winner's status and is refused.
     """
-    result = db.session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.status.in_(OPEN_STATUSES))
-        .values(status=status, **values)
-        .execution_options(synchronize_session=False)
+    written = {"status": status, **values}
+    result = db.session.connection().execute(
+        _claim_statement(tuple(sorted(written))), {"invitation_id": invitation.id, **written}
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         db.session.refresh(invitation)
         _check_open(invitation.status)
         raise InvalidState("this request is no longer open")
-    for name, value in {"status": status, **values}.items():  # what the UPDATE wrote
+    for name, value in written.items():  # what the UPDATE wrote
         set_committed_value(invitation, name, value)
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The submit path's statements, built once: building and caching them per request cost
+    more than running them (issue 8's benchmark)."""
+
+    campaign_state: Executable  # SELECT status, closes_at … FOR SHARE
+    receipt: Insert
+    response: Insert
+    answers: Insert
+    comments: Insert
+
+
+@functools.cache
+def _statements() -> _Statements:
+    campaign = Campaign.__table__
+    return _Statements(
+        campaign_state=select(Campaign.status, Campaign.closes_at)
+        .where(campaign.c.id == bindparam("campaign_id"))
+        .with_for_update(read=True),
+        receipt=insert(SubmissionReceipt.__table__),
+        response=insert(Response.__table__),
+        answers=insert(Answer.__table__),
+        comments=insert(Comment.__table__),
+    )
+
+
+@functools.cache
+def _claim_statement(names: tuple[str, ...]) -> Update:
+    """UPDATE invitation SET <names> WHERE id = :invitation_id AND it is still open."""
+    table = Invitation.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("invitation_id"), table.c.status.in_(OPEN_STATUSES))
+        .values({name: bindparam(name) for name in names})
+    )
 
 
 def _store_response(invitation: Invitation, answers: Answers, comments: Mapping[str, str]) -> str:
     """Insert the response, its answers and comments (Core executemany); returns the id."""
     subject = invitation.subject
-    area_of = {
-        item.key: item.area for item in questionnaire_for(subject, invitation.rater_group).items()
-    }
+    area_of = _areas(unnamed_questionnaire(subject, invitation.rater_group))
     response_id = new_response_id()
-    db.session.execute(
-        insert(Response.__table__).values(
-            id=response_id,
-            campaign_id=subject.campaign_id,
-            subject_id=subject.id,
-            rater_group=invitation.rater_group,
-        )
-    )
+    statements, connection = _statements(), db.session.connection()
+    connection.execute(statements.response, {
+        "id": response_id,
+        "campaign_id": subject.campaign_id,
+        "subject_id": subject.id,
+        "rater_group": invitation.rater_group,
+    })
     rows = [
         {"response_id": response_id, "item": key, "area": area_of[key], "value": value}
         for key, value in answers.items()
@@ -265,7 +349,13 @@ def _store_response(invitation: Invitation, answers: Answers, comments: Mapping[
         for key, text in comments.items()
         if text.strip()
     ]
-    for table, values in ((Answer.__table__, rows), (Comment.__table__, texts)):
+    for statement, values in ((statements.answers, rows), (statements.comments, texts)):
         if values:
-            db.session.execute(insert(table), values)
+            connection.execute(statement, values)
     return response_id
+
+
+@functools.lru_cache(maxsize=256)
+def _areas(questionnaire: Questionnaire) -> dict[str, str]:
+    """Item key → responsibility area (a questionnaire is frozen, so this is kept)."""
+    return {item.key: item.area for item in questionnaire.items()}

@@ -29,15 +29,15 @@ from flask import (
 from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey.domain.questionnaire import Questionnaire
+from survey.domain.answer_sheet import AnswerSheet, draft_sheet, read_answer_sheet
 from survey.errorpages import render_error
 from survey.errors import InvalidState
 from survey.extensions import db, limiter
 from survey.models import Draft, Invitation, Rater
 from survey.services import responses
-from survey.services.questionnaires import questionnaire_for
+from survey.services.questionnaires import questionnaire_for, unnamed_questionnaire
 from survey.views import rate_support as support
-from survey.views.rate_forms import DeclineForm, RatingForm, build_rating_form, scale_options
+from survey.views.rate_forms import DeclineForm
 
 bp = Blueprint("rate", __name__, url_prefix="/r")
 
@@ -111,13 +111,11 @@ def questionnaire(token: str, invitation_id: int) -> Page:
     invitation = _live_invitation(token, invitation_id, _late_post_allowed(invitation_id))
     if not invitation.is_open:
         return _finished_page(token, invitation, 409 if request.method == "POST" else 200)
-    questions = questionnaire_for(invitation.subject, invitation.rater_group)
-    form = _rating_form(invitation, questions)
     if request.method != "POST":  # GET and HEAD only read
-        return _render_form(token, invitation, questions, form)
+        return _render_form(token, invitation, support.draft_sheet(invitation))
     if request.form.get("action") == "save":
-        return _save_and_return(token, invitation, form)
-    return _submit(token, invitation, questions, form)
+        return _save_and_return(token, invitation)
+    return _submit(token, invitation)
 
 
 @bp.post("/<token>/<int:invitation_id>/draft")
@@ -130,8 +128,7 @@ def save_draft(token: str, invitation_id: int) -> tuple[WerkzeugResponse, int]:
     """
     invitation = _live_invitation(token, invitation_id, _late_post_allowed(invitation_id))
     try:
-        questions = questionnaire_for(invitation.subject, invitation.rater_group)
-        draft = _save(invitation, _rating_form(invitation, questions))
+        draft = _save(invitation)
     except responses.AnswersClosed as error:
         raise LinkNotActive() from error
     except InvalidState as error:
@@ -199,9 +196,10 @@ def _live_rater(token: str) -> Rater:
 
 def _live_invitation(token: str, invitation_id: int, allow_used: bool = False) -> Invitation:
     """The rater's invitation; a used link counts as unknown unless `allow_used`."""
-    rater = _live_rater(token)
-    invitation = responses.find_invitation(rater, invitation_id)
-    if invitation is None or (not allow_used and responses.link_is_used(rater)):
+    invitation = responses.find_link_invitation(token, invitation_id)
+    if invitation is None or not responses.link_is_live(invitation.rater, _now()):
+        raise LinkNotActive()
+    if not (allow_used or invitation.is_open) and responses.link_is_used(invitation.rater):
         raise LinkNotActive()
     return invitation
 
@@ -216,43 +214,49 @@ def _reload(invitation: Invitation) -> Invitation:
     return invitation
 
 
-def _rating_form(invitation: Invitation, questions: Questionnaire) -> RatingForm:
-    """The form for this invitation; on GET it starts from the saved draft."""
-    limit = int(current_app.config["COMMENT_MAX_LENGTH"])
-    data = support.draft_data(invitation) if request.method != "POST" else None
-    return build_rating_form(questions, limit, data=data)
+def _comment_limit() -> int:
+    return int(current_app.config["COMMENT_MAX_LENGTH"])
 
 
-def _render_form(
-    token: str,
-    invitation: Invitation,
-    questions: Questionnaire,
-    form: RatingForm,
-    status: int = 200,
-) -> Page:
+def _posted_sheet(invitation: Invitation) -> AnswerSheet:
+    """The posted answers read and checked against the invitation's questionnaire (SPEC §6)."""
+    questions = unnamed_questionnaire(invitation.subject, invitation.rater_group)
+    return read_answer_sheet(questions, request.form, _comment_limit())
+
+
+def _render_form(token: str, invitation: Invitation, sheet: AnswerSheet, status: int = 200) -> Page:
+    """The questionnaire page, filled in from `sheet` (a draft, or a refused submission)."""
     support.remember_invitation(invitation.id)
+    unnamed = unnamed_questionnaire(invitation.subject, invitation.rater_group)
+    counts = support.progress(unnamed, sheet)
+    errors: list[tuple[str, str, str]] = []
+    if sheet.errors:
+        questions = questionnaire_for(invitation.subject, invitation.rater_group)
+        errors = support.error_list(questions, sheet)
     return render_template(
         "rate/questionnaire.html",
         token=token,
         invitation=invitation,
         campaign=invitation.subject.campaign,
-        questionnaire=questions,
-        form=form,
-        scale_options=scale_options(questions.scale),
-        progress=support.progress(questions, form),
-        comment_max_length=int(current_app.config["COMMENT_MAX_LENGTH"]),
+        sheet=sheet,
+        errors=errors,
+        progress=counts,
+        body=support.questionnaire_body(invitation, sheet, counts, _comment_limit()),
     ), status
 
 
-def _save(invitation: Invitation, form: RatingForm) -> Draft:
-    limit = int(current_app.config["COMMENT_MAX_LENGTH"])
-    return responses.save_draft(invitation, form.raw_answers(), form.comments(limit), _now())
+def _save(invitation: Invitation) -> Draft:
+    """Keep what was posted as the invitation's draft (answers on the scale, comments cut)."""
+    questions = unnamed_questionnaire(invitation.subject, invitation.rater_group)
+    sheet = draft_sheet(questions, request.form)
+    comments = sheet.kept_comments(_comment_limit())
+    return responses.save_draft(invitation, sheet.answers, comments, _now())
 
 
-def _save_and_return(token: str, invitation: Invitation, form: RatingForm) -> Page:
+def _save_and_return(token: str, invitation: Invitation) -> Page:
     """The explicit "Save draft" button: save, then show the form again (Post/Redirect/Get)."""
     try:
-        draft = _save(invitation, form)
+        draft = _save(invitation)
     except responses.AnswersClosed as error:
         raise LinkNotActive() from error
     except InvalidState:
@@ -264,13 +268,14 @@ def _save_and_return(token: str, invitation: Invitation, form: RatingForm) -> Pa
     return redirect(url_for(".questionnaire", token=token, invitation_id=invitation.id), 303)
 
 
-def _submit(token: str, invitation: Invitation, questions: Questionnaire, form: RatingForm) -> Page:
+def _submit(token: str, invitation: Invitation) -> Page:
     """Validate, store once, commit once, redirect to the thank-you page."""
-    if not form.validate():
-        return _render_form(token, invitation, questions, form, 422)
+    sheet = _posted_sheet(invitation)
+    if not sheet.is_valid:
+        return _render_form(token, invitation, sheet, 422)
     invitation_id = invitation.id
     try:
-        responses.submit_response(invitation, form.answers(), form.comments(), _now())
+        responses.submit_response(invitation, sheet.values(), sheet.comments, _now())
     except responses.AnswersClosed as error:
         raise LinkNotActive() from error
     except InvalidState:

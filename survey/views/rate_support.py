@@ -4,17 +4,20 @@ statuses in words, and what this browser may still see once a link is used up.""
 from __future__ import annotations
 
 import functools
+from collections.abc import KeysView
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import get_template_attribute, session
-from markupsafe import Markup
+from flask import get_template_attribute, render_template, session
+from markupsafe import Markup, escape
 
+from survey.domain import answer_sheet
+from survey.domain.answer_sheet import COMMENT_PREFIX, AnswerSheet
 from survey.domain.questionnaire import Questionnaire, Section
 from survey.models import Campaign, Invitation, InvitationStatus
-from survey.views.rate_forms import COMMENT_PREFIX, RatingForm
+from survey.services.questionnaires import NAME_SLOT, questionnaire_for, unnamed_questionnaire
+from survey.views.rate_forms import scale_options
 
 # status key → (words, badge class) as the rater's list shows them
 STATES = {
@@ -29,6 +32,9 @@ STATES = {
 KNOWN_KEY = "rate_known"
 THANKS_KEY = "rate_thanks"
 KNOWN_LIMIT = 50
+# (campaign id, launch instant, level, group, next level?, comment limit) → blank form body
+_BLANK_BODIES: dict[tuple[int, datetime, str, str, bool, int], Markup] = {}
+_MAX_BLANK_BODIES = 256
 UNAVAILABLE_AUTOSAVE = (
     "Not saved: the service is briefly unavailable. Your answers are kept in this browser."
 )
@@ -53,27 +59,81 @@ def invitation_state(invitation: Invitation) -> str:
     return "draft" if invitation.draft is not None else "not_started"
 
 
-def draft_data(invitation: Invitation) -> dict[str, Any] | None:
-    """The saved draft as form data (`{item: "1".."5"|"na", "comment-<key>": text}`), or None."""
+def draft_sheet(invitation: Invitation) -> AnswerSheet:
+    """The saved draft as an answer sheet to fill the form with (empty without a draft)."""
     draft = invitation.draft
     if draft is None:
-        return None
+        return AnswerSheet()
     comments = {COMMENT_PREFIX + key: text for key, text in (draft.comments or {}).items()}
-    return {**(draft.answers or {}), **comments}
+    posted = {**(draft.answers or {}), **comments}
+    questions = unnamed_questionnaire(invitation.subject, invitation.rater_group)
+    return answer_sheet.draft_sheet(questions, posted)
 
 
-def progress(questionnaire: Questionnaire, form: RatingForm) -> list[AreaProgress]:
+def progress(questionnaire: Questionnaire, sheet: AnswerSheet) -> list[AreaProgress]:
     """Answered/total per section, readiness sections last (keys prefixed `readiness-`)."""
-    answered = set(form.raw_answers())
+    answered = sheet.answers.keys()
     readiness = questionnaire.readiness.sections if questionnaire.readiness else ()
     sections = [(s.key, s) for s in questionnaire.sections]
     sections += [("readiness-" + s.key, s) for s in readiness]
     return [_area_progress(key, section, answered) for key, section in sections]
 
 
-def _area_progress(key: str, section: Section, answered: set[str]) -> AreaProgress:
+def _area_progress(key: str, section: Section, answered: KeysView[str]) -> AreaProgress:
     count = sum(1 for item in section.items if item.key in answered)
     return AreaProgress(key, section.title, count, len(section.items))
+
+
+def error_list(questionnaire: Questionnaire, sheet: AnswerSheet) -> list[tuple[str, str, str]]:
+    """`(field id, statement or question, message)` per field with an error, in page order."""
+    items = [
+        (f"{item.key}-0", item.text, sheet.errors[item.key])
+        for item in questionnaire.items()
+        if item.key in sheet.errors
+    ]
+    questions = [
+        (COMMENT_PREFIX + q.key, q.text, sheet.errors[COMMENT_PREFIX + q.key])
+        for q in questionnaire.open_questions
+        if COMMENT_PREFIX + q.key in sheet.errors
+    ]
+    return items + questions
+
+
+def questionnaire_body(
+    invitation: Invitation, sheet: AnswerSheet, counts: list[AreaProgress], comment_limit: int
+) -> Markup:
+    """The form's questions as HTML (`rate/_questionnaire_body.html`), filled in from `sheet`.
+
+    A blank form (no draft, nothing posted) is the same for every subject of a level and
+    group but for the name: it is rendered once per process and questionnaire shape with
+    NAME_SLOT, which takes the subject's name (escaped) here.
+    """
+    subject, group = invitation.subject, invitation.rater_group
+    campaign: Campaign = subject.campaign
+    if sheet.has_answers() or not sheet.is_valid or campaign.launched_at is None:
+        return _render_body(questionnaire_for(subject, group), sheet, counts, comment_limit)
+    key = (campaign.id, campaign.launched_at, subject.level, group,
+           subject.include_next_level, comment_limit)
+    body = _BLANK_BODIES.get(key)
+    if body is None:
+        if len(_BLANK_BODIES) >= _MAX_BLANK_BODIES:
+            _BLANK_BODIES.clear()
+        unnamed = unnamed_questionnaire(subject, group)
+        body = _BLANK_BODIES[key] = _render_body(unnamed, sheet, counts, comment_limit)
+    return Markup(body.replace(NAME_SLOT, escape(subject.name)))
+
+
+def _render_body(
+    questionnaire: Questionnaire, sheet: AnswerSheet, counts: list[AreaProgress], limit: int
+) -> Markup:
+    return Markup(render_template(
+        "rate/_questionnaire_body.html",
+        questionnaire=questionnaire,
+        sheet=sheet,
+        progress=counts,
+        scale_options=scale_options(questionnaire.scale),
+        comment_max_length=limit,
+    ))
 
 
 def scale_inputs(
