@@ -26,6 +26,8 @@ ENV_VAR = "SURVEY_QUESTIONNAIRES"
 SNAPSHOT_FORMAT = 1
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+# The rater form's own fields (SPEC §6): an item key must not be one of them.
+FORM_FIELDS = frozenset({"csrf_token", "action"})
 SOURCE_PATTERN = re.compile(r"^([a-z][a-z_]*)\.([1-9][0-9]*)$")
 FIRST_PERSON = re.compile(r"\b(I|my|me|My|Me)\b")
 NAME = "{name}"
@@ -403,6 +405,8 @@ class _Reader:
         key = self.text(table, "key", fallback, f"{what} key")
         if key and not KEY_PATTERN.fullmatch(key):
             self.problem(key, f"{what} key is not a valid key (lower case, digits, _)")
+        elif key in FORM_FIELDS:
+            self.problem(key, f"{what} key is taken by the rater form's own field {key!r}")
         return key or fallback
 
     def wording(self, table: Mapping[str, Any], key: str) -> tuple[str, str]:

@@ -35,7 +35,8 @@ from survey.errors import InvalidState
 from survey.extensions import db, limiter
 from survey.models import Draft, Invitation, Rater
 from survey.services import responses
-from survey.services.questionnaires import questionnaire_for, unnamed_questionnaire
+from survey.services.questionnaires import unnamed_questionnaire
+from survey.views import rate_page
 from survey.views import rate_support as support
 from survey.views.rate_forms import DeclineForm
 
@@ -227,22 +228,7 @@ def _posted_sheet(invitation: Invitation) -> AnswerSheet:
 def _render_form(token: str, invitation: Invitation, sheet: AnswerSheet, status: int = 200) -> Page:
     """The questionnaire page, filled in from `sheet` (a draft, or a refused submission)."""
     support.remember_invitation(invitation.id)
-    unnamed = unnamed_questionnaire(invitation.subject, invitation.rater_group)
-    counts = support.progress(unnamed, sheet)
-    errors: list[tuple[str, str, str]] = []
-    if sheet.errors:
-        questions = questionnaire_for(invitation.subject, invitation.rater_group)
-        errors = support.error_list(questions, sheet)
-    return render_template(
-        "rate/questionnaire.html",
-        token=token,
-        invitation=invitation,
-        campaign=invitation.subject.campaign,
-        sheet=sheet,
-        errors=errors,
-        progress=counts,
-        body=support.questionnaire_body(invitation, sheet, counts, _comment_limit()),
-    ), status
+    return rate_page.questionnaire_page(token, invitation, sheet, _comment_limit()), status
 
 
 def _save(invitation: Invitation) -> Draft:

@@ -9,15 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import get_template_attribute, render_template, session
-from markupsafe import Markup, escape
+from flask import get_template_attribute, session
+from markupsafe import Markup
 
 from survey.domain import answer_sheet
 from survey.domain.answer_sheet import COMMENT_PREFIX, AnswerSheet
 from survey.domain.questionnaire import Questionnaire, Section
 from survey.models import Campaign, Invitation, InvitationStatus
-from survey.services.questionnaires import NAME_SLOT, questionnaire_for, unnamed_questionnaire
-from survey.views.rate_forms import scale_options
+from survey.services.questionnaires import unnamed_questionnaire
 
 # status key → (words, badge class) as the rater's list shows them
 STATES = {
@@ -32,9 +31,6 @@ STATES = {
 KNOWN_KEY = "rate_known"
 THANKS_KEY = "rate_thanks"
 KNOWN_LIMIT = 50
-# (campaign id, launch instant, level, group, next level?, comment limit) → blank form body
-_BLANK_BODIES: dict[tuple[int, datetime, str, str, bool, int], Markup] = {}
-_MAX_BLANK_BODIES = 256
 UNAVAILABLE_AUTOSAVE = (
     "Not saved: the service is briefly unavailable. Your answers are kept in this browser."
 )
@@ -97,43 +93,6 @@ def error_list(questionnaire: Questionnaire, sheet: AnswerSheet) -> list[tuple[s
         if COMMENT_PREFIX + q.key in sheet.errors
     ]
     return items + questions
-
-
-def questionnaire_body(
-    invitation: Invitation, sheet: AnswerSheet, counts: list[AreaProgress], comment_limit: int
-) -> Markup:
-    """The form's questions as HTML (`rate/_questionnaire_body.html`), filled in from `sheet`.
-
-    A blank form (no draft, nothing posted) is the same for every subject of a level and
-    group but for the name: it is rendered once per process and questionnaire shape with
-    NAME_SLOT, which takes the subject's name (escaped) here.
-    """
-    subject, group = invitation.subject, invitation.rater_group
-    campaign: Campaign = subject.campaign
-    if sheet.has_answers() or not sheet.is_valid or campaign.launched_at is None:
-        return _render_body(questionnaire_for(subject, group), sheet, counts, comment_limit)
-    key = (campaign.id, campaign.launched_at, subject.level, group,
-           subject.include_next_level, comment_limit)
-    body = _BLANK_BODIES.get(key)
-    if body is None:
-        if len(_BLANK_BODIES) >= _MAX_BLANK_BODIES:
-            _BLANK_BODIES.clear()
-        unnamed = unnamed_questionnaire(subject, group)
-        body = _BLANK_BODIES[key] = _render_body(unnamed, sheet, counts, comment_limit)
-    return Markup(body.replace(NAME_SLOT, escape(subject.name)))
-
-
-def _render_body(
-    questionnaire: Questionnaire, sheet: AnswerSheet, counts: list[AreaProgress], limit: int
-) -> Markup:
-    return Markup(render_template(
-        "rate/_questionnaire_body.html",
-        questionnaire=questionnaire,
-        sheet=sheet,
-        progress=counts,
-        scale_options=scale_options(questionnaire.scale),
-        comment_max_length=limit,
-    ))
 
 
 def scale_inputs(

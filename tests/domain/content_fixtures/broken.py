@@ -154,6 +154,13 @@ CASES = [
         "duplicate item key (also in team_leader.toml)",
     ),
     Case(
+        "item_key_taken_by_the_form",
+        set_field(TL, tl_item(10), "key", "action"),
+        TL,
+        "action: ",
+        "item key is taken by the rater form's own field 'action'",
+    ),
+    Case(
         "duplicate_area_key",
         set_field("areas.toml", lambda d: d["areas"][4], "key", "people"),
         "areas.toml",
