@@ -12,7 +12,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Executable, Insert, Update, bindparam, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Delete,
+    Executable,
+    Insert,
+    Update,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -217,13 +228,67 @@ def submit_response(
     Returns the new response's id (32 random hex digits). Rows go in with Core inserts.
     """
     _check_accepts(invitation, now)
-    _write_receipt(invitation)
-    _recheck_campaign_open(invitation, now)
-    _claim(invitation, InvitationStatus.SUBMITTED)
-    response_id = _store_response(invitation, answers, comments)
+    subject = invitation.subject
+    target = SubmissionTarget(
+        invitation.id,
+        subject.campaign_id,
+        subject.id,
+        invitation.rater_group,
+        unnamed_questionnaire(subject, invitation.rater_group),
+    )
+    try:
+        response_id = store_submission(target, answers, comments, now)
+    except (AnswersClosed, AlreadySubmitted):
+        raise
+    except InvalidState:  # answered or declined meanwhile: say which
+        db.session.refresh(invitation)
+        _check_open(invitation.status)
+        raise
+    set_committed_value(invitation, "status", InvitationStatus.SUBMITTED)
     if invitation.draft is not None:
         db.session.delete(invitation.draft)
         db.session.flush()
+    return response_id
+
+
+@dataclass(frozen=True)
+class SubmissionTarget:
+    """Where one submission goes: the invitation it answers, and what its response records.
+
+    `questionnaire` is the invitation's questionnaire (unnamed is enough: it gives each item's
+    area). Nothing here identifies the rater (SPEC §6).
+    """
+
+    invitation_id: int
+    campaign_id: int
+    subject_id: int
+    rater_group: str
+    questionnaire: Questionnaire
+
+
+def store_submission(
+    target: SubmissionTarget,
+    answers: Answers,
+    comments: Mapping[str, str],
+    now: datetime,
+    *,
+    delete_draft: bool = False,
+) -> str:
+    """Write one submission in the caller's transaction, with Core statements built once.
+
+    In order: the receipt (its primary key refuses a second submission: AlreadySubmitted),
+    the campaign re-read under lock (AnswersClosed if it closed meanwhile), the invitation
+    moved to submitted only if still open (InvalidState otherwise), then the response, its
+    answers (1..5, or None for N/A) and non-blank comments; with `delete_draft`, the draft.
+    The caller rolls back on any error and commits once. Returns the response id.
+    """
+    connection = _write_receipt(target.invitation_id)
+    _recheck_campaign_open(target.campaign_id, now)
+    if not _claim_row(target.invitation_id, {"status": InvitationStatus.SUBMITTED}):
+        raise InvalidState("this request is no longer open")
+    response_id = _store_response(target, answers, comments)
+    if delete_draft:
+        connection.execute(_statements().delete_draft, {"invitation_id": target.invitation_id})
     return response_id
 
 
@@ -250,7 +315,7 @@ def _check_open(status: InvitationStatus) -> None:
         raise AlreadyDeclined("this request was declined")
 
 
-def _recheck_campaign_open(invitation: Invitation, now: datetime) -> None:
+def _recheck_campaign_open(campaign_id: int, now: datetime) -> None:
     """Re-read the campaign inside the write transaction, so a submit cannot slip past a close.
 
     On PostgreSQL the row is read FOR SHARE: a close that already updated it makes us wait and
@@ -258,18 +323,20 @@ def _recheck_campaign_open(invitation: Invitation, now: datetime) -> None:
     it. On SQLite the receipt insert before this already holds the database's write lock.
     """
     statement = _statements().campaign_state
-    row = db.session.connection().execute(statement, {"campaign_id": invitation.campaign_id})
+    row = db.session.connection().execute(statement, {"campaign_id": campaign_id})
     status, closes_at = row.one()
     if status is not CampaignStatus.OPEN or now >= closes_at:
         raise AnswersClosed("this feedback round no longer accepts answers")
 
 
-def _write_receipt(invitation: Invitation) -> None:
+def _write_receipt(invitation_id: int) -> Connection:
     """Insert the receipt first: a concurrent second submit fails here, before anything else."""
+    connection = db.session.connection()
     try:
-        db.session.connection().execute(_statements().receipt, {"invitation_id": invitation.id})
+        connection.execute(_statements().receipt, {"invitation_id": invitation_id})
     except IntegrityError as error:
         raise AlreadySubmitted("these answers were already submitted") from error
+    return connection
 
 
 def _claim(invitation: Invitation, status: InvitationStatus, **values: object) -> None:
@@ -279,15 +346,20 @@ def _claim(invitation: Invitation, status: InvitationStatus, **values: object) -
     draft racing another one in a second request sees the winner's status and is refused.
     """
     written = {"status": status, **values}
-    result = db.session.connection().execute(
-        _claim_statement(tuple(sorted(written))), {"invitation_id": invitation.id, **written}
-    )
-    if result.rowcount != 1:
+    if not _claim_row(invitation.id, written):
         db.session.refresh(invitation)
         _check_open(invitation.status)
         raise InvalidState("this request is no longer open")
     for name, value in written.items():  # what the UPDATE wrote
         set_committed_value(invitation, name, value)
+
+
+def _claim_row(invitation_id: int, written: dict[str, object]) -> bool:
+    """UPDATE the invitation with `written` if it is still open; False if it was not."""
+    result = db.session.connection().execute(
+        _claim_statement(tuple(sorted(written))), {"invitation_id": invitation_id, **written}
+    )
+    return bool(result.rowcount == 1)
 
 
 @dataclass(frozen=True)
@@ -300,6 +372,7 @@ class _Statements:
     response: Insert
     answers: Insert
     comments: Insert
+    delete_draft: Delete
 
 
 @functools.cache
@@ -313,6 +386,9 @@ def _statements() -> _Statements:
         response=insert(Response.__table__),
         answers=insert(Answer.__table__),
         comments=insert(Comment.__table__),
+        delete_draft=delete(Draft.__table__).where(
+            Draft.__table__.c.invitation_id == bindparam("invitation_id")
+        ),
     )
 
 
@@ -327,17 +403,18 @@ def _claim_statement(names: tuple[str, ...]) -> Update:
     )
 
 
-def _store_response(invitation: Invitation, answers: Answers, comments: Mapping[str, str]) -> str:
+def _store_response(
+    target: SubmissionTarget, answers: Answers, comments: Mapping[str, str]
+) -> str:
     """Insert the response, its answers and comments (Core executemany); returns the id."""
-    subject = invitation.subject
-    area_of = _areas(unnamed_questionnaire(subject, invitation.rater_group))
+    area_of = _areas(target.questionnaire)
     response_id = new_response_id()
     statements, connection = _statements(), db.session.connection()
     connection.execute(statements.response, {
         "id": response_id,
-        "campaign_id": subject.campaign_id,
-        "subject_id": subject.id,
-        "rater_group": invitation.rater_group,
+        "campaign_id": target.campaign_id,
+        "subject_id": target.subject_id,
+        "rater_group": target.rater_group,
     })
     rows = [
         {"response_id": response_id, "item": key, "area": area_of[key], "value": value}
