@@ -64,6 +64,14 @@ def unnamed_questionnaire(subject: Subject, rater_group: str) -> Questionnaire:
     return _cached(subject, rater_group, NAME_SLOT)
 
 
+def cached_unnamed_questionnaire(
+    campaign_id: int, launched_at: datetime, level: str, rater_group: str, next_level: bool
+) -> Questionnaire | None:
+    """The unnamed questionnaire of a launched campaign if this process built it already."""
+    key = (campaign_id, launched_at, level, rater_group, next_level, NAME_SLOT)
+    return _QUESTIONNAIRES.get(key)
+
+
 def _cached(subject: Subject, rater_group: str, name: str) -> Questionnaire:
     campaign: Campaign = subject.campaign
     if campaign.launched_at is None:

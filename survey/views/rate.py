@@ -34,7 +34,7 @@ from survey.errorpages import render_error
 from survey.errors import InvalidState
 from survey.extensions import db, limiter
 from survey.models import Draft, Invitation, Rater
-from survey.services import responses
+from survey.services import open_links, responses
 from survey.services.questionnaires import unnamed_questionnaire
 from survey.views import rate_page
 from survey.views import rate_support as support
@@ -108,7 +108,15 @@ def rater_home(token: str) -> Page:
 @bp.route("/<token>/<int:invitation_id>", methods=["GET", "POST"])
 @bad_link_limit
 def questionnaire(token: str, invitation_id: int) -> Page:
-    """The questionnaire: GET shows it (with the draft), POST saves a draft or submits it."""
+    """The questionnaire: GET shows it (with the draft), POST saves a draft or submits it.
+
+    The common case (a blank form, a valid submission) takes the Core path of
+    `services.open_links`; anything else, or anything that went wrong there, the ORM path.
+    """
+    link = open_links.find_open_link(token, invitation_id, _now())
+    page = _open_link_page(token, link) if link is not None else None
+    if page is not None:
+        return page
     invitation = _live_invitation(token, invitation_id, _late_post_allowed(invitation_id))
     if not invitation.is_open:
         return _finished_page(token, invitation, 409 if request.method == "POST" else 200)
@@ -186,6 +194,28 @@ def decline(token: str, invitation_id: int) -> Page:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _open_link_page(token: str, link: open_links.OpenLink) -> Page | None:
+    """A blank page, or a valid submission stored; None when the ORM path must answer."""
+    if request.method != "POST":
+        if link.has_draft or not rate_page.copy_applies():
+            return None
+        support.remember_invitation(link.invitation_id)
+        return rate_page.blank_page(token, link, _comment_limit())
+    if request.form.get("action") == "save":
+        return None
+    questions = open_links.link_questionnaire(link)
+    sheet = read_answer_sheet(questions, request.form, _comment_limit())
+    if not sheet.is_valid:
+        return None  # the ORM path reads it again and shows the messages
+    try:
+        open_links.submit_open_link(link, sheet.values(), sheet.comments, _now())
+    except InvalidState:  # closed, answered or declined meanwhile: the ORM path says which
+        db.session.rollback()
+        return None
+    db.session.commit()
+    return _thank(token, link.invitation_id)
 
 
 def _live_rater(token: str) -> Rater:

@@ -22,8 +22,10 @@ from markupsafe import escape
 
 from survey.domain.answer_sheet import AnswerSheet
 from survey.domain.questionnaire import Questionnaire
-from survey.models import Campaign, Invitation
+from survey.models import Campaign, Draft, Invitation
+from survey.services.open_links import OpenLink
 from survey.services.questionnaires import NAME_SLOT, questionnaire_for, unnamed_questionnaire
+from survey.services.responses import find_link_invitation
 from survey.views import rate_support as support
 from survey.views.rate_forms import scale_options
 
@@ -63,51 +65,63 @@ def questionnaire_page(
 ) -> str:
     """The questionnaire page for `invitation`, filled in from `sheet` (a draft, or a refused
     submission with its messages). Blank pages come from the per-shape copy."""
-    if not _is_blank(invitation, sheet):
+    campaign: Campaign = invitation.subject.campaign
+    blank = invitation.draft is None and not sheet.has_answers() and sheet.is_valid
+    if not (blank and campaign.launched_at is not None and copy_applies()):
         return _render(token, invitation, sheet, comment_limit)
-    parts = _blank_page(invitation, comment_limit)
+    subject = invitation.subject
+    key = (campaign.id, campaign.launched_at, campaign.closes_at, campaign.timezone,
+           campaign.min_raters, subject.level, invitation.rater_group,
+           subject.include_next_level, comment_limit)
+    parts = _BLANK_PAGES.get(key) or _keep_blank_page(key, invitation, comment_limit)
+    return _fill(parts, token, invitation.id, subject.name)
+
+
+def blank_page(token: str, link: OpenLink, comment_limit: int) -> str:
+    """The blank questionnaire page of an open invitation without a draft (`copy_applies()`
+    must hold): from the copy, or rendered once from the ORM objects to make the copy."""
+    key = (link.campaign_id, link.launched_at, link.closes_at, link.timezone, link.min_raters,
+           link.level, link.rater_group, link.include_next_level, comment_limit)
+    parts = _BLANK_PAGES.get(key)
+    if parts is None:
+        invitation = find_link_invitation(token, link.invitation_id)
+        assert invitation is not None  # the open link was just read
+        parts = _keep_blank_page(key, invitation, comment_limit)
+    return _fill(parts, token, link.invitation_id, link.subject_name)
+
+
+def copy_applies() -> bool:
+    """True unless the page must show something of this browser's: a flashed message, or the
+    navigation of someone signed in."""
+    return "_flashes" not in session and not current_user.is_authenticated
+
+
+def _fill(parts: tuple[str, ...], token: str, invitation_id: int, subject_name: str) -> str:
     values = {
-        NAME_SLOT: str(escape(invitation.subject.name)),
+        NAME_SLOT: str(escape(subject_name)),
         CSRF_SLOT: str(escape(generate_csrf())),
         TOKEN_SLOT: token,  # URL-safe by looks_like_token: the same in a URL and escaped
-        str(INVITATION_SLOT): str(invitation.id),
+        str(INVITATION_SLOT): str(invitation_id),
     }
     # parts alternate: text, slot, text, slot, …, text
     return "".join(part if index % 2 == 0 else values[part] for index, part in enumerate(parts))
 
 
-def _is_blank(invitation: Invitation, sheet: AnswerSheet) -> bool:
-    campaign: Campaign = invitation.subject.campaign
-    return (
-        invitation.draft is None
-        and not sheet.has_answers()
-        and sheet.is_valid
-        and campaign.launched_at is not None
-        and "_flashes" not in session
-        and not current_user.is_authenticated
-    )
-
-
-def _blank_page(invitation: Invitation, comment_limit: int) -> tuple[str, ...]:
+def _keep_blank_page(key: _PageKey, invitation: Invitation, comment_limit: int) -> tuple[str, ...]:
+    """Render the blank page with slots, cut it at the slots and keep it under `key`."""
     subject = invitation.subject
-    campaign: Campaign = subject.campaign
-    assert campaign.launched_at is not None  # _is_blank
-    key = (campaign.id, campaign.launched_at, campaign.closes_at, campaign.timezone,
-           campaign.min_raters, subject.level, invitation.rater_group,
-           subject.include_next_level, comment_limit)
-    parts = _BLANK_PAGES.get(key)
-    if parts is None:
-        if len(_BLANK_PAGES) >= _MAX_BLANK_PAGES:
-            _BLANK_PAGES.clear()
-        page = _render_page(
-            links=rater_links(TOKEN_SLOT, INVITATION_SLOT),
-            invitation=invitation,
-            questionnaire=unnamed_questionnaire(subject, invitation.rater_group),
-            sheet=AnswerSheet(),
-            csrf=CSRF_SLOT,
-            comment_limit=comment_limit,
-        )
-        parts = _BLANK_PAGES[key] = tuple(_split(page))
+    if len(_BLANK_PAGES) >= _MAX_BLANK_PAGES:
+        _BLANK_PAGES.clear()
+    page = _render_page(
+        links=rater_links(TOKEN_SLOT, INVITATION_SLOT),
+        invitation=invitation,
+        questionnaire=unnamed_questionnaire(subject, invitation.rater_group),
+        sheet=AnswerSheet(),
+        csrf=CSRF_SLOT,
+        comment_limit=comment_limit,
+        draft=None,
+    )
+    parts = _BLANK_PAGES[key] = tuple(_split(page))
     return parts
 
 
@@ -129,6 +143,7 @@ def _render(token: str, invitation: Invitation, sheet: AnswerSheet, comment_limi
         sheet=sheet,
         csrf=generate_csrf(),
         comment_limit=comment_limit,
+        draft=invitation.draft,
         errors=support.error_list(questionnaire, sheet),
     )
 
@@ -141,13 +156,13 @@ def _render_page(
     sheet: AnswerSheet,
     csrf: str,
     comment_limit: int,
+    draft: Draft | None,
     errors: list[tuple[str, str, str]] | None = None,
 ) -> str:
     unnamed = unnamed_questionnaire(invitation.subject, invitation.rater_group)
     return render_template(
         "rate/questionnaire.html",
         links=links,
-        invitation=invitation,
         campaign=invitation.subject.campaign,
         questionnaire=questionnaire,
         sheet=sheet,
@@ -156,4 +171,5 @@ def _render_page(
         scale_options=scale_options(unnamed.scale),
         csrf=csrf,
         comment_max_length=comment_limit,
+        draft_saved_ms=int(draft.saved_at.timestamp() * 1000) if draft else 0,
     )
