@@ -30,11 +30,14 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 
 
 def _engine(url: str) -> Engine:
-    """Same connection settings as the product (survey.database): WAL, NORMAL sync, busy wait."""
+    """Same connection settings as the product (survey.database): WAL, NORMAL sync, busy wait;
+    a ping before each checkout on a database server, none on SQLite."""
     from survey.config import normalise_database_url
 
-    engine = create_engine(normalise_database_url(url), pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
+    url = normalise_database_url(url)
+    sqlite = url.startswith("sqlite")
+    engine = create_engine(url, pool_pre_ping=not sqlite)
+    if sqlite:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -12,13 +12,16 @@ from survey.extensions import db
 
 
 def init_app(app: Flask) -> None:
-    """Bind the database; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+    """Bind the database; SQLite gets WAL, a busy timeout, enforced foreign keys, no pre-ping."""
     uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
         connect_args = dict(options.get("connect_args", {}))
         connect_args.setdefault("timeout", 30)
         options["connect_args"] = connect_args
+        # A SQLite file cannot drop a connection: the ping before each checkout (a SELECT 1 on
+        # every request) is only worth it for a database server.
+        options["pool_pre_ping"] = False
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     with app.app_context():

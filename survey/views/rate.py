@@ -6,9 +6,9 @@ campaign that no longer accepts answers and used links (every invitation submitt
 get the same neutral page (SPEC §5). Only the browser that just finished a used link sees its
 thank-you page, once; a late POST from a browser that was shown the form is told "already
 submitted" (rate_support keeps both facts in the signed session). Failed link look-ups are
-rate-limited per client IP: every rate route shares one Flask-Limiter limit
-(`RATE_BAD_LINK_LIMIT`, default 20/minute) that only failures deduct from (`deduct_when`);
-once spent, every link answers 429 for that client until the window passes.
+rate-limited per client IP (`rate_guard`): every rate route shares one limit
+(`RATE_BAD_LINK_LIMIT`, default 20/minute) that only failures deduct from; once spent, every
+link answers 429 for that client until the window passes.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -32,21 +31,17 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from survey.domain.answer_sheet import AnswerSheet, draft_sheet, read_answer_sheet
 from survey.errorpages import render_error
 from survey.errors import InvalidState
-from survey.extensions import db, limiter
+from survey.extensions import db
 from survey.models import Draft, Invitation, Rater
 from survey.services import open_links, responses
 from survey.services.questionnaires import unnamed_questionnaire
-from survey.views import rate_page
+from survey.views import rate_guard, rate_page
 from survey.views import rate_support as support
 from survey.views.rate_forms import DeclineForm
 
 bp = Blueprint("rate", __name__, url_prefix="/r")
 
-bad_link_limit = limiter.shared_limit(
-    lambda: str(current_app.config.get("RATE_BAD_LINK_LIMIT", "20/minute")),
-    scope="rate-bad-link",
-    deduct_when=lambda response: bool(g.get("bad_link")),
-)
+rate_guard.protect(bp)
 
 Page = str | tuple[str, int] | WerkzeugResponse
 
@@ -68,7 +63,7 @@ def _helpers() -> dict[str, object]:
 @bp.errorhandler(LinkNotActive)
 def link_not_active(error: LinkNotActive) -> tuple[str, int]:
     """The one neutral page for every link that cannot be used (SPEC §5); counts as a failure."""
-    g.bad_link = True
+    rate_guard.count_failure()
     db.session.rollback()
     return render_template("rate/link_not_active.html"), 404
 
@@ -93,7 +88,6 @@ def database_unavailable(error: OperationalError) -> Page:
 
 
 @bp.get("/<token>")
-@bad_link_limit
 def rater_home(token: str) -> Page:
     """The subjects this rater is asked about, each with its status and the deadline."""
     rater = _live_rater(token)
@@ -106,7 +100,6 @@ def rater_home(token: str) -> Page:
 
 
 @bp.route("/<token>/<int:invitation_id>", methods=["GET", "POST"])
-@bad_link_limit
 def questionnaire(token: str, invitation_id: int) -> Page:
     """The questionnaire: GET shows it (with the draft), POST saves a draft or submits it.
 
@@ -128,7 +121,6 @@ def questionnaire(token: str, invitation_id: int) -> Page:
 
 
 @bp.post("/<token>/<int:invitation_id>/draft")
-@bad_link_limit
 def save_draft(token: str, invitation_id: int) -> tuple[WerkzeugResponse, int]:
     """Autosave: store the posted form as a draft.
 
@@ -149,7 +141,6 @@ def save_draft(token: str, invitation_id: int) -> tuple[WerkzeugResponse, int]:
 
 
 @bp.get("/<token>/<int:invitation_id>/thanks")
-@bad_link_limit
 def thanks(token: str, invitation_id: int) -> Page:
     """After a submit or decline (Post/Redirect/Get): thanks, and what is still to answer.
 
@@ -168,7 +159,6 @@ def thanks(token: str, invitation_id: int) -> Page:
 
 
 @bp.route("/<token>/<int:invitation_id>/decline", methods=["GET", "POST"])
-@bad_link_limit
 def decline(token: str, invitation_id: int) -> Page:
     """Decline one request, with an optional reason only HR sees; then the thank-you page."""
     invitation = _live_invitation(token, invitation_id, _late_post_allowed(invitation_id))

@@ -1,0 +1,58 @@
+"""Failed rater-link look-ups, limited per client address (SPEC §5: links cannot be guessed).
+
+Only failures count. Every rater page first asks whether this client has used up
+`RATE_BAD_LINK_LIMIT` (default 20/minute) and answers 429 until the window passes; a page that
+could not use its link deducts one. The counting is the `limits` library's strategy on
+Flask-Limiter's own storage (`RATELIMIT_STORAGE_URI`: memory per process, or e.g. Redis shared
+by every worker), asked directly: Flask-Limiter's per-request machinery around a decorated
+shared limit cost about a tenth of a rater's page and submission (issue 8's benchmark).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, abort, current_app, g
+from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse
+
+from survey.extensions import limiter
+
+SCOPE = "rate-bad-link"
+
+
+def protect(blueprint: Blueprint) -> None:
+    """Guard every route of `blueprint`: refuse spent clients, count failures (`count_failure`)."""
+    limiter.exempt(blueprint)  # no application or default limits on top of this one
+    blueprint.before_request(_refuse_spent_client)
+
+
+def count_failure() -> None:
+    """This request could not use its link: deduct one from the client's allowance."""
+    if limiter.enabled and not g.get("bad_link_counted"):
+        g.bad_link_counted = True
+        try:
+            limiter.limiter.hit(_limit(), SCOPE, get_remote_address())
+        except Exception:  # noqa: BLE001 - storage down: the page answers, the log says why
+            current_app.logger.warning("rate limit storage unavailable; failure not counted")
+
+
+def _refuse_spent_client() -> None:
+    if not limiter.enabled:
+        return
+    try:
+        allowed = limiter.limiter.test(_limit(), SCOPE, get_remote_address())
+    except Exception:  # noqa: BLE001 - storage down: serve the page rather than fail a rater
+        current_app.logger.warning("rate limit storage unavailable; request not limited")
+        return
+    if not allowed:
+        abort(429)
+
+
+def _limit() -> RateLimitItem:
+    return _parsed(str(current_app.config.get("RATE_BAD_LINK_LIMIT", "20/minute")))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> RateLimitItem:
+    return parse(text)
