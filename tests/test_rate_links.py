@@ -248,6 +248,34 @@ def test_repeated_bad_links_are_rate_limited(app: Flask, client: FlaskClient, wo
     assert fresh.status_code == 200
 
 
+def test_someone_elses_invitation_counts_as_a_bad_link_on_every_rater_route(
+    client: FlaskClient, world: World
+) -> None:
+    foreign = f"/r/{world.peer_token}/{world.boss_invitation}"  # another rater's invitation
+    for _ in range(10):
+        assert client.get(foreign).status_code == 404  # as unknown as an unknown link
+        assert client.get(foreign + "/decline").status_code == 404
+    own = f"/r/{world.peer_token}/{world.peer_invitation}"
+    assert client.get(own).status_code == 429
+    assert client.get(own + "/decline").status_code == 429
+
+
+def test_rater_pages_still_answer_when_the_limit_storage_is_down(
+    client: FlaskClient, world: World, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from survey.extensions import limiter
+
+    def unavailable(*_args: object, **_kwargs: object) -> bool:
+        raise ConnectionError("storage down")
+
+    monkeypatch.setattr(limiter.limiter, "test", unavailable)
+    monkeypatch.setattr(limiter.limiter, "hit", unavailable)
+    assert client.get(f"/r/{world.peer_token}/{world.peer_invitation}").status_code == 200
+    assert client.get(f"/r/{UNKNOWN}").status_code == 404  # still the neutral page, no 500
+    assert "rate limit storage unavailable" in caplog.text
+
+
 def test_good_links_do_not_use_up_the_limit(client: FlaskClient, world: World) -> None:
     for _ in range(30):
         assert client.get(f"/r/{world.boss_token}").status_code == 200
