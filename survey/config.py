@@ -80,11 +80,24 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     _ensure_secret_key(app)
+    _check_rate_limit(app)
     # Flask's own defaults already hold SESSION_COOKIE_SECURE=False, so no setdefault here:
     # an https site or production always gets Secure cookies; config can only add it.
     secure = bool(app.config.get("SESSION_COOKIE_SECURE")) or _served_over_https(app)
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["REMEMBER_COOKIE_SECURE"] = secure or bool(app.config.get("REMEMBER_COOKIE_SECURE"))
+
+
+def _check_rate_limit(app: Flask) -> None:
+    from limits import parse
+
+    value = str(app.config.get("RATE_BAD_LINK_LIMIT", ""))
+    try:
+        parse(value)
+    except ValueError:
+        raise ConfigError(
+            f"RATE_BAD_LINK_LIMIT {value!r} is not a limit such as '20/minute'"
+        ) from None
 
 
 def normalise_database_url(url: str) -> str:

@@ -7,14 +7,17 @@ from typing import Any
 from flask import Flask, Request, Response, g, request
 from flask_login import AnonymousUserMixin
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
 from survey.extensions import db, login_manager
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Login, add the security headers (CSP: own scripts only), drop NUL from input."""
+    """Bind Flask-Login, add the security headers (CSP: own scripts only), drop NUL from input,
+    and keep `<int:…>` URL parts within what a database id can be."""
     app.request_class = NulFreeRequest
+    app.url_map.converters["int"] = DatabaseIdConverter
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to see that page."
@@ -22,6 +25,15 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
     app.after_request(_security_headers)
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>` capped at the largest 64-bit id: a longer number is an unknown page (404), not
+    an overflow in the database driver (a 500)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _load_user(user_id: str) -> object | None:

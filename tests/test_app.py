@@ -115,3 +115,10 @@ def test_static_files_are_versioned_and_cached(client) -> None:  # type: ignore[
     assert response.status_code == 200
     assert "max-age=604800" in response.headers["Cache-Control"]
     response.close()
+
+
+def test_a_malformed_bad_link_limit_stops_the_app_at_start(
+    app_config: dict[str, object],
+) -> None:
+    with pytest.raises(ConfigError, match="RATE_BAD_LINK_LIMIT 'twenty per fortnight'"):
+        create_app({**app_config, "RATE_BAD_LINK_LIMIT": "twenty per fortnight"})

@@ -260,6 +260,17 @@ def test_someone_elses_invitation_counts_as_a_bad_link_on_every_rater_route(
     assert client.get(own + "/decline").status_code == 429
 
 
+@pytest.mark.parametrize("suffix", ["", "/draft", "/thanks", "/decline"])
+def test_an_id_too_large_for_the_database_is_an_unknown_page(
+    client: FlaskClient, world: World, suffix: str
+) -> None:
+    for token in (world.peer_token, UNKNOWN):
+        path = f"/r/{token}/{10**20}{suffix}"
+        # not a 500 from the database driver (/draft takes only POST; CSRF comes first)
+        assert client.get(path).status_code == (405 if suffix == "/draft" else 404)
+        assert client.post(path).status_code in (400, 405 if suffix == "/thanks" else 404)
+
+
 def test_rater_pages_still_answer_when_the_limit_storage_is_down(
     client: FlaskClient, world: World, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,

@@ -84,3 +84,27 @@ def test_a_draft_is_never_served_from_the_copy(client: FlaskClient, world: World
     assert saved.status_code == 200
     html = rater.open(world.boss_invitation).get_data(as_text=True)
     assert "Calm under pressure" in html and "Calm under pressure" not in blank
+
+
+def test_a_draft_saved_after_the_lookup_is_still_deleted_on_submit(
+    app: Flask, world: World
+) -> None:
+    """SPEC §6: the draft goes with the submit, even one saved since the link was read."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+
+    from survey.models import Draft
+    from survey.services import open_links
+
+    now = datetime.now(UTC)
+    with app.test_request_context("/"):
+        link = open_links.find_open_link(world.peer_token, world.peer_invitation, now)
+        assert link is not None and not link.has_draft
+        db.session.add(Draft(invitation_id=world.peer_invitation, answers={}, comments={},
+                             saved_at=now))  # an autosave from another tab, meanwhile
+        db.session.flush()
+        first = open_links.link_questionnaire(link).item_keys()[0]
+        open_links.submit_open_link(link, {first: 4}, {}, now)
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(Draft)) == 0

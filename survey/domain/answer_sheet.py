@@ -85,8 +85,9 @@ def read_answer_sheet(
     for question in questionnaire.open_questions:
         name = COMMENT_PREFIX + question.key
         text = posted.get(name, "")
-        if question.required and not text.strip():
-            sheet.errors[name] = COMMENT_REQUIRED
+        if not text.strip():
+            if question.required:
+                sheet.errors[name] = COMMENT_REQUIRED
         elif len(text) > comment_max_length:
             message = COMMENT_TOO_LONG.format(limit=comment_max_length, length=len(text))
             sheet.errors[name] = message

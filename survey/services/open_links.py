@@ -109,7 +109,7 @@ def submit_open_link(
         link.rater_group,
         link_questionnaire(link),
     )
-    return store_submission(target, answers, comments, now, delete_draft=link.has_draft)
+    return store_submission(target, answers, comments, now)
 
 
 @functools.cache

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
-    Connection,
     Delete,
     Executable,
     Insert,
@@ -245,9 +244,9 @@ def submit_response(
         _check_open(invitation.status)
         raise
     set_committed_value(invitation, "status", InvitationStatus.SUBMITTED)
-    if invitation.draft is not None:
-        db.session.delete(invitation.draft)
-        db.session.flush()
+    if invitation.draft is not None:  # store_submission deleted its row
+        db.session.expunge(invitation.draft)
+        set_committed_value(invitation, "draft", None)
     return response_id
 
 
@@ -271,24 +270,24 @@ def store_submission(
     answers: Answers,
     comments: Mapping[str, str],
     now: datetime,
-    *,
-    delete_draft: bool = False,
 ) -> str:
     """Write one submission in the caller's transaction, with Core statements built once.
 
     In order: the receipt (its primary key refuses a second submission: AlreadySubmitted),
     the campaign re-read under lock (AnswersClosed if it closed meanwhile), the invitation
     moved to submitted only if still open (InvalidState otherwise), then the response, its
-    answers (1..5, or None for N/A) and non-blank comments; with `delete_draft`, the draft.
-    The caller rolls back on any error and commits once. Returns the response id.
+    answers (1..5, or None for N/A) and non-blank comments, and the invitation's draft, if any
+    (always asked: one saved since the caller last looked must go too, SPEC §6). The caller
+    rolls back on any error and commits once. Returns the response id.
     """
-    connection = _write_receipt(target.invitation_id)
+    _write_receipt(target.invitation_id)
     _recheck_campaign_open(target.campaign_id, now)
     if not _claim_row(target.invitation_id, {"status": InvitationStatus.SUBMITTED}):
         raise InvalidState("this request is no longer open")
     response_id = _store_response(target, answers, comments)
-    if delete_draft:
-        connection.execute(_statements().delete_draft, {"invitation_id": target.invitation_id})
+    db.session.connection().execute(
+        _statements().delete_draft, {"invitation_id": target.invitation_id}
+    )
     return response_id
 
 
@@ -329,14 +328,12 @@ def _recheck_campaign_open(campaign_id: int, now: datetime) -> None:
         raise AnswersClosed("this feedback round no longer accepts answers")
 
 
-def _write_receipt(invitation_id: int) -> Connection:
+def _write_receipt(invitation_id: int) -> None:
     """Insert the receipt first: a concurrent second submit fails here, before anything else."""
-    connection = db.session.connection()
     try:
-        connection.execute(_statements().receipt, {"invitation_id": invitation_id})
+        db.session.connection().execute(_statements().receipt, {"invitation_id": invitation_id})
     except IntegrityError as error:
         raise AlreadySubmitted("these answers were already submitted") from error
-    return connection
 
 
 def _claim(invitation: Invitation, status: InvitationStatus, **values: object) -> None:

@@ -31,8 +31,9 @@ def count_failure() -> None:
     """This request could not use its link: deduct one from the client's allowance."""
     if limiter.enabled and not g.get("bad_link_counted"):
         g.bad_link_counted = True
+        limit = _limit()
         try:
-            limiter.limiter.hit(_limit(), SCOPE, get_remote_address())
+            limiter.limiter.hit(limit, SCOPE, get_remote_address())
         except Exception:  # noqa: BLE001 - storage down: the page answers, the log says why
             current_app.logger.warning("rate limit storage unavailable; failure not counted")
 
@@ -40,8 +41,9 @@ def count_failure() -> None:
 def _refuse_spent_client() -> None:
     if not limiter.enabled:
         return
+    limit = _limit()
     try:
-        allowed = limiter.limiter.test(_limit(), SCOPE, get_remote_address())
+        allowed = limiter.limiter.test(limit, SCOPE, get_remote_address())
     except Exception:  # noqa: BLE001 - storage down: serve the page rather than fail a rater
         current_app.logger.warning("rate limit storage unavailable; request not limited")
         return

@@ -102,3 +102,10 @@ def test_a_draft_keeps_what_is_on_the_scale_and_never_complains(
     assert sheet.answers == {second: "5"}
     assert sheet.comments == {}
     assert sheet.is_valid
+
+
+def test_a_blank_optional_comment_is_dropped_however_long(questions: Questionnaire) -> None:
+    first, _ = _first_two(questions)
+    key = questions.open_questions[0].key
+    sheet = read_answer_sheet(questions, {first: "3", f"comment-{key}": " " * 25}, LIMIT)
+    assert sheet.is_valid and sheet.comments == {}
