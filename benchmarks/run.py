@@ -187,19 +187,20 @@ def measure_submissions(report: Report, database: str, pool_file: Path, mode: Mo
             "bare": ("benchmarks.bare_app:app", {"BENCH_DATABASE_URL": database})}
     slices = {"product": (0, mode.product_pool // mode.rounds),
               "bare": (mode.product_pool, mode.bare_pool // mode.rounds)}
-    rounds: dict[str, list[LoadResult]] = {"product": [], "bare": []}
     with contextlib.ExitStack() as stack:
         servers = {name: stack.enter_context(gunicorn(app, env, log.with_suffix(f".{name}.log")))
                    for name, (app, env) in apps.items()}
         warm(servers["product"].url, warm_paths)
         warm(servers["bare"].url, ["/bare/ping"] * 4)
-        for index in range(mode.rounds):
-            for name in ("product", "bare"):
-                start, size = slices[name]
-                rounds[name].append(run_wrk(servers[name].url, "submit.lua", {
-                    "BENCH_POOL": str(pool_file), "BENCH_MODE": name,
-                    "BENCH_OFFSET": str(start + index * size), "BENCH_LIMIT": str(size)},
-                    mode.seconds))
+
+        def submit(name: str, index: int) -> LoadResult:
+            start, size = slices[name]
+            return run_wrk(servers[name].url, "submit.lua", {
+                "BENCH_POOL": str(pool_file), "BENCH_MODE": name,
+                "BENCH_OFFSET": str(start + index * size), "BENCH_LIMIT": str(size)},
+                mode.seconds)
+
+        rounds = _alternate(mode.rounds, submit)
     totals = {name: _total(results) for name, results in rounds.items()}
     for name, result in totals.items():
         if result.exhausted:
@@ -209,18 +210,32 @@ def measure_submissions(report: Report, database: str, pool_file: Path, mode: Mo
             report.notes.append(f"{result.failed} {name} submissions failed (not 303)")
         if result.completed == 0:
             report.broken.append(f"no {name} submission completed")
-    paired = list(zip(rounds["product"], rounds["bare"], strict=True))
-    pairs = [p.rate / b.rate for p, b in paired if b.rate]
-    ratio = statistics.median(pairs) if pairs else None
+    ratio, described = _median_ratio(rounds)
     product, bare = totals["product"], totals["bare"]
-    per_round = ", ".join(f"{p.rate:.0f}/{b.rate:.0f}"
-                          for p, b in paired)
     report.add(Row("Submission (complete, through the rater form)",
                    fmt_rate(product.rate, "/s"), f"bare POST {fmt_rate(bare.rate, '/s')}", ratio,
                    "≥ 0.5", ratio is not None and ratio >= 0.5,
-                   f"median of {len(pairs)} alternating rounds (product/bare per second: "
-                   f"{per_round}); p50 {product.p50_ms:.0f} ms per request vs "
+                   f"{described}; p50 {product.p50_ms:.0f} ms per request vs "
                    f"{bare.p50_ms:.0f} ms"))
+
+
+def _alternate(count: int, run: Callable[[str, int], LoadResult]) -> dict[str, list[LoadResult]]:
+    """`count` rounds of `run("product", i)` then `run("bare", i)`, both servers kept up."""
+    rounds: dict[str, list[LoadResult]] = {"product": [], "bare": []}
+    for index in range(count):
+        for name, results in rounds.items():
+            results.append(run(name, index))
+    return rounds
+
+
+def _median_ratio(rounds: dict[str, list[LoadResult]]) -> tuple[float | None, str]:
+    """The median of the rounds' product/bare rate ratios (None without a bare rate), and the
+    rounds in words for the table's notes."""
+    paired = list(zip(rounds["product"], rounds["bare"], strict=True))
+    ratios = [p.rate / b.rate for p, b in paired if b.rate]
+    per_round = ", ".join(f"{p.rate:.0f}/{b.rate:.0f}" for p, b in paired)
+    text = f"median of {len(ratios)} alternating rounds (product/bare per second: {per_round})"
+    return (statistics.median(ratios) if ratios else None), text
 
 
 def _total(results: list[LoadResult]) -> LoadResult:
@@ -248,7 +263,6 @@ def measure_report_pages(report: Report, database: str, subject_ids: list[int], 
     figure_file = DATA / "report-figures.json"
     bare_paths = DATA / "bare-paths.txt"
     bare_paths.write_text("/bare/figure\n")
-    rounds: dict[str, list[LoadResult]] = {"product": [], "bare": []}
     with contextlib.ExitStack() as stack:
         product_server = stack.enter_context(gunicorn(
             "survey:create_app()", product_env(database, DATA / "outbox"),
@@ -267,27 +281,25 @@ def measure_report_pages(report: Report, database: str, subject_ids: list[int], 
                                              "BENCH_COOKIE": cookie, "BENCH_UA": USER_AGENT}),
             "bare": (bare_server.url, {"BENCH_PATHS": str(bare_paths)}),
         }
-        for url, env in loads.values():  # warm-up, not measured
-            run_wrk(url, "get.lua", env, mode.seconds)
-        for _ in range(mode.rounds):
-            for name, (url, env) in loads.items():
-                rounds[name].append(run_wrk(url, "get.lua", env, mode.seconds))
+
+        def get(name: str, _index: int) -> LoadResult:
+            url, env = loads[name]
+            return run_wrk(url, "get.lua", env, mode.seconds)
+
+        _alternate(1, get)  # warm-up, not measured
+        rounds = _alternate(mode.rounds, get)
     product, bare = _total(rounds["product"]), _total(rounds["bare"])
     if product.completed == 0:
         report.broken.append("no report page answered 200")
     if product.failed:
         report.notes.append(f"{product.failed} report page requests did not answer 200")
-    paired = list(zip(rounds["product"], rounds["bare"], strict=True))
-    pairs = [p.rate / b.rate for p, b in paired if b.rate]
-    ratio = statistics.median(pairs) if pairs else None
+    ratio, described = _median_ratio(rounds)
     size = sum(r.bytes for r in rounds["product"]) / max(1, product.completed)
-    per_round = ", ".join(f"{p.rate:.0f}/{b.rate:.0f}" for p, b in paired)
     report.add(Row("Subject report page (HR, frozen results)", fmt_rate(product.rate, "pages/s"),
                    f"bare figure page {fmt_rate(bare.rate, '/s')}", ratio, "≥ 0.5",
                    ratio is not None and ratio >= 0.5,
                    f"{size / 1024:.0f} KB page, figures {len(found.group(1)) / 1024:.0f} KB; "
-                   f"median of {len(pairs)} alternating rounds after a warm-up pass "
-                   f"(product/bare per second: {per_round})"))
+                   f"{described}, after a warm-up pass"))
 
 
 def measure_report_json(report: Report, database: str, mode: Mode) -> None:

@@ -20,7 +20,8 @@ IC_ITEMS = {
 
 
 def ic_answers(*values: int | None) -> dict[str, int | None]:
-    """Map 8 values onto the IC items in questionnaire order (results, improvement, growth, culture)."""
+    """Map 8 values onto the IC items in questionnaire order (results, improvement, growth,
+    culture)."""
     keys = [key for items in IC_ITEMS.values() for key in items]
     return dict(zip(keys, values, strict=True))
 
@@ -106,6 +107,21 @@ def sign_in(client: FlaskClient, user_id: int) -> None:
 
 def report_url(subject: Subject) -> str:
     return f"/reports/{subject.campaign_id}/{subject.id}"
+
+
+HR_EMAIL = "hr@example.test"
+HR_PASSWORD = "correct horse battery"
+
+
+def open_report_as_hr(page: Any, base_url: str, url: str) -> None:
+    """In a browser `page`: sign in through the form as HR_EMAIL, open the report at `url`
+    and wait until report.js has drawn every chart (`html[data-print-ready]`)."""
+    page.goto(base_url + "/sign-in")
+    page.get_by_label("E-mail").fill(HR_EMAIL)
+    page.get_by_label("Password").fill(HR_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(base_url + url)
+    page.wait_for_selector("html[data-print-ready]")
 
 
 def api_url(subject: Subject) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from survey.domain.content import (
@@ -142,6 +144,11 @@ class Questionnaire:
     def item_keys(self) -> list[str]:
         """Return the keys of every rated item in display order, readiness included."""
         return [item.key for item in self.items()]
+
+    @functools.cached_property
+    def item_areas(self) -> Mapping[str, str]:
+        """Item key → responsibility area key, every item; worked out once (it is frozen)."""
+        return MappingProxyType({item.key: item.area for item in self.items()})
 
     def to_json(self) -> dict[str, Any]:
         """Return the SPEC §9 questionnaire JSON; `readiness` is null without a next level."""

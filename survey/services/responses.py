@@ -8,9 +8,10 @@ either, so a stored response cannot be traced back to its rater (SPEC §6).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import (
     Delete,
@@ -47,6 +48,7 @@ from survey.models import (
 from survey.services.questionnaires import unnamed_questionnaire
 from survey.tokens import hash_token, looks_like_token, tokens_match
 
+_Found = TypeVar("_Found", Rater, Invitation)
 OPEN_STATUSES = (InvitationStatus.PENDING, InvitationStatus.OPENED)
 
 # An answer as the form gives it: 1..5, or None for "don't know / not observed".
@@ -67,16 +69,7 @@ class AlreadyDeclined(InvalidState):
 
 def find_rater(token: str) -> Rater | None:
     """The rater whose link carries `token`, or None (bad shape, unknown). Never logs the token."""
-    if not looks_like_token(token):
-        return None
-    hashed = hash_token(token)
-    rater = _load_rater(Rater.token_hash == hashed)
-    if rater is not None and rater.token_hash is not None:
-        return rater if tokens_match(token, rater.token_hash) else None
-    earlier = db.session.get(EarlierLink, hashed)  # a link from before a reminder
-    if earlier is None or not tokens_match(token, earlier.token_hash):
-        return None
-    return _load_rater(Rater.id == earlier.rater_id)
+    return _by_link(token, lambda column, value: _load_rater(getattr(Rater, column) == value))
 
 
 def find_link_invitation(token: str, invitation_id: int) -> Invitation | None:
@@ -87,16 +80,29 @@ def find_link_invitation(token: str, invitation_id: int) -> Invitation | None:
     snapshot unread), subject and draft; the rater's other invitations are read only if asked
     for (`link_is_used` on an invitation that is no longer open). Never logs the token.
     """
+    return _by_link(
+        token, lambda column, value: _load_invitation(column, value, invitation_id)
+    )
+
+
+def _by_link(token: str, load: Callable[[str, object], _Found | None]) -> _Found | None:
+    """What `load(rater column, value)` finds for the rater whose current or earlier link
+    (from before a reminder) is `token`; None for a bad shape or an unknown token."""
     if not looks_like_token(token):
         return None
     hashed = hash_token(token)
-    invitation = _load_invitation("token_hash", hashed, invitation_id)
-    if invitation is not None and invitation.rater.token_hash is not None:
-        return invitation if tokens_match(token, invitation.rater.token_hash) else None
-    earlier = db.session.get(EarlierLink, hashed)  # a link from before a reminder
+    found = load("token_hash", hashed)
+    if found is not None:
+        current = _rater_of(found).token_hash
+        return found if current is not None and tokens_match(token, current) else None
+    earlier = db.session.get(EarlierLink, hashed)
     if earlier is None or not tokens_match(token, earlier.token_hash):
         return None
-    return _load_invitation("id", earlier.rater_id, invitation_id)
+    return load("id", earlier.rater_id)
+
+
+def _rater_of(found: Rater | Invitation) -> Rater:
+    return found if isinstance(found, Rater) else found.rater
 
 
 def _load_invitation(rater_column: str, value: object, invitation_id: int) -> Invitation | None:
@@ -404,7 +410,7 @@ def _store_response(
     target: SubmissionTarget, answers: Answers, comments: Mapping[str, str]
 ) -> str:
     """Insert the response, its answers and comments (Core executemany); returns the id."""
-    area_of = _areas(target.questionnaire)
+    area_of = target.questionnaire.item_areas
     response_id = new_response_id()
     statements, connection = _statements(), db.session.connection()
     connection.execute(statements.response, {
@@ -428,8 +434,3 @@ def _store_response(
             connection.execute(statement, values)
     return response_id
 
-
-@functools.lru_cache(maxsize=256)
-def _areas(questionnaire: Questionnaire) -> dict[str, str]:
-    """Item key → responsibility area (a questionnaire is frozen, so this is kept)."""
-    return {item.key: item.area for item in questionnaire.items()}

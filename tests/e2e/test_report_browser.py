@@ -18,9 +18,14 @@ from survey.extensions import db
 from survey.models import CampaignStatus
 from tests.e2e.conftest import LiveServer
 from tests.factories import make_campaign, make_hr_user
-from tests.helpers_reports import report_url, team_leader_scenario
+from tests.helpers_reports import (
+    HR_EMAIL,
+    HR_PASSWORD,
+    open_report_as_hr,
+    report_url,
+    team_leader_scenario,
+)
 
-PASSWORD = "correct horse battery"
 BOXES = """() => [...document.querySelectorAll('[data-figure]')].map(el => {
   const svg = el.querySelector('.main-svg');
   let next = el.nextElementSibling;
@@ -43,17 +48,12 @@ def report_page(
     with app.app_context():
         campaign = make_campaign(name="Print 360", status=CampaignStatus.CLOSED, min_raters=3)
         url = report_url(team_leader_scenario(campaign, "tl@example.test", peers=3, reports=4))
-        make_hr_user("hr@example.test", PASSWORD)
+        make_hr_user(HR_EMAIL, HR_PASSWORD)
         db.session.commit()
 
     def open_report(width: int = 1280) -> Any:
         page = make_page(width=width, height=900)
-        page.goto(live_server.url + "/sign-in")
-        page.get_by_label("E-mail").fill("hr@example.test")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.goto(live_server.url + url)
-        page.wait_for_selector("html[data-print-ready]")
+        open_report_as_hr(page, live_server.url, url)
         return page
 
     return open_report

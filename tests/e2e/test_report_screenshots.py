@@ -17,9 +17,14 @@ from survey.extensions import db
 from survey.models import CampaignStatus
 from tests.e2e.conftest import LiveServer
 from tests.factories import make_campaign, make_hr_user
-from tests.helpers_reports import report_url, team_leader_scenario
+from tests.helpers_reports import (
+    HR_EMAIL,
+    HR_PASSWORD,
+    open_report_as_hr,
+    report_url,
+    team_leader_scenario,
+)
 
-PASSWORD = "correct horse battery"
 LEGEND = (
     "() => [...document.querySelectorAll('[data-figure=radar] .legendtext')]"
     ".map(e => e.textContent)"
@@ -51,16 +56,11 @@ def test_report_screenshot(
         campaign = make_campaign(name="Screens 360", status=CampaignStatus.CLOSED, min_raters=3)
         url = report_url(team_leader_scenario(campaign, "tl@example.test", peers=peers,
                                               reports=reports))
-        make_hr_user("hr@example.test", PASSWORD)
+        make_hr_user(HR_EMAIL, HR_PASSWORD)
         db.session.commit()
     for width in (1280, 360):
         page = make_page(width=width, height=900)
-        page.goto(live_server.url + "/sign-in")
-        page.get_by_label("E-mail").fill("hr@example.test")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.goto(live_server.url + url)
-        page.wait_for_selector("html[data-print-ready]")  # report.js has drawn every chart
+        open_report_as_hr(page, live_server.url, url)  # waits until every chart is drawn
         legend = set(page.evaluate(LEGEND))
         assert drawn <= legend, legend
         assert not (absent & legend), legend
