@@ -52,13 +52,23 @@ CSP = (
 )
 
 
+STATIC_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+)
+
+
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", g.get("csp", CSP))
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    if request.path.startswith("/r/") or request.path.startswith("/reports"):
-        response.headers.setdefault("Cache-Control", "no-store")
+    headers = response.headers
+    if "Content-Security-Policy" not in headers:
+        headers["Content-Security-Policy"] = g.get("csp", CSP)
+    for name, value in STATIC_HEADERS:
+        if name not in headers:
+            headers[name] = value
+    path = request.path
+    if path.startswith(("/r/", "/reports")) and "Cache-Control" not in headers:
+        headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -98,13 +98,13 @@ def test_a_draft_saved_after_the_lookup_is_still_deleted_on_submit(
     from survey.services import open_links
 
     now = datetime.now(UTC)
-    with app.test_request_context("/"):
-        link = open_links.find_open_link(world.peer_token, world.peer_invitation, now)
+    with app.test_request_context("/"), db.engine.connect() as connection:
+        link = open_links.find_open_link(connection, world.peer_token, world.peer_invitation, now)
         assert link is not None and not link.has_draft
         db.session.add(Draft(invitation_id=world.peer_invitation, answers={}, comments={},
                              saved_at=now))  # an autosave from another tab, meanwhile
-        db.session.flush()
-        first = open_links.link_questionnaire(link).item_keys()[0]
-        open_links.submit_open_link(link, {first: 4}, {}, now)
         db.session.commit()
+        first = open_links.link_questionnaire(link).item_keys()[0]
+        open_links.submit_open_link(connection, link, {first: 4}, {}, now)
+        connection.commit()
         assert db.session.scalar(select(func.count()).select_from(Draft)) == 0

@@ -82,9 +82,9 @@ def _race(app: Flask, world: World, monkeypatch: pytest.MonkeyPatch) -> list[Tes
     barrier = threading.Barrier(2, timeout=10)
     original: Callable[..., None] = responses._write_receipt
 
-    def both_arrive_then_write(invitation: object) -> None:
+    def both_arrive_then_write(connection: object, invitation: object) -> None:
         barrier.wait()  # neither request has written anything yet
-        original(invitation)
+        original(connection, invitation)
 
     monkeypatch.setattr(responses, "_write_receipt", both_arrive_then_write)
     first = item_keys(app, world.boss_invitation)[0]

@@ -15,16 +15,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Executable, bindparam, select
+from sqlalchemy import Connection, Executable, bindparam, select
 
 from survey.domain.questionnaire import Questionnaire
 from survey.extensions import db
 from survey.models import Campaign, CampaignStatus, Draft, Invitation, Rater, Subject
 from survey.services.questionnaires import cached_unnamed_questionnaire, unnamed_questionnaire
 from survey.services.responses import (
-    OPEN_STATUSES,
     Answers,
     SubmissionTarget,
+    is_open_status,
     store_submission,
 )
 from survey.tokens import hash_token, looks_like_token, tokens_match
@@ -51,14 +51,19 @@ class OpenLink:
     min_raters: int
 
 
-def find_open_link(token: str, invitation_id: int, now: datetime) -> OpenLink | None:
+def find_open_link(
+    connection: Connection, token: str, invitation_id: int, now: datetime
+) -> OpenLink | None:
     """The invitation if `token` is its rater's current link, it is still open and its campaign
     accepts answers at `now` (SPEC §5); otherwise None, and the caller takes the ORM path,
-    which tells every other case apart. Never logs the token."""
+    which tells every other case apart. Never logs the token.
+
+    `connection` is a Core connection of the caller's (`db.engine.connect()`): the common case
+    never opens the ORM session, whose set-up and tear-down cost as much as this SELECT."""
     if not looks_like_token(token):
         return None
     parameters = {"token_hash": hash_token(token), "invitation_id": invitation_id}
-    row = db.session.connection().execute(_open_link_query(), parameters).first()
+    row = connection.execute(_open_link_query(), parameters).first()
     if row is None or not tokens_match(token, row.token_hash):
         return None
     if row.campaign_status is not CampaignStatus.OPEN or now >= row.closes_at:
@@ -94,13 +99,18 @@ def link_questionnaire(link: OpenLink) -> Questionnaire:
 
 
 def submit_open_link(
-    link: OpenLink, answers: Answers, comments: Mapping[str, str], now: datetime
+    connection: Connection,
+    link: OpenLink,
+    answers: Answers,
+    comments: Mapping[str, str],
+    now: datetime,
 ) -> str:
-    """Store the submission in the caller's transaction; its draft, if any, is deleted.
+    """Store the submission in the transaction of `connection` (the one that found `link`);
+    its draft, if any, is deleted.
 
     Same statements, guards and errors as `responses.submit_response`: AlreadySubmitted,
     AnswersClosed, or InvalidState when the invitation was declined meanwhile; the caller rolls
-    back on any of them. Returns the response id.
+    back on any of them, and commits otherwise. Returns the response id.
     """
     target = SubmissionTarget(
         link.invitation_id,
@@ -109,7 +119,7 @@ def submit_open_link(
         link.rater_group,
         link_questionnaire(link),
     )
-    return store_submission(target, answers, comments, now)
+    return store_submission(target, answers, comments, now, connection)
 
 
 @functools.cache
@@ -139,7 +149,7 @@ def _open_link_query() -> Executable:
         .where(
             Rater.token_hash == bindparam("token_hash"),
             Invitation.id == bindparam("invitation_id"),
-            Invitation.status.in_(OPEN_STATUSES),
+            is_open_status(Invitation.status),
             Rater.campaign_id == Subject.campaign_id,
         )
     )

@@ -106,8 +106,7 @@ def questionnaire(token: str, invitation_id: int) -> Page:
     The common case (a blank form, a valid submission) takes the Core path of
     `services.open_links`; anything else, or anything that went wrong there, the ORM path.
     """
-    link = open_links.find_open_link(token, invitation_id, _now())
-    page = _open_link_page(token, link) if link is not None else None
+    page = _open_link_page(token, invitation_id)
     if page is not None:
         return page
     invitation = _live_invitation(token, invitation_id, _late_post_allowed(invitation_id))
@@ -186,26 +185,37 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _open_link_page(token: str, link: open_links.OpenLink) -> Page | None:
-    """A blank page, or a valid submission stored; None when the ORM path must answer."""
+def _open_link_page(token: str, invitation_id: int) -> Page | None:
+    """A blank page, or a valid submission stored, for an open invitation of a current link;
+    None when the ORM path must answer (anything else, or anything that went wrong here).
+
+    Runs on a Core connection of its own, never the ORM session (`services.open_links`)."""
     if request.method != "POST":
-        if link.has_draft or not rate_page.copy_applies():
+        if not rate_page.copy_applies():
+            return None
+        with db.engine.connect() as connection:
+            link = open_links.find_open_link(connection, token, invitation_id, _now())
+        if link is None or link.has_draft:
             return None
         support.remember_invitation(link.invitation_id)
         return rate_page.blank_page(token, link, _comment_limit())
     if request.form.get("action") == "save":
         return None
-    questions = open_links.link_questionnaire(link)
-    sheet = read_answer_sheet(questions, request.form, _comment_limit())
-    if not sheet.is_valid:
-        return None  # the ORM path reads it again and shows the messages
-    try:
-        open_links.submit_open_link(link, sheet.values(), sheet.comments, _now())
-    except InvalidState:  # closed, answered or declined meanwhile: the ORM path says which
-        db.session.rollback()
-        return None
-    db.session.commit()
-    return _thank(token, link.invitation_id)
+    with db.engine.connect() as connection:
+        link = open_links.find_open_link(connection, token, invitation_id, _now())
+        if link is None:
+            return None
+        questions = open_links.link_questionnaire(link)
+        sheet = read_answer_sheet(questions, request.form, _comment_limit())
+        if not sheet.is_valid:
+            return None  # the ORM path reads it again and shows the messages
+        try:
+            open_links.submit_open_link(connection, link, sheet.values(), sheet.comments, _now())
+        except InvalidState:  # closed, answered or declined meanwhile: the ORM path says which
+            connection.rollback()
+            return None
+        connection.commit()
+    return _thank(token, invitation_id)
 
 
 def _live_rater(token: str) -> Rater:

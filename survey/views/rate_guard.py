@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, abort, current_app, g
+from flask import Blueprint, abort, current_app, g, request
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse
 
@@ -22,8 +22,15 @@ SCOPE = "rate-bad-link"
 
 
 def protect(blueprint: Blueprint) -> None:
-    """Guard every route of `blueprint`: refuse spent clients, count failures (`count_failure`)."""
-    limiter.exempt(blueprint)  # no application or default limits on top of this one
+    """Guard every route of `blueprint`: refuse spent clients, count failures (`count_failure`).
+
+    No application or default limits apply on top of this one: the blueprint is exempt, and a
+    request filter lets Flask-Limiter's own before-request step return at once for it (resolving
+    that nothing applies cost about 3% of a rater's submission, issue 8's benchmark).
+    """
+    limiter.exempt(blueprint)
+    name = blueprint.name
+    limiter.request_filter(lambda: request.blueprint == name)
     blueprint.before_request(_refuse_spent_client)
 
 
