@@ -14,12 +14,15 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, Executable, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy.engine import Dialect
 
 from survey.domain.questionnaire import Questionnaire
 from survey.extensions import db
 from survey.models import Campaign, CampaignStatus, Draft, Invitation, Rater, Subject
+from survey.services.driver_sql import DriverQuery, compile_query
 from survey.services.questionnaires import cached_unnamed_questionnaire, unnamed_questionnaire
 from survey.services.responses import (
     Answers,
@@ -63,26 +66,26 @@ def find_open_link(
     if not looks_like_token(token):
         return None
     parameters = {"token_hash": hash_token(token), "invitation_id": invitation_id}
-    row = connection.execute(_open_link_query(), parameters).first()
-    if row is None or not tokens_match(token, row.token_hash):
+    row = _open_link_query(connection.dialect).first(connection, parameters)
+    if row is None or not tokens_match(token, row["token_hash"]):
         return None
-    if row.campaign_status is not CampaignStatus.OPEN or now >= row.closes_at:
+    if row["campaign_status"] is not CampaignStatus.OPEN or now >= row["closes_at"]:
         return None
-    if row.launched_at is None:
+    if row["launched_at"] is None:
         return None
     return OpenLink(
-        invitation_id=row.invitation_id,
-        rater_group=row.rater_group,
-        has_draft=row.draft_id is not None,
-        subject_id=row.subject_id,
-        subject_name=row.subject_name,
-        level=row.level,
-        include_next_level=row.include_next_level,
-        campaign_id=row.campaign_id,
-        launched_at=row.launched_at,
-        closes_at=row.closes_at,
-        timezone=row.timezone,
-        min_raters=row.min_raters,
+        invitation_id=row["invitation_id"],
+        rater_group=row["rater_group"],
+        has_draft=row["draft_id"] is not None,
+        subject_id=row["subject_id"],
+        subject_name=row["subject_name"],
+        level=row["level"],
+        include_next_level=row["include_next_level"],
+        campaign_id=row["campaign_id"],
+        launched_at=row["launched_at"],
+        closes_at=row["closes_at"],
+        timezone=row["timezone"],
+        min_raters=row["min_raters"],
     )
 
 
@@ -122,9 +125,14 @@ def submit_open_link(
     return store_submission(target, answers, comments, now, connection)
 
 
-@functools.cache
-def _open_link_query() -> Executable:
-    """One row per open invitation of a current link; built once per process."""
+@functools.lru_cache(maxsize=16)
+def _open_link_query(dialect: Dialect) -> DriverQuery:
+    """`open_link_select()` compiled once per dialect."""
+    return compile_query(open_link_select(), dialect)
+
+
+def open_link_select() -> Select[Any, *tuple[Any, ...]]:
+    """One row per open invitation of a current link (`token_hash`, `invitation_id`)."""
     return (
         select(
             Invitation.id.label("invitation_id"),
