@@ -16,10 +16,8 @@ from typing import TypeVar, cast
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Delete,
     Executable,
-    Insert,
-    Update,
+    Table,
     bindparam,
     delete,
     insert,
@@ -27,6 +25,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -48,6 +47,13 @@ from survey.models import (
     Response,
     SubmissionReceipt,
     new_response_id,
+)
+from survey.services.driver_sql import (
+    DriverQuery,
+    DriverStatement,
+    compile_query,
+    compile_statement,
+    integrity_error,
 )
 from survey.services.questionnaires import unnamed_questionnaire
 from survey.tokens import hash_token, looks_like_token, tokens_match
@@ -302,12 +308,16 @@ def store_submission(
     common case runs on a Core connection of its own, `services.open_links`).
     """
     connection = connection or db.session.connection()
+    if not connection.in_transaction():
+        connection.begin()  # the statements run on the driver's cursor: see driver_sql
     _write_receipt(connection, target.invitation_id)
     _recheck_campaign_open(connection, target.campaign_id, now)
     if not _claim_row(connection, target.invitation_id, {"status": InvitationStatus.SUBMITTED}):
         raise InvalidState("this request is no longer open")
     response_id = _store_response(connection, target, answers, comments)
-    connection.execute(_statements().delete_draft, {"invitation_id": target.invitation_id})
+    _statements(connection.dialect).delete_draft.execute(
+        connection, {"invitation_id": target.invitation_id}
+    )
     return response_id
 
 
@@ -341,18 +351,18 @@ def _recheck_campaign_open(connection: Connection, campaign_id: int, now: dateti
     then refuse; a close that comes later waits for this submit, so its frozen reports include
     it. On SQLite the receipt insert before this already holds the database's write lock.
     """
-    statement = _statements().campaign_state
-    row = connection.execute(statement, {"campaign_id": campaign_id})
-    status, closes_at = row.one()
-    if status is not CampaignStatus.OPEN or now >= closes_at:
+    state = _statements(connection.dialect).campaign_state
+    row = state.first(connection, {"campaign_id": campaign_id})
+    if row is None or row["status"] is not CampaignStatus.OPEN or now >= row["closes_at"]:
         raise AnswersClosed("this feedback round no longer accepts answers")
 
 
 def _write_receipt(connection: Connection, invitation_id: int) -> None:
     """Insert the receipt first: a concurrent second submit fails here, before anything else."""
+    receipt = _statements(connection.dialect).receipt
     try:
-        connection.execute(_statements().receipt, {"invitation_id": invitation_id})
-    except IntegrityError as error:
+        receipt.execute(connection, {"invitation_id": invitation_id})
+    except (IntegrityError, integrity_error(connection)) as error:
         raise AlreadySubmitted("these answers were already submitted") from error
 
 
@@ -373,61 +383,71 @@ def _claim(invitation: Invitation, status: InvitationStatus, **values: object) -
 
 def _claim_row(connection: Connection, invitation_id: int, written: dict[str, object]) -> bool:
     """UPDATE the invitation with `written` if it is still open; False if it was not."""
-    result = connection.execute(
-        _claim_statement(tuple(sorted(written))), {"invitation_id": invitation_id, **written}
-    )
-    return bool(result.rowcount == 1)
+    statement = _claim_statement(tuple(sorted(written)), connection.dialect)
+    return statement.execute(connection, {"invitation_id": invitation_id, **written}) == 1
 
 
 @dataclass(frozen=True)
 class _Statements:
-    """The submit path's statements, built once: building and caching them per request cost
-    more than running them (issue 8's benchmark)."""
+    """The submit path's statements, compiled once per dialect and run on the driver's cursor
+    (`driver_sql`): building and running them through SQLAlchemy's execution per request cost
+    more than the statements themselves (issue 8's benchmark)."""
 
-    campaign_state: Executable  # SELECT status, closes_at … FOR SHARE
-    receipt: Insert
-    response: Insert
-    answers: Insert
-    comments: Insert
-    delete_draft: Delete
+    campaign_state: DriverQuery  # SELECT status, closes_at … FOR SHARE
+    receipt: DriverStatement
+    response: DriverStatement
+    answers: DriverStatement
+    comments: DriverStatement
+    delete_draft: DriverStatement
 
 
-@functools.cache
-def _statements() -> _Statements:
+@functools.lru_cache(maxsize=16)
+def _statements(dialect: Dialect) -> _Statements:
     campaign = Campaign.__table__
+
+    def insert_into(table: Table, *names: str) -> DriverStatement:
+        return compile_statement(insert(table).values({n: bindparam(n) for n in names}), dialect)
+
     return _Statements(
-        campaign_state=select(Campaign.status, Campaign.closes_at)
-        .where(campaign.c.id == bindparam("campaign_id"))
-        .with_for_update(read=True),
-        receipt=insert(SubmissionReceipt.__table__),
-        response=insert(Response.__table__),
-        answers=insert(Answer.__table__),
-        comments=insert(Comment.__table__),
-        delete_draft=delete(Draft.__table__).where(
-            Draft.__table__.c.invitation_id == bindparam("invitation_id")
+        campaign_state=compile_query(
+            select(Campaign.status, Campaign.closes_at)
+            .where(campaign.c.id == bindparam("campaign_id"))
+            .with_for_update(read=True),
+            dialect,
+        ),
+        receipt=insert_into(SubmissionReceipt.__table__, "invitation_id"),
+        response=insert_into(Response.__table__, "id", "campaign_id", "subject_id", "rater_group"),
+        answers=insert_into(Answer.__table__, "response_id", "item", "area", "value"),
+        comments=insert_into(Comment.__table__, "response_id", "question", "text"),
+        delete_draft=compile_statement(
+            delete(Draft.__table__).where(
+                Draft.__table__.c.invitation_id == bindparam("invitation_id")
+            ),
+            dialect,
         ),
     )
 
 
-@functools.cache
-def _claim_statement(names: tuple[str, ...]) -> Update:
+@functools.lru_cache(maxsize=64)
+def _claim_statement(names: tuple[str, ...], dialect: Dialect) -> DriverStatement:
     """UPDATE invitation SET <names> WHERE id = :invitation_id AND it is still open."""
     table = Invitation.__table__
-    return (
+    return compile_statement(
         update(table)
         .where(table.c.id == bindparam("invitation_id"), is_open_status(table.c.status))
-        .values({name: bindparam(name) for name in names})
+        .values({name: bindparam(name) for name in names}),
+        dialect,
     )
 
 
 def _store_response(
     connection: Connection, target: SubmissionTarget, answers: Answers, comments: Mapping[str, str]
 ) -> str:
-    """Insert the response, its answers and comments (Core executemany); returns the id."""
+    """Insert the response, its answers and comments (executemany); returns the id."""
     area_of = target.questionnaire.item_areas
     response_id = new_response_id()
-    statements = _statements()
-    connection.execute(statements.response, {
+    statements = _statements(connection.dialect)
+    statements.response.execute(connection, {
         "id": response_id,
         "campaign_id": target.campaign_id,
         "subject_id": target.subject_id,
@@ -445,6 +465,6 @@ def _store_response(
     ]
     for statement, values in ((statements.answers, rows), (statements.comments, texts)):
         if values:
-            connection.execute(statement, values)
+            statement.execute_many(connection, values)
     return response_id
 
