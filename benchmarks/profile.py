@@ -58,7 +58,7 @@ def submit_operation(app: Any, database: str, repeat: int) -> Callable[[], None]
 def precompute_operation(app: Any, campaign_id: int) -> Callable[[], None]:
     from survey.extensions import db
     from survey.models import Campaign
-    from survey.models_reports import ReportSnapshot, ShownScore
+    from survey.models_reports import ExportText, ReportSnapshot, ShownScore
     from survey.services.lifecycle import close_campaign
     from survey.services.report_cache import precompute_reports
 
@@ -66,6 +66,7 @@ def precompute_operation(app: Any, campaign_id: int) -> Callable[[], None]:
         campaign = db.session.get(Campaign, campaign_id)
         if campaign.status.value == "open":
             close_campaign(campaign, datetime.now(UTC))
+        db.session.query(ExportText).filter_by(campaign_id=campaign_id).delete()
         db.session.query(ShownScore).filter_by(campaign_id=campaign_id).delete()
         db.session.query(ReportSnapshot).filter_by(campaign_id=campaign_id).delete()
         db.session.commit()

@@ -1,8 +1,10 @@
-"""Frozen report results of closed campaigns: one document and the shown cells per subject.
+"""Frozen report results of closed campaigns: one document, the shown cells and their export
+text per subject.
 
 Results never change once a campaign is closed (no answers are accepted, SPEC §5), so each
 subject's domain report is computed once and stored. Only SHOWN cells are stored: a hidden cell
-never reaches this table, so no channel can read it from here (SPEC §7 "hidden means absent").
+never reaches these tables, so no channel can read it from here (SPEC §7 "hidden means absent").
+The export text holds exactly the shown cells, as CSV text, and nothing else.
 Rows are written only for closed or released campaigns; see `survey.services.report_cache`.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.extensions import db
@@ -60,3 +62,29 @@ class ShownScore(db.Model):
         # exports stream a campaign's cells in subject order without sorting them all first
         Index("ix_shown_score_subject", "campaign_id", "subject_id"),
     )
+
+
+class ExportText(db.Model):
+    """One subject's shown cells as the CSV export writes them, after the person columns.
+
+    `body` is one line per shown cell, in export order (SPEC §8): section, kind, area,
+    area_title, item, group, score, n, na, neutralised and quoted as the export does, each line
+    ending in CRLF; "" when nothing is shown. The person columns are not stored: the export
+    puts the current campaign name, subject name and e-mail, and `level` and `team` as they were
+    at close (the values `shown_score` holds), in front of every line. `format` is the report
+    `FORMAT` the text was computed with. Written with the snapshot and shown cells.
+    """
+
+    __tablename__ = "export_text"
+
+    subject_id: Mapped[int] = mapped_column(
+        ForeignKey("subject.id", ondelete="CASCADE"), primary_key=True
+    )
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    format: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(30))
+    team: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+
+    # the export reads a campaign's subjects in id order without sorting them first
+    __table_args__ = (Index("ix_export_text_campaign", "campaign_id", "subject_id"),)

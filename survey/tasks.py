@@ -51,7 +51,7 @@ def _precompute(campaign_id: int) -> int:
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect() as connection:
             autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-            autocommit.exec_driver_sql("ANALYZE shown_score, report_snapshot")
+            autocommit.exec_driver_sql("ANALYZE shown_score, report_snapshot, export_text")
     return written
 
 

@@ -10,20 +10,29 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from itertools import groupby
 from typing import Any
 
 from flask import Flask
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
 
 from survey.domain.anonymity import DISPLAY_ORDER
 from survey.domain.questionnaire import LEVELS, area_items
 from survey.extensions import db
 from survey.models import Campaign, CampaignStatus, Person, Subject
-from survey.models_reports import ShownScore
+from survey.models_reports import ExportText, ReportSnapshot, ShownScore
+from survey.services import export as export_module
+from survey.services import export_cells
 from survey.services.export import HEADER, export_chunks, neutralise, prepare_export
 from survey.services.questionnaires import campaign_content
+from survey.services.report_cache import (
+    FORMAT,
+    export_text_missing,
+    fill_export_text,
+    stored_report,
+)
 from tests.factories import make_person
 from tests.helpers_reports import team_leader_scenario, worked_example
 
@@ -117,3 +126,122 @@ def test_xlsx_export_holds_the_row_by_row_values(app: Flask, tmp_path) -> None:
     values = [[c.value if c.value is not None else "" for c in row] for row in cells]
     assert values == expected
     assert {c.number_format for row in cells[1:] for c in row[11:12]} == {"0.00"}
+
+
+def csv_export(campaign: Campaign) -> bytes:
+    """The CSV as the download route makes it: prepare (and commit), then stream."""
+    prepare_export(campaign)
+    db.session.commit()
+    return b"".join(export_chunks(campaign, "csv"))
+
+
+def test_every_subject_has_export_text_of_exactly_its_shown_cells(app: Flask) -> None:
+    with app.app_context():
+        campaign = hostile_campaign()
+        texts = db.session.scalars(
+            select(ExportText).where(ExportText.campaign_id == campaign.id)).all()
+        shown = dict(db.session.execute(
+            select(ShownScore.subject_id, func.count())
+            .where(ShownScore.campaign_id == campaign.id)
+            .group_by(ShownScore.subject_id)).all())
+        subjects = db.session.scalars(
+            select(Subject.id).where(Subject.campaign_id == campaign.id)).all()
+    assert sorted(t.subject_id for t in texts) == sorted(subjects)
+    assert {t.subject_id: t.body.count("\r\n") for t in texts} == shown
+    assert {t.format for t in texts} == {FORMAT}
+
+
+def test_export_shows_names_as_they_are_now(app: Flask) -> None:
+    """Results are frozen at close, the subject's name and e-mail are not: renamed after the
+    export text was stored, the next export shows the new ones on every row."""
+    with app.app_context():
+        campaign = hostile_campaign()
+        before = csv_export(campaign)
+        subject = db.session.scalars(
+            select(Subject).where(Subject.campaign_id == campaign.id).order_by(Subject.id)).first()
+        assert subject is not None
+        old_name = subject.name
+        subject.name = "+Alice, renamed"
+        subject.person.email = "alice.renamed@example.test"
+        campaign.name = "Autumn 360 (final)"
+        db.session.commit()
+        after = csv_export(campaign)
+        assert after == reference_csv(campaign)
+    assert after != before
+    rows = list(csv.reader(io.StringIO(after.decode("utf-8-sig"))))
+    assert "'+Alice, renamed" in {r[1] for r in rows}
+    assert old_name not in {r[1] for r in rows}
+    assert "alice.renamed@example.test" in {r[2] for r in rows}
+    assert {r[0] for r in rows[1:]} == {"Autumn 360 (final)"}
+
+
+def test_campaign_frozen_before_export_text_exports_the_same_bytes(app: Flask) -> None:
+    """A campaign closed before export text was stored (or with text of an older format) has
+    its text written from the stored shown cells by the next export: same bytes as ever."""
+    with app.app_context():
+        campaign = hostile_campaign()
+        expected = reference_csv(campaign)
+        subjects = db.session.scalars(
+            select(Subject.id).where(Subject.campaign_id == campaign.id).order_by(Subject.id)
+        ).all()
+        db.session.execute(delete(ExportText).where(ExportText.subject_id != subjects[0]))
+        db.session.execute(update(ExportText).values(format=FORMAT - 1))
+        documents_before = db.session.execute(select(ReportSnapshot.subject_id,
+                                                     ReportSnapshot.document)).all()
+        db.session.commit()
+        assert export_text_missing(campaign)
+        produced = csv_export(campaign)
+        assert not export_text_missing(campaign)
+        texts = db.session.scalars(select(ExportText)).all()
+        documents_after = db.session.execute(select(ReportSnapshot.subject_id,
+                                                    ReportSnapshot.document)).all()
+    assert produced == expected
+    assert sorted(t.subject_id for t in texts) == sorted(subjects)
+    assert {t.format for t in texts} == {FORMAT}
+    assert documents_after == documents_before  # filled from shown cells, nothing recomputed
+
+
+def test_stored_text_and_shown_cells_give_the_same_csv(app: Flask, monkeypatch) -> None:
+    with app.app_context():
+        campaign = hostile_campaign()
+        from_text = csv_export(campaign)
+        monkeypatch.setattr(export_module, "lines_split_cleanly", lambda campaign: False)
+        from_cells = csv_export(campaign)
+    assert from_text == from_cells
+
+
+def test_an_area_title_with_a_line_break_exports_from_the_shown_cells(
+    app: Flask, monkeypatch
+) -> None:
+    """The stored lines get the person columns at each CRLF: a title holding one would be cut
+    there, so that campaign's CSV comes from the shown cells, as before export text existed."""
+    with app.app_context():
+        campaign = hostile_campaign()
+        content = campaign_content(campaign)
+        first = content.areas[0]
+        broken = replace(content, areas=(replace(first, title="Line one\r\nline two"),
+                                         *content.areas[1:]))
+        monkeypatch.setattr(export_cells, "campaign_content", lambda campaign: broken)
+        assert not export_cells.lines_split_cleanly(campaign)
+        expected = b"".join(export_module._csv_chunks_from_cells(campaign))
+        produced = csv_export(campaign)
+    assert produced == expected
+    assert b"Line one\r\nline two" in produced
+
+
+def test_a_report_read_before_export_stores_the_same_text_as_the_shown_cells(app: Flask) -> None:
+    with app.app_context():
+        example = worked_example(status=CampaignStatus.CLOSED)
+        stored_report(example.subject)  # a report page read before any precompute
+        db.session.commit()
+        stored = db.session.get(ExportText, example.subject.id)
+        assert stored is not None and stored.body.count("\r\n") > 10
+        first = stored.body
+        db.session.execute(delete(ExportText))
+        db.session.commit()
+        db.session.expire_all()
+        assert fill_export_text(example.campaign) == 1
+        db.session.commit()
+        refilled = db.session.get(ExportText, example.subject.id)
+        assert refilled is not None
+        assert refilled.body == first

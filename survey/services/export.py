@@ -1,8 +1,11 @@
 """Export a campaign's shown figures as CSV (UTF-8 with BOM) or XLSX, streamed (SPEC §8).
 
-Rows come from the stored shown cells (`shown_score`), so a hidden cell cannot appear: it was
-never stored. Text cells that a spreadsheet could run as a formula (starting with = + - @, tab
-or carriage return) are prefixed with a single quote (OWASP CSV injection advice).
+Rows come from the stored shown cells, so a hidden cell cannot appear: it was never stored. The
+CSV reads each subject's shown cells as ready text (`export_text`, written with the frozen
+report) and puts the person columns in front of each line; XLSX reads them from `shown_score`.
+Both give the same rows in the same order. Text cells that a spreadsheet could run as a
+formula (starting with = + - @, tab or carriage return) are prefixed with a single quote (OWASP
+CSV injection advice).
 """
 
 from __future__ import annotations
@@ -21,10 +24,16 @@ from survey.services.export_cells import (
     HEADER,
     RISKY_STARTS,
     csv_text,
+    lines_split_cleanly,
     neutralise,
     subject_cells,
+    subject_texts,
 )
-from survey.services.report_cache import precompute_reports, require_results
+from survey.services.report_cache import (
+    export_text_missing,
+    precompute_reports,
+    require_results,
+)
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -32,22 +41,48 @@ FORMATS = {
 }
 __all__ = ["FORMATS", "HEADER", "RISKY_STARTS", "neutralise", "export_chunks", "write_export"]
 ROWS_PER_CHUNK = 2000
+CHARS_PER_CHUNK = 1 << 19
 
 
 def prepare_export(campaign: Campaign) -> None:
-    """Check the campaign has results and store any missing frozen reports (caller commits).
+    """Check the campaign has results; store any missing frozen reports and export text.
 
-    Raises InvalidState while the campaign is draft or open.
+    Looks for a subject without export text of the current format first (one indexed query):
+    when there is none, every frozen report is stored and current. Otherwise stores what is
+    missing, including the text of subjects frozen before it was stored. Raises InvalidState
+    while the campaign is draft or open. The caller commits.
     """
     require_results(campaign)
-    precompute_reports(campaign)
+    if export_text_missing(campaign):
+        precompute_reports(campaign)
 
 
 def csv_chunks(campaign: Campaign) -> Iterator[bytes]:
     """Yield the campaign's export as UTF-8 CSV bytes (BOM first), a subject at a time.
 
     Columns: `HEADER`; the score with 2 decimals (SPEC §7.9), `na` empty on an area cell.
+    Each subject's stored lines get the person columns in front (`prepare_export` first).
     """
+    if not lines_split_cleanly(campaign):
+        yield from _csv_chunks_from_cells(campaign)
+        return
+    pending = ["\ufeff" + csv_text(HEADER) + "\r\n"]
+    size = 0
+    for person, body in subject_texts(campaign):
+        if not body:
+            continue  # nothing shown for this subject
+        text = person + body.replace("\r\n", "\r\n" + person)
+        pending.append(text[: -len(person)])
+        size += len(text)
+        if size >= CHARS_PER_CHUNK:
+            yield "".join(pending).encode("utf-8")
+            pending = []
+            size = 0
+    yield "".join(pending).encode("utf-8")
+
+
+def _csv_chunks_from_cells(campaign: Campaign) -> Iterator[bytes]:
+    """`csv_chunks` from the shown cells: for a campaign whose area titles hold CRLF."""
     pending = ["\ufeff" + csv_text(HEADER) + "\r\n"]
     for cells in subject_cells(campaign):
         pending += [person.text + kind.text + figures.text for _, person, kind, figures in cells]

@@ -1,18 +1,26 @@
 """The rows of a campaign export, read once and shaped once per distinct value (SPEC §8).
 
-An export of 10,000 subjects holds ~2.4 million shown cells, so nothing is done per cell that
-can be done per subject or per distinct cell kind: text that could be a formula is neutralised
-once per subject (name, e-mail, level, team) and once per cell kind (section, kind, area, its
-title, item, group); scores are formatted once per distinct (score, n, na). The cells come from
-one Core query ordered by the index `shown_score (campaign_id, subject_id)`, so they stream in
-subject order without a sort of the whole campaign; within a subject they are ordered in Python.
+An export of 10,000 subjects holds ~2.4 million shown cells, so nothing is done per cell at
+export time. When a subject's report is frozen (`report_cache`, at close) its shown cells are
+also stored as the export's text after the person columns (`ExportText`, built by
+`CellLines`): one line per shown cell in export order, neutralised and quoted once. The CSV
+export then reads one row per subject (`subject_texts`) and puts the person columns (current
+name and e-mail; level and team as frozen) in front of each line.
+
+The same lines are built from the shown cells (`shown_score`), which XLSX reads (`subject_cells`)
+and which fills the text of subjects frozen before it was stored (`stored_cells`): text that
+could be a formula is neutralised once per subject (name, e-mail, level, team) and once per cell
+kind (section, kind, area, its title, item, group); scores are formatted once per distinct
+(score, n, na). The cells come from one Core query ordered by the index
+`shown_score (campaign_id, subject_id)`, so they stream in subject order without a sort of the
+whole campaign; within a subject they are ordered in Python.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -23,7 +31,7 @@ from survey.domain.anonymity import DISPLAY_ORDER
 from survey.domain.questionnaire import LEVELS, area_items
 from survey.extensions import db
 from survey.models import Campaign, Person, Subject
-from survey.models_reports import ShownScore
+from survey.models_reports import ExportText, ShownScore
 from survey.services.questionnaires import campaign_content
 
 HEADER = (
@@ -44,6 +52,7 @@ HEADER = (
 )
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_FETCH = 2000
+ROWS_PER_TEXT_FETCH = 100  # subjects: ~20 KB of text each
 SEP = "\x1f"  # joins a cell's key columns in SQL (identifiers from the questionnaire)
 
 
@@ -104,7 +113,86 @@ def _rank(cell: Cell) -> int:
     return cell[0]
 
 
-def _stream(campaign: Campaign) -> Any:
+class CellLines:
+    """A campaign's shown cells as the export's text after the person columns (`ExportText`).
+
+    `text` takes one subject's cells as (kind key, figure key) — the strings `cell_keys` makes
+    and `shown_score`'s query gives — and returns their lines in export order, each ending CRLF.
+    """
+
+    def __init__(self, campaign: Campaign) -> None:
+        self.kinds = _Kinds(campaign)
+        self.figures = _Figures()
+
+    def text(self, cells: Iterable[tuple[str, str]]) -> str:
+        kinds, figures = self.kinds, self.figures
+        lines = []
+        for kind_key, figure_key in cells:
+            rank, kind = kinds[kind_key]
+            lines.append((rank, kind.text + figures[figure_key].text))
+        lines.sort(key=_rank_of_line)
+        return "".join(line for _, line in lines)
+
+
+def _rank_of_line(line: tuple[int, str]) -> int:
+    return line[0]
+
+
+def cell_keys(
+    section: str, kind: str, area: str, item: str, group: str, centi: int, n: int, na: int
+) -> tuple[str, str]:
+    """A shown cell's (kind key, figure key) for `CellLines.text`, as `_stream` builds in SQL."""
+    return (
+        f"{section}{SEP}{kind}{SEP}{area}{SEP}{item}{SEP}{group}",
+        f"{centi},{n},{na if kind == 'item' else ''}",
+    )
+
+
+def lines_split_cleanly(campaign: Campaign) -> bool:
+    """True when CRLF ends lines only: no area title or key of the campaign holds one.
+
+    The export puts the person columns in front of each stored line by replacing CRLF; a title
+    holding CRLF (quoted inside its field) would be cut there, so such a campaign is exported
+    from the shown cells instead.
+    """
+    content = campaign_content(campaign)
+    texts = [a.key for a in content.areas] + [a.title for a in content.areas]
+    texts += [item for level in LEVELS for _, _, items in area_items(level, content)
+              for item in items]
+    return not any("\r\n" in text for text in texts)
+
+
+def subject_texts(campaign: Campaign) -> Iterator[tuple[str, str]]:
+    """Yield (person columns as CSV text ending in ',', stored lines) per subject, by id.
+
+    Reads `export_text` in subject order as a stream; the person columns are the campaign's
+    and subject's current names and e-mail, with level and team as stored at close.
+    """
+    people = _people(campaign)
+    table = ExportText.__table__.c
+    rows = db.session.connection().execute(
+        select(table.subject_id, table.level, table.team, table.body)
+        .where(table.campaign_id == campaign.id)
+        .order_by(table.subject_id)
+        .execution_options(stream_results=True, yield_per=ROWS_PER_TEXT_FETCH)
+    )
+    for subject_id, level, team, body in rows:
+        yield _person(campaign, people[subject_id], level, team).text, body
+
+
+def stored_cells(
+    campaign: Campaign, subject_ids: Sequence[int]
+) -> Iterator[tuple[int, str, str, list[tuple[str, str]]]]:
+    """Yield (subject id, level, team, cells for `CellLines.text`) of these subjects' stored
+    shown cells, by subject id; a subject without shown cells is not yielded."""
+    rows = _stream(campaign, subject_ids)
+    for subject_id, group in groupby(rows, key=lambda row: row[0]):
+        cells = list(group)
+        _, level, team, _, _ = cells[0]
+        yield subject_id, level, team, [(kind, figures) for _, _, _, kind, figures in cells]
+
+
+def _stream(campaign: Campaign, subject_ids: Sequence[int] | None = None) -> Any:
     table = ShownScore.__table__.c
     na = case((table.kind == "item", cast(table.na, String)), else_="")
     query = (
@@ -127,6 +215,8 @@ def _stream(campaign: Campaign) -> Any:
         .order_by(table.subject_id)
         .execution_options(stream_results=True, yield_per=ROWS_PER_FETCH)
     )
+    if subject_ids is not None:
+        query = query.where(table.subject_id.in_(subject_ids))
     return db.session.connection().execute(query)
 
 
