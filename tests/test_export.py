@@ -1,4 +1,4 @@
-"""Exports: shown figures only, CSV with a BOM, formula cells neutralised, XLSX with the same rows."""
+"""Exports: shown figures only, CSV with a BOM, formula cells neutralised, XLSX, same rows."""
 
 from __future__ import annotations
 

@@ -7,10 +7,13 @@ while a campaign is draft or open, and no function here returns an individual re
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import bindparam, func, inspect, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import joinedload
 
 from survey.domain.content import Content
@@ -20,6 +23,7 @@ from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Campaign, CampaignStatus, Person, Subject, User
 from survey.models_reports import ReportSnapshot
+from survey.services.driver_sql import DriverQuery, compile_query
 from survey.services.organisation import level_norms
 from survey.services.questionnaires import campaign_content
 from survey.services.report_cache import FORMAT, require_results, stored_report
@@ -57,10 +61,58 @@ def may_view(user: User, subject: Subject) -> bool:
     HR: once the campaign is closed or released. A subject: only their own report, only once
     released. Nobody while the campaign is draft or open.
     """
-    status = subject.campaign.status
+    return _may_view(user, subject.campaign.status, subject.person_id)
+
+
+def _may_view(user: User, status: CampaignStatus, person_id: int) -> bool:
     if user.is_hr:
         return status in (CampaignStatus.CLOSED, CampaignStatus.RELEASED)
-    return status is CampaignStatus.RELEASED and subject.person_id == user.person_id
+    return status is CampaignStatus.RELEASED and person_id == user.person_id
+
+
+@dataclass(frozen=True)
+class ViewableReport:
+    """A report `user` may read now, as `viewable_report` found it: enough to recognise its
+    memoised page (`views.report_pages.frozen_key`) without loading any ORM object."""
+
+    subject_id: int
+    campaign_id: int
+    status: CampaignStatus
+    closed_at: datetime | None
+    released_at: datetime | None
+
+
+def viewable_report(user: User, campaign_id: int, subject_id: int) -> ViewableReport:
+    """The same check as `find_viewable_subject`, on one row read on the driver's cursor
+    (`driver_sql`): a memoised report page needs nothing more. NotFound, the same for every
+    case, when the report is not there for `user`."""
+    with db.engine.connect() as connection:
+        row = _viewable_query(connection.dialect).first(connection, {"subject_id": subject_id})
+    if (
+        row is None
+        or row["campaign_id"] != campaign_id
+        or not _may_view(user, row["status"], row["person_id"])
+    ):
+        raise NotFound(NO_REPORT)
+    return ViewableReport(
+        subject_id, campaign_id, row["status"], row["closed_at"], row["released_at"]
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _viewable_query(dialect: Dialect) -> DriverQuery:
+    return compile_query(
+        select(
+            Subject.campaign_id,
+            Subject.person_id,
+            Campaign.status,
+            Campaign.closed_at,
+            Campaign.released_at,
+        )
+        .join(Campaign, Campaign.id == Subject.campaign_id)
+        .where(Subject.id == bindparam("subject_id")),
+        dialect,
+    )
 
 
 def find_viewable_subject(

@@ -20,8 +20,8 @@ from threading import Lock
 from flask import current_app
 from markupsafe import Markup
 
-from survey.models import Subject
 from survey.services.report_cache import FORMAT
+from survey.services.reports import ViewableReport
 
 DEFAULT_SIZE = 256  # ≈ 45 KB a report page: about 12 MB per worker process at most
 
@@ -63,30 +63,30 @@ class LRUMemo:
         return len(self._items)
 
 
-def frozen_key(subject: Subject, viewer: str) -> tuple[Hashable, ...]:
+def frozen_key(report: ViewableReport, viewer: str) -> tuple[Hashable, ...]:
     """What a report page's body depends on: subject, frozen stamps, stored format, viewer kind.
 
     `viewer` is "subject" or "hr". Only call it for a campaign whose results are frozen
     (closed or released): `closed_at` is then set and never changes.
     """
-    campaign = subject.campaign
     return (
-        subject.id,
-        campaign.id,
-        campaign.status.value,
-        campaign.closed_at,
-        campaign.released_at,
+        report.subject_id,
+        report.campaign_id,
+        report.status.value,
+        report.closed_at,
+        report.released_at,
         FORMAT,
         viewer,
     )
 
 
 def rendered_report(
-    subject: Subject, viewer: str, render: Callable[[], RenderedReport]
+    report: ViewableReport, viewer: str, render: Callable[[], RenderedReport]
 ) -> RenderedReport:
-    """Return the memoised page parts of a report the caller has ALREADY checked access to."""
+    """Return the memoised page parts of a report the caller has ALREADY checked access to
+    (`services.reports.viewable_report`); `render` makes them on a miss."""
     memo = _memo()
-    key = frozen_key(subject, viewer)
+    key = frozen_key(report, viewer)
     found = memo.get(key)
     if found is None:
         found = render()

@@ -39,6 +39,7 @@ from survey.services.reports import (
     item_texts,
     released_subjects,
     report_view,
+    viewable_report,
 )
 from survey.views.report_pages import RenderedReport, rendered_report
 from survey.views.report_text import (
@@ -70,18 +71,22 @@ def mine() -> str | Response:
 def subject_report(campaign_id: int, subject_id: int) -> Any:
     """One subject's report: radar, table, gaps, strengths, comments, norms, readiness."""
     try:
-        # The memoised page needs no questionnaire: it is read only when the body is rendered.
-        subject = find_viewable_subject(
-            current_user, campaign_id, subject_id, with_questionnaire=False
-        )
+        report = viewable_report(current_user, campaign_id, subject_id)
     except NotFound:
         return _not_viewable(campaign_id, subject_id)
-    # Access is checked above, before the memo (keyed by subject) is consulted.
+    # Access is checked above, before the memo (keyed by subject) is consulted; the subject's
+    # ORM objects are loaded only to render a page the memo does not hold.
     viewer = "hr" if current_user.is_hr else "subject"
-    page = rendered_report(subject, viewer, lambda: _render_report(subject))
+    page = rendered_report(report, viewer, lambda: _render_viewable(campaign_id, subject_id))
     return render_template(
         "reports/report.html", title=page.title, body=page.body, figures_json=page.figures
     )
+
+
+def _render_viewable(campaign_id: int, subject_id: int) -> RenderedReport:
+    # The questionnaire snapshot is read only when the body is rendered.
+    subject = find_viewable_subject(current_user, campaign_id, subject_id, with_questionnaire=False)
+    return _render_report(subject)
 
 
 def _render_report(subject: Subject) -> RenderedReport:
