@@ -3,7 +3,6 @@ Flask-Limiter's app-wide check is skipped for the rater blueprint (issue 8), now
 
 from __future__ import annotations
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -25,15 +24,3 @@ def test_a_rater_can_open_and_save_a_form_more_often_than_any_app_limit(app: Fla
         assert rater.open(world.peer_invitation).status_code == 200
         saved = rater.autosave(world.peer_invitation, {}, {"keep_doing": "Listens"})
         assert saved.status_code == 200
-
-
-def test_a_configured_default_limit_still_applies_outside_rater_pages(
-    app_config: dict[str, object], request: pytest.FixtureRequest
-) -> None:
-    app_config["RATELIMIT_DEFAULT"] = "3 per minute"
-    app: Flask = request.getfixturevalue("app")  # built with the default limit
-    world = build_world(app)
-    client = app.test_client()
-    assert [client.get("/sign-in").status_code for _ in range(4)] == [200, 200, 200, 429]
-    rater = RaterActions(app.test_client(), world.peer_token)
-    assert all(rater.open(world.peer_invitation).status_code == 200 for _ in range(5))
