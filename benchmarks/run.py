@@ -52,8 +52,11 @@ class Mode:
     rounds: int  # alternating product/bare load runs for the submission figure
 
 
-FULL = Mode(10_000, (1_000, 10_000, 50_000), 10, 24_000, 48_000, 300, 3, 5)
-QUICK = Mode(200, (50, 200, 1_000), 3, 4_500, 9_000, 50, 1, 3)
+# Pools: each round takes product_pool / rounds (bare_pool / rounds) fresh invitations; a pool
+# that runs out makes that rate a lower bound (the table says so), so they leave room for ~1.7 ×
+# today's rates (product ~470/s, bare ~800/s in the full run of 2026-11-29 22:01).
+FULL = Mode(10_000, (1_000, 10_000, 50_000), 10, 40_000, 70_000, 300, 3, 5)
+QUICK = Mode(200, (50, 200, 1_000), 3, 7_500, 12_000, 50, 1, 3)
 
 
 @dataclass

@@ -60,6 +60,16 @@ def test_formula_cells_are_neutralised(runner: FlaskCliRunner, campaign_id, tmp_
     assert teams == {"'=cmd|' /C calc'!A0"}
 
 
+def test_a_line_break_in_a_name_stays_inside_its_field(
+    app: Flask, runner: FlaskCliRunner, tmp_path
+) -> None:
+    with app.app_context():
+        campaign_id = worked_example(team="Ops\nNorth").campaign.id
+    rows = csv_rows(run_export(runner, campaign_id, "csv", tmp_path).read_bytes())
+    assert {len(row) for row in rows} == {len(rows[0])}  # no row cut in two
+    assert {row[4] for row in rows[1:]} == {"Ops\nNorth"}
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),

@@ -64,10 +64,14 @@ def neutralise(value: Any) -> Any:
 
 
 def csv_text(values: Sequence[Any]) -> str:
-    """Return `values` as CSV fields joined by commas, quoted as csv.writer quotes them."""
+    """Return `values` as CSV fields joined by commas, quoted as csv.writer quotes them.
+
+    A field holding a line break is quoted too (RFC 4180): csv.writer quotes one only when it
+    holds a character of its line terminator, so the row is written with CRLF and cut after.
+    """
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(values)
-    return buffer.getvalue()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue()[:-2]
 
 
 @dataclass(frozen=True)
