@@ -28,11 +28,12 @@ def init_app(app: Flask) -> None:
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """`<int:…>` capped at the largest 64-bit id: a longer number is an unknown page (404), not
-    an overflow in the database driver (a 500)."""
+    """`<int:…>` capped at the largest id a column can hold on every supported database
+    (PostgreSQL's INTEGER: 2**31 - 1): a longer number is an unknown page (404), not an
+    out-of-range error from the database driver (a 500)."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
 
 

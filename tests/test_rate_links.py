@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from datetime import timedelta
@@ -264,8 +265,9 @@ def test_someone_elses_invitation_counts_as_a_bad_link_on_every_rater_route(
 def test_an_id_too_large_for_the_database_is_an_unknown_page(
     client: FlaskClient, world: World, suffix: str
 ) -> None:
-    for token in (world.peer_token, UNKNOWN):
-        path = f"/r/{token}/{10**20}{suffix}"
+    # 2**31: past PostgreSQL's INTEGER ids; 10**20: past any 64-bit integer
+    for token, number in itertools.product((world.peer_token, UNKNOWN), (2**31, 10**20)):
+        path = f"/r/{token}/{number}{suffix}"
         # not a 500 from the database driver (/draft takes only POST; CSRF comes first)
         assert client.get(path).status_code == (405 if suffix == "/draft" else 404)
         assert client.post(path).status_code in (400, 405 if suffix == "/thanks" else 404)

@@ -11,18 +11,22 @@ which cost 3-4 times the statement itself (issue 8's benchmark: the look-up took
 What this gives up: connection events (`before_cursor_execute`) do not see these statements,
 SQLAlchemy's transaction bookkeeping does not know about them (a caller that writes must have
 begun the connection's transaction, `Connection.begin()` or the ORM session's, so that its
-commit reaches the driver), and driver errors arrive as the driver's own exceptions
-(`integrity_error(connection)` names the class to catch), not wrapped by SQLAlchemy.
+commit reaches the driver). Driver errors are wrapped as SQLAlchemy wraps them
+(`sqlalchemy.exc.OperationalError`, `IntegrityError`, …, parameters hidden: they can hold a
+link's hash), so the app's error pages and the callers' handlers see the same exceptions as
+from any other query; a lost connection is invalidated as SQLAlchemy would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Select
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
@@ -62,20 +66,16 @@ class DriverStatement:
 
     def execute(self, connection: Connection, parameters: Mapping[str, Any]) -> int:
         """Run once; returns the driver's row count (rows written, -1 for a SELECT)."""
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(self.sql, self.bind(parameters))
+        bound = self.bind(parameters)
+        with _cursor(connection, self.sql) as cursor:
+            cursor.execute(self.sql, bound)
             return int(cursor.rowcount)
-        finally:
-            cursor.close()
 
     def execute_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run once per row of `rows` (the driver's `executemany`)."""
-        cursor = connection.connection.cursor()
-        try:
-            cursor.executemany(self.sql, [self.bind(row) for row in rows])
-        finally:
-            cursor.close()
+        bound = [self.bind(row) for row in rows]
+        with _cursor(connection, self.sql) as cursor:
+            cursor.executemany(self.sql, bound)
 
 
 @dataclass(frozen=True)
@@ -88,12 +88,10 @@ class DriverQuery(DriverStatement):
     def first(self, connection: Connection, parameters: Mapping[str, Any]) -> dict[str, Any] | None:
         """The first result row as `{label: value}` (values converted by their column types),
         or None. A missing parameter raises KeyError."""
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(self.sql, self.bind(parameters))
+        bound = self.bind(parameters)
+        with _cursor(connection, self.sql) as cursor:
+            cursor.execute(self.sql, bound)
             row = cursor.fetchone()
-        finally:
-            cursor.close()
         if row is None:
             return None
         return {
@@ -150,7 +148,23 @@ def compile_query(statement: Select[Any, *tuple[Any, ...]], dialect: Dialect) ->
     )
 
 
-def integrity_error(connection: Connection) -> type[Exception]:
-    """The driver's IntegrityError class (a duplicate key, a missing row referred to)."""
-    error: type[Exception] = connection.dialect.loaded_dbapi.IntegrityError
-    return error
+@contextmanager
+def _cursor(connection: Connection, sql: str) -> Iterator[Any]:
+    """A driver cursor of `connection`, closed after use; driver errors wrapped as SQLAlchemy's
+    (`DBAPIError.instance`), a lost connection invalidated first."""
+    dialect = connection.dialect
+    driver_error = dialect.loaded_dbapi.Error
+    cursor = connection.connection.cursor()
+    try:
+        yield cursor
+    except driver_error as error:
+        lost = dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor)
+        if lost:
+            connection.invalidate(error)
+        raise DBAPIError.instance(
+            sql, None, error, driver_error, hide_parameters=True, connection_invalidated=lost,
+            dialect=dialect,
+        ) from error
+    finally:
+        with suppress(driver_error):  # its connection may be gone already
+            cursor.close()
