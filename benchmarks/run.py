@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+import traceback
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -508,6 +509,10 @@ def main(argv: list[str] | None = None) -> int:
         report, scaling = run(mode, args.database, set(args.skip))
     except BenchmarkError as error:
         print(f"benchmark broken: {error}", file=sys.stderr)
+        return 2
+    except Exception:  # noqa: BLE001 - anything else is the benchmark breaking too (exit 2)
+        traceback.print_exc()
+        print("benchmark broken: an unexpected error (traceback above)", file=sys.stderr)
         return 2
     kind = "quick" if args.quick else "full"
     title = (f"Benchmark ({kind}, {mode.scale:,} subjects, "
