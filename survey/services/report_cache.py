@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -101,11 +101,8 @@ def export_text_missing(campaign: Campaign) -> bool:
     When False every subject has a frozen report of the current format too: the text is
     written with the report and deleted with it (`_forget`).
     """
-    current = select(ExportText.subject_id).where(
-        ExportText.campaign_id == campaign.id, ExportText.format == FORMAT
-    )
     missing = select(Subject.id).where(
-        Subject.campaign_id == campaign.id, Subject.id.not_in(current)
+        Subject.campaign_id == campaign.id, Subject.id.not_in(_current_texts(campaign))
     )
     return db.session.execute(missing.limit(1)).first() is not None
 
@@ -117,9 +114,6 @@ def fill_export_text(campaign: Campaign, lines: CellLines | None = None) -> int:
     Only subjects with a snapshot of the current `FORMAT` are filled (the others are computed
     again by `precompute_reports`, text included). The caller commits.
     """
-    current = select(ExportText.subject_id).where(
-        ExportText.campaign_id == campaign.id, ExportText.format == FORMAT
-    )
     rows = db.session.execute(
         select(Subject.id, Subject.level, Person.team)
         .join(Person, Subject.person_id == Person.id)
@@ -127,7 +121,7 @@ def fill_export_text(campaign: Campaign, lines: CellLines | None = None) -> int:
         .where(
             Subject.campaign_id == campaign.id,
             ReportSnapshot.document["format"].as_integer() == FORMAT,
-            Subject.id.not_in(current),
+            Subject.id.not_in(_current_texts(campaign)),
         )
         .order_by(Subject.id)
     ).all()
@@ -148,6 +142,13 @@ def fill_export_text(campaign: Campaign, lines: CellLines | None = None) -> int:
             ],
         )
     return len(rows)
+
+
+def _current_texts(campaign: Campaign) -> Select[int]:
+    """The subjects of the campaign whose export text is of the current `FORMAT`."""
+    return select(ExportText.subject_id).where(
+        ExportText.campaign_id == campaign.id, ExportText.format == FORMAT
+    )
 
 
 def _missing_subjects(campaign: Campaign) -> list[Subject]:

@@ -32,10 +32,8 @@ def protect(blueprint: Blueprint) -> None:
     off its requests (finding that nothing applies cost ~5% of a rater's submission, issue 8).
     """
     limiter.exempt(blueprint)
-    name = blueprint.name
-    limiter.request_filter(lambda: request.blueprint == name)
     blueprint.before_request(_refuse_spent_client)
-    _GUARDED.add(name)
+    _GUARDED.add(blueprint.name)
 
 
 def skip_app_limits(app: Flask) -> None:
@@ -52,11 +50,15 @@ def skip_app_limits(app: Flask) -> None:
     app_wide = any(app.config.get(key) for key in APP_WIDE_LIMITS)
     for index, hook in enumerate(hooks):
         if hook == limiter._check_request_limit:  # noqa: SLF001 - the hook init_app added
-            hooks[index] = functools.partial(_app_limits_outside_guarded, hook, app_wide)
+            if app_wide:
+                hooks[index] = functools.partial(_app_limits_outside_guarded, hook)
+            else:
+                del hooks[index]
+            return
 
 
-def _app_limits_outside_guarded(check: Callable[[], None], app_wide: bool) -> None:
-    if app_wide and request.blueprint not in _GUARDED:
+def _app_limits_outside_guarded(check: Callable[[], None]) -> None:
+    if request.blueprint not in _GUARDED:
         check()
 
 
