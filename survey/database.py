@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from survey.extensions import db
 
@@ -50,11 +49,6 @@ def _is_memory(dbapi_connection: Any) -> bool:
     rows = cursor.execute("PRAGMA database_list").fetchall()
     cursor.close()
     return any(row[1] == "main" and not row[2] for row in rows)
-
-
-def engine_event_target() -> Engine:
-    """The bound engine (for tests that inspect pragmas)."""
-    return db.engine
 
 
 def purge_deleted_rows() -> None:

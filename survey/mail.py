@@ -10,7 +10,6 @@ MAIL_SMTP_USERNAME/PASSWORD. Callers send after their transaction commits.
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 import smtplib
 import time
@@ -179,7 +178,3 @@ def send_smtp(messages: Sequence[EmailMessage], config: Mapping[str, Any]) -> No
     except (OSError, smtplib.SMTPException) as error:
         raise MailError(f"mail server {host}:{port} refused the messages: {error}") from error
 
-
-def outbox_folder() -> Path:
-    """The file backend's folder for the current app."""
-    return Path(os.fspath(current_app.config["MAIL_OUTBOX"]))

@@ -13,6 +13,7 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -123,7 +124,7 @@ class Person(db.Model):
     )
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     """An account that signs in: HR with a password, a subject with a one-time link."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,25 +137,14 @@ class User(db.Model):
 
     person: Mapped[Person | None] = relationship()
 
-    # Flask-Login protocol
-    @property
-    def is_authenticated(self) -> bool:
-        return True
-
     @property
     def is_active(self) -> bool:
+        """Flask-Login refuses a deactivated account."""
         return self.active
-
-    @property
-    def is_anonymous(self) -> bool:
-        return False
 
     @property
     def is_hr(self) -> bool:
         return self.role is UserRole.HR
-
-    def get_id(self) -> str:
-        return str(self.id)
 
 
 class LoginToken(db.Model):

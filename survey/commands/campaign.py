@@ -57,8 +57,8 @@ def create_command(
     choice = service.SubjectChoice(levels, subjects, next_level)
     campaign = service.create_campaign(settings, choice, now=utcnow())
     db.session.commit()
-    subjects = _plural(len(campaign.subjects), "subject")
-    click.echo(f"created draft campaign {campaign.name!r} with {subjects}", err=True)
+    count = _plural(len(campaign.subjects), "subject")
+    click.echo(f"created draft campaign {campaign.name!r} with {count}", err=True)
     _echo_warnings(campaign)
     click.echo(str(campaign.id))
 

@@ -74,7 +74,9 @@ def _text(message: email.message.Message) -> str:
     for part in message.walk():
         if part.get_content_type() == "text/plain":
             payload = part.get_payload(decode=True)
-            return payload.decode(part.get_content_charset() or "utf-8") if payload else ""
+            if isinstance(payload, bytes):
+                return payload.decode(part.get_content_charset() or "utf-8")
+            return ""
     return ""
 
 

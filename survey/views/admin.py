@@ -194,7 +194,7 @@ def remove_subject(campaign_id: int, subject_id: int) -> Response:
     campaign = _campaign(campaign_id)
     _require_csrf_form()
     return _act(
-        campaign, lambda: _done(service.remove_subject(campaign, subject_id), "Subject removed.")
+        campaign, _done(lambda: service.remove_subject(campaign, subject_id), "Subject removed.")
     )
 
 
@@ -207,8 +207,8 @@ def toggle_next_level(campaign_id: int, subject_id: int) -> Response:
     value = not subject.include_next_level
     return _act(
         campaign,
-        lambda: _done(
-            service.set_include_next_level(campaign, subject_id, value),
+        _done(
+            lambda: service.set_include_next_level(campaign, subject_id, value),
             "Next-level questions " + ("added." if value else "removed."),
         ),
         url_for("admin.subject", campaign_id=campaign.id, subject_id=subject_id),
@@ -228,8 +228,10 @@ def add_rater(campaign_id: int, subject_id: int) -> Response:
         return redirect(back)
     return _act(
         campaign,
-        lambda: _done(
-            service.add_rater(campaign, subject_id, form.email.data or "", form.group.data or ""),
+        _done(
+            lambda: service.add_rater(
+                campaign, subject_id, form.email.data or "", form.group.data or ""
+            ),
             "Rater added.",
         ),
         back,
@@ -249,7 +251,7 @@ def remove_invitation(campaign_id: int, invitation_id: int) -> Response:
     )
     return _act(
         campaign,
-        lambda: _done(service.remove_invitation(campaign, invitation_id), "Rater removed."),
+        _done(lambda: service.remove_invitation(campaign, invitation_id), "Rater removed."),
         back,
     )
 
@@ -350,8 +352,16 @@ def _act(
     return redirect(back or url_for("admin.campaign", campaign_id=campaign.id))
 
 
-def _done(_: object, message: str) -> tuple[str, list[OutgoingMail]]:
-    return message, []
+def _done(
+    operation: Callable[[], object], message: str
+) -> Callable[[], tuple[str, list[OutgoingMail]]]:
+    """An `_act` operation that runs `operation` and flashes `message`, sending no mail."""
+
+    def run() -> tuple[str, list[OutgoingMail]]:
+        operation()
+        return message, []
+
+    return run
 
 
 def _added(count: int) -> tuple[str, list[OutgoingMail]]:
@@ -372,7 +382,8 @@ def _require_csrf_form() -> None:
 
 
 def _campaign(campaign_id: int) -> Campaign:
-    return _found(lambda: service.get_campaign(campaign_id))
+    campaign: Campaign = _found(lambda: service.get_campaign(campaign_id))
+    return campaign
 
 
 def _found(lookup: Callable[[], Any]) -> Any:
