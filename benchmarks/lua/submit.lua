@@ -1,7 +1,8 @@
 -- Complete submissions for wrk, one connection per thread (run with -t N -c N).
 -- Product (BENCH_MODE=product): GET /r/<token>/<invitation> for the CSRF token and session
 -- cookie, then POST every answer; a 303 redirect counts as one submission.
--- Bare (BENCH_MODE=bare): POST the same body to /bare/submit/<invitation>.
+-- Bare (BENCH_MODE=bare): the same pair on the bare app, GET /bare/form/<invitation> then POST
+-- the same body to /bare/submit/<invitation>.
 -- BENCH_POOL: lines "invitation<TAB>token<TAB>urlencoded answers"; thread i takes lines i mod N.
 local counter = 0
 local threads = {}
@@ -48,24 +49,28 @@ local function finish()
   return wrk.format("GET", "/")
 end
 
+local function form_path(c)
+  if mode == "bare" then return "/bare/form/" .. c.inv end
+  return "/r/" .. c.token .. "/" .. c.inv
+end
+
+local function submit_path(c)
+  if mode == "bare" then return "/bare/submit/" .. c.inv end
+  return "/r/" .. c.token .. "/" .. c.inv
+end
+
 function request()
-  if mode == "bare" then
-    local c = next_line()
-    if c == nil then return finish() end
-    return wrk.format("POST", "/bare/submit/" .. c.inv, { ["Content-Type"] = form },
-      "csrf_token=x&" .. c.body)
-  end
   if phase == "get" then
     local c = next_line()
     if c == nil then return finish() end
-    return wrk.format("GET", "/r/" .. c.token .. "/" .. c.inv)
+    return wrk.format("GET", form_path(c))
   end
-  return wrk.format("POST", "/r/" .. current.token .. "/" .. current.inv,
+  return wrk.format("POST", submit_path(current),
     { ["Content-Type"] = form, ["Cookie"] = cookie }, "csrf_token=" .. csrf .. "&" .. current.body)
 end
 
 function response(status, headers, body)
-  if mode == "bare" or phase == "post" then
+  if phase == "post" then
     if status == 303 then completed = completed + 1 else failed = failed + 1 end
     if failed == 1 and status ~= 303 then
       io.stderr:write("first failed submission: HTTP " .. status .. "\n")
