@@ -5,10 +5,11 @@ GET and HEAD never change anything (mail scanners prefetch links): an invitation
 campaign that no longer accepts answers and used links (every invitation submitted or declined)
 get the same neutral page (SPEC §5). Only the browser that just finished a used link sees its
 thank-you page, once; a late POST from a browser that was shown the form is told "already
-submitted" (rate_support keeps both facts in the signed session). Failed link look-ups are
-rate-limited per client IP (`rate_guard`): every rate route shares one limit
-(`RATE_BAD_LINK_LIMIT`, default 20/minute) that only failures deduct from; once spent, every
-link answers 429 for that client until the window passes.
+submitted" (rate_support keeps both facts in the signed session).
+
+Failed link look-ups are rate-limited per client address: every route of the blueprint shares
+one Flask-Limiter limit (`RATE_BAD_LINK_LIMIT`, default 20/minute) that only a 404 deducts
+from; once it is spent, every rater link answers 429 for that client until the window passes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     jsonify,
@@ -31,17 +33,26 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from survey.domain.answer_sheet import AnswerSheet, draft_sheet, read_answer_sheet
 from survey.errorpages import render_error
 from survey.errors import InvalidState
-from survey.extensions import db
+from survey.extensions import db, limiter
 from survey.models import Draft, Invitation, Rater
 from survey.services import open_links, responses
 from survey.services.questionnaires import unnamed_questionnaire
-from survey.views import rate_guard, rate_page
+from survey.views import rate_page
 from survey.views import rate_support as support
 from survey.views.rate_forms import DeclineForm
 
 bp = Blueprint("rate", __name__, url_prefix="/r")
 
-rate_guard.protect(bp)
+
+def _bad_link_limit() -> str:
+    return str(current_app.config["RATE_BAD_LINK_LIMIT"])
+
+
+def _is_bad_link(response: Response) -> bool:
+    return response.status_code == 404
+
+
+limiter.shared_limit(_bad_link_limit, scope="rate-bad-link", deduct_when=_is_bad_link)(bp)
 
 Page = str | tuple[str, int] | WerkzeugResponse
 
@@ -62,8 +73,7 @@ def _helpers() -> dict[str, object]:
 
 @bp.errorhandler(LinkNotActive)
 def link_not_active(error: LinkNotActive) -> tuple[str, int]:
-    """The one neutral page for every link that cannot be used (SPEC §5); counts as a failure."""
-    rate_guard.count_failure()
+    """The one neutral page for every link that cannot be used (SPEC §5)."""
     db.session.rollback()
     return render_template("rate/link_not_active.html"), 404
 
