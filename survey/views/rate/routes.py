@@ -3,9 +3,9 @@
 GET and HEAD never change anything (mail scanners prefetch links): an invitation becomes
 "opened" only when the rater saves a draft, submits or declines. Unknown links, links of a
 campaign that no longer accepts answers and used links (every invitation submitted or declined)
-get the same neutral page (SPEC §5). Only the browser that just finished a used link sees its
-thank-you page, once; a late POST from a browser that was shown the form is told "already
-submitted" (rate_support keeps both facts in the signed session).
+get the same neutral 404 page (SPEC §5). Only the browser that just finished a used link sees
+its thank-you page, once; a late POST from a browser that was shown the form is told "already
+submitted" (`browser` keeps both facts in the signed session).
 
 Failed link look-ups are rate-limited per client address: every route of the blueprint shares
 one Flask-Limiter limit (`RATE_BAD_LINK_LIMIT`, default 20/minute) that only a 404 deducts
@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     jsonify,
@@ -27,19 +26,26 @@ from flask import (
     request,
     url_for,
 )
+from flask import Response as FlaskResponse
 from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.domain.answer_sheet import AnswerSheet, draft_sheet, read_answer_sheet
+from survey.domain.questionnaire import Questionnaire
 from survey.errorpages import render_error
 from survey.errors import InvalidState
 from survey.extensions import db, limiter
-from survey.models import Draft, Invitation, Rater
-from survey.services import open_links, responses
-from survey.services.questionnaires import unnamed_questionnaire
-from survey.views import rate_page
-from survey.views import rate_support as support
-from survey.views.rate_forms import DeclineForm
+from survey.models import Draft, Invitation
+from survey.services import responses
+from survey.services.questionnaires import questionnaire_for
+from survey.views.rate import browser, pages
+from survey.views.rate.forms import DeclineForm
+
+Page = str | tuple[str, int] | WerkzeugResponse
+
+UNAVAILABLE_AUTOSAVE = (
+    "Not saved: the service is briefly unavailable. Your answers are kept in this browser."
+)
 
 bp = Blueprint("rate", __name__, url_prefix="/r")
 
@@ -48,13 +54,11 @@ def _bad_link_limit() -> str:
     return str(current_app.config["RATE_BAD_LINK_LIMIT"])
 
 
-def _is_bad_link(response: Response) -> bool:
+def _is_bad_link(response: FlaskResponse) -> bool:
     return response.status_code == 404
 
 
 limiter.shared_limit(_bad_link_limit, scope="rate-bad-link", deduct_when=_is_bad_link)(bp)
-
-Page = str | tuple[str, int] | WerkzeugResponse
 
 
 class LinkNotActive(Exception):
@@ -64,10 +68,9 @@ class LinkNotActive(Exception):
 @bp.context_processor
 def _helpers() -> dict[str, object]:
     return {
-        "closes_label": support.closes_label,
-        "scale_inputs": support.scale_inputs,
-        "invitation_state": support.invitation_state,
-        "STATES": support.STATES,
+        "closes_label": pages.closes_label,
+        "invitation_state": pages.invitation_state,
+        "STATES": pages.STATES,
     }
 
 
@@ -87,7 +90,7 @@ def database_unavailable(error: OperationalError) -> Page:
     db.session.rollback()
     current_app.logger.warning("database unavailable on a rater page: %s", type(error).__name__)
     if request.method == "POST" and request.endpoint == "rate.save_draft":
-        reply = jsonify(error=support.UNAVAILABLE_AUTOSAVE)
+        reply = jsonify(error=UNAVAILABLE_AUTOSAVE)
         reply.status_code = 503
     elif request.method == "POST":
         reply = current_app.make_response((render_template("rate/unavailable.html"), 503))
@@ -100,8 +103,8 @@ def database_unavailable(error: OperationalError) -> Page:
 @bp.get("/<token>")
 def rater_home(token: str) -> Page:
     """The subjects this rater is asked about, each with its status and the deadline."""
-    rater = _live_rater(token)
-    if responses.link_is_used(rater):
+    rater = responses.find_rater(token)
+    if rater is None or not responses.link_is_live(rater, _now()) or responses.link_is_used(rater):
         raise LinkNotActive()
     invitations = responses.rater_invitations(rater)
     return render_template(
@@ -111,19 +114,13 @@ def rater_home(token: str) -> Page:
 
 @bp.route("/<token>/<int:invitation_id>", methods=["GET", "POST"])
 def questionnaire(token: str, invitation_id: int) -> Page:
-    """The questionnaire: GET shows it (with the draft), POST saves a draft or submits it.
-
-    The common case (a blank form, a valid submission) takes the Core path of
-    `services.open_links`; anything else, or anything that went wrong there, the ORM path.
-    """
-    page = _open_link_page(token, invitation_id)
-    if page is not None:
-        return page
+    """The questionnaire: GET shows it (with the draft), POST saves a draft or submits it."""
     invitation = _live_invitation(token, invitation_id, _late_post_allowed(invitation_id))
     if not invitation.is_open:
         return _finished_page(token, invitation, 409 if request.method == "POST" else 200)
     if request.method != "POST":  # GET and HEAD only read
-        return _render_form(token, invitation, support.draft_sheet(invitation))
+        questions = questionnaire_for(invitation.subject, invitation.rater_group)
+        return _form_page(token, invitation, questions, pages.draft_sheet(invitation, questions))
     if request.form.get("action") == "save":
         return _save_and_return(token, invitation)
     return _submit(token, invitation)
@@ -145,7 +142,7 @@ def save_draft(token: str, invitation_id: int) -> tuple[WerkzeugResponse, int]:
         db.session.rollback()
         return jsonify(error=str(error).capitalize() + "."), 409
     db.session.commit()
-    label = support.time_label(draft.saved_at, invitation.subject.campaign)
+    label = pages.time_label(draft.saved_at, invitation.subject.campaign)
     return jsonify(saved_at=label, message=f"Draft saved at {label}"), 200
 
 
@@ -155,7 +152,7 @@ def thanks(token: str, invitation_id: int) -> Page:
 
     Once the link is used up, only the browser that just finished sees this, and only once.
     """
-    thanked = support.take_thanks(invitation_id)  # read first, whatever the link: same headers
+    thanked = browser.take_thanks(invitation_id)  # read first, whatever the link: same headers
     invitation = _live_invitation(token, invitation_id, allow_used=True)
     if invitation.is_open:
         return redirect(url_for(".questionnaire", token=token, invitation_id=invitation.id))
@@ -175,7 +172,7 @@ def decline(token: str, invitation_id: int) -> Page:
         return _finished_page(token, invitation, 409 if request.method == "POST" else 200)
     form = DeclineForm()
     if not form.validate_on_submit():
-        support.remember_invitation(invitation.id)
+        browser.remember_invitation(invitation.id)
         status = 422 if form.is_submitted() else 200
         return render_template(
             "rate/decline.html", token=token, invitation=invitation, form=form
@@ -195,46 +192,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _open_link_page(token: str, invitation_id: int) -> Page | None:
-    """A blank page, or a valid submission stored, for an open invitation of a current link;
-    None when the ORM path must answer (anything else, or anything that went wrong here).
-
-    Runs on a Core connection of its own, never the ORM session (`services.open_links`)."""
-    if request.method != "POST":
-        if not rate_page.copy_applies():
-            return None
-        with db.engine.connect() as connection:
-            link = open_links.find_open_link(connection, token, invitation_id, _now())
-        if link is None or link.has_draft:
-            return None
-        support.remember_invitation(link.invitation_id)
-        return rate_page.blank_page(token, link, _comment_limit())
-    if request.form.get("action") == "save":
-        return None
-    with db.engine.connect() as connection:
-        link = open_links.find_open_link(connection, token, invitation_id, _now())
-        if link is None:
-            return None
-        questions = open_links.link_questionnaire(link)
-        sheet = read_answer_sheet(questions, request.form, _comment_limit())
-        if not sheet.is_valid:
-            return None  # the ORM path reads it again and shows the messages
-        try:
-            open_links.submit_open_link(connection, link, sheet.values(), sheet.comments, _now())
-        except InvalidState:  # closed, answered or declined meanwhile: the ORM path says which
-            connection.rollback()
-            return None
-        connection.commit()
-    return _thank(token, invitation_id)
-
-
-def _live_rater(token: str) -> Rater:
-    rater = responses.find_rater(token)
-    if rater is None or not responses.link_is_live(rater, _now()):
-        raise LinkNotActive()
-    return rater
-
-
 def _live_invitation(token: str, invitation_id: int, allow_used: bool = False) -> Invitation:
     """The rater's invitation; a used link counts as unknown unless `allow_used`."""
     invitation = responses.find_link_invitation(token, invitation_id)
@@ -247,7 +204,7 @@ def _live_invitation(token: str, invitation_id: int, allow_used: bool = False) -
 
 def _late_post_allowed(invitation_id: int) -> bool:
     """A POST on a used link from a browser that was shown this form: say "already submitted"."""
-    return request.method == "POST" and support.knows_invitation(invitation_id)
+    return request.method == "POST" and browser.knows_invitation(invitation_id)
 
 
 def _reload(invitation: Invitation) -> Invitation:
@@ -259,21 +216,21 @@ def _comment_limit() -> int:
     return int(current_app.config["COMMENT_MAX_LENGTH"])
 
 
-def _posted_sheet(invitation: Invitation) -> AnswerSheet:
-    """The posted answers read and checked against the invitation's questionnaire (SPEC §6)."""
-    questions = unnamed_questionnaire(invitation.subject, invitation.rater_group)
-    return read_answer_sheet(questions, request.form, _comment_limit())
-
-
-def _render_form(token: str, invitation: Invitation, sheet: AnswerSheet, status: int = 200) -> Page:
-    """The questionnaire page, filled in from `sheet` (a draft, or a refused submission)."""
-    support.remember_invitation(invitation.id)
-    return rate_page.questionnaire_page(token, invitation, sheet, _comment_limit()), status
+def _form_page(
+    token: str,
+    invitation: Invitation,
+    questions: Questionnaire,
+    sheet: AnswerSheet,
+    status: int = 200,
+) -> Page:
+    """The questionnaire page, filled in from `sheet` (blank, a draft, or a refused submission)."""
+    browser.remember_invitation(invitation.id)
+    return pages.questionnaire_page(token, invitation, questions, sheet, _comment_limit()), status
 
 
 def _save(invitation: Invitation) -> Draft:
     """Keep what was posted as the invitation's draft (answers on the scale, comments cut)."""
-    questions = unnamed_questionnaire(invitation.subject, invitation.rater_group)
+    questions = questionnaire_for(invitation.subject, invitation.rater_group)
     sheet = draft_sheet(questions, request.form)
     comments = sheet.kept_comments(_comment_limit())
     return responses.save_draft(invitation, sheet.answers, comments, _now())
@@ -289,16 +246,17 @@ def _save_and_return(token: str, invitation: Invitation) -> Page:
         db.session.rollback()
         return _finished_page(token, _reload(invitation), 409)
     db.session.commit()
-    label = support.time_label(draft.saved_at, invitation.subject.campaign)
+    label = pages.time_label(draft.saved_at, invitation.subject.campaign)
     flash(f"Draft saved at {label}. You can come back to it with the same link.", "success")
     return redirect(url_for(".questionnaire", token=token, invitation_id=invitation.id), 303)
 
 
 def _submit(token: str, invitation: Invitation) -> Page:
     """Validate, store once, commit once, redirect to the thank-you page."""
-    sheet = _posted_sheet(invitation)
+    questions = questionnaire_for(invitation.subject, invitation.rater_group)
+    sheet = read_answer_sheet(questions, request.form, _comment_limit())
     if not sheet.is_valid:
-        return _render_form(token, invitation, sheet, 422)
+        return _form_page(token, invitation, questions, sheet, 422)
     invitation_id = invitation.id
     try:
         responses.submit_response(invitation, sheet.values(), sheet.comments, _now())
@@ -313,7 +271,7 @@ def _submit(token: str, invitation: Invitation) -> Page:
 
 def _thank(token: str, invitation_id: int) -> WerkzeugResponse:
     """Post/Redirect/Get to the thank-you page, which this browser may then see once."""
-    support.expect_thanks(invitation_id)
+    browser.expect_thanks(invitation_id)
     return redirect(url_for(".thanks", token=token, invitation_id=invitation_id), 303)
 
 
