@@ -4,17 +4,16 @@ Services add and flush; the view commits once. Whether an invitation was answere
 `Invitation` and `SubmissionReceipt`; the `Response` written beside them shares nothing with
 either, so a stored response cannot be traced back to its rater (SPEC §6).
 
-Pages read ORM objects; the writes of a submission, a decline and a claim are Core statements
-run on the session's connection (`db.session.connection()`), in the caller's transaction.
+Pages read ORM objects, and a draft is one; the writes of a submission, a decline and a status
+change are Core statements run on the session's connection, in the caller's transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import Select, delete, insert, select, union_all, update
+from sqlalchemy import CompoundSelect, delete, insert, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -104,15 +103,12 @@ def find_link_invitation(token: str, invitation_id: int) -> Invitation | None:
     return invitation
 
 
-def _raters_linked_by(token: str) -> Select[tuple[int]]:
+def _raters_linked_by(token: str) -> CompoundSelect[tuple[int]]:
     """The id of the rater whose current link, or an earlier one, is `token` (at most one)."""
     hashed = hash_token(token)
-    return cast(
-        "Select[tuple[int]]",
-        union_all(
-            select(Rater.id).where(Rater.token_hash == hashed),
-            select(EarlierLink.rater_id).where(EarlierLink.token_hash == hashed),
-        ),
+    return union_all(
+        select(Rater.id).where(Rater.token_hash == hashed),
+        select(EarlierLink.rater_id).where(EarlierLink.token_hash == hashed),
     )
 
 
@@ -171,33 +167,9 @@ def submit_response(
     """
     _check_accepts(invitation, now)
     _write_receipt(invitation.id)
-    subject = invitation.subject
-    _lock_open_campaign(subject.campaign_id, now)
+    _lock_open_campaign(invitation.subject.campaign_id, now)
     _claim(invitation, InvitationStatus.SUBMITTED)
-    area_of = questionnaire_for(subject, invitation.rater_group).item_areas
-    response_id = new_response_id()
-    connection = db.session.connection()
-    connection.execute(
-        insert(Response).values(
-            id=response_id,
-            campaign_id=subject.campaign_id,
-            subject_id=subject.id,
-            rater_group=invitation.rater_group,
-        )
-    )
-    rows = [
-        {"response_id": response_id, "item": key, "area": area_of[key], "value": value}
-        for key, value in answers.items()
-        if key in area_of
-    ]
-    texts = [
-        {"response_id": response_id, "question": key, "text": text.strip()}
-        for key, text in comments.items()
-        if text.strip()
-    ]
-    for table, values in ((Answer, rows), (Comment, texts)):
-        if values:
-            connection.execute(insert(table), values)
+    response_id = _store_response(invitation, answers, comments)
     _delete_draft(invitation)
     return response_id
 
@@ -271,6 +243,39 @@ def _claim(invitation: Invitation, status: InvitationStatus, **values: object) -
         raise InvalidState("this request is no longer open")
     for name, value in written.items():  # what the UPDATE wrote
         set_committed_value(invitation, name, value)
+
+
+def _store_response(
+    invitation: Invitation, answers: Answers, comments: Mapping[str, str]
+) -> str:
+    """Insert the response, its answers (executemany) and its non-blank comments; returns the
+    response id. Nothing written identifies the rater (SPEC §6)."""
+    subject = invitation.subject
+    area_of = questionnaire_for(subject, invitation.rater_group).item_areas
+    response_id = new_response_id()
+    connection = db.session.connection()
+    connection.execute(
+        insert(Response).values(
+            id=response_id,
+            campaign_id=subject.campaign_id,
+            subject_id=subject.id,
+            rater_group=invitation.rater_group,
+        )
+    )
+    rows = [
+        {"response_id": response_id, "item": key, "area": area_of[key], "value": value}
+        for key, value in answers.items()
+        if key in area_of
+    ]
+    texts = [
+        {"response_id": response_id, "question": key, "text": text.strip()}
+        for key, text in comments.items()
+        if text.strip()
+    ]
+    for table, values in ((Answer, rows), (Comment, texts)):
+        if values:
+            connection.execute(insert(table), values)
+    return response_id
 
 
 def _delete_draft(invitation: Invitation) -> None:
