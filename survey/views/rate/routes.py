@@ -14,6 +14,7 @@ from; once it is spent, every rater link answers 429 for that client until the w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import (
@@ -35,7 +36,7 @@ from survey.domain.questionnaire import Questionnaire
 from survey.errorpages import render_error
 from survey.errors import InvalidState
 from survey.extensions import db, limiter
-from survey.models import Draft, Invitation
+from survey.models import Invitation
 from survey.services import responses
 from survey.services.questionnaires import questionnaire_for
 from survey.views.rate import browser, pages
@@ -134,15 +135,16 @@ def save_draft(token: str, invitation_id: int) -> tuple[WerkzeugResponse, int]:
     it) with 200, or `{error}` with 409 when the invitation was answered meanwhile.
     """
     invitation = _live_invitation(token, invitation_id, _late_post_allowed(invitation_id))
+    now = _now()
+    label = pages.time_label(now, invitation.subject.campaign)
     try:
-        draft = _save(invitation)
+        _save(invitation, now)
     except responses.AnswersClosed as error:
         raise LinkNotActive() from error
     except InvalidState as error:
         db.session.rollback()
         return jsonify(error=str(error).capitalize() + "."), 409
     db.session.commit()
-    label = pages.time_label(draft.saved_at, invitation.subject.campaign)
     return jsonify(saved_at=label, message=f"Draft saved at {label}"), 200
 
 
@@ -177,15 +179,10 @@ def decline(token: str, invitation_id: int) -> Page:
         return render_template(
             "rate/decline.html", token=token, invitation=invitation, form=form
         ), status
-    try:
-        responses.decline(invitation, form.reason.data, _now())
-    except responses.AnswersClosed as error:
-        raise LinkNotActive() from error
-    except InvalidState:
-        db.session.rollback()
-        return _finished_page(token, _reload(invitation), 409)
-    db.session.commit()
-    return _thank(token, invitation_id)
+    refused = _commit_change(
+        token, invitation, lambda: responses.decline(invitation, form.reason.data, _now())
+    )
+    return refused or _thank(token, invitation_id)
 
 
 def _now() -> datetime:
@@ -228,25 +225,21 @@ def _form_page(
     return pages.questionnaire_page(token, invitation, questions, sheet, _comment_limit()), status
 
 
-def _save(invitation: Invitation) -> Draft:
+def _save(invitation: Invitation, now: datetime) -> None:
     """Keep what was posted as the invitation's draft (answers on the scale, comments cut)."""
     questions = questionnaire_for(invitation.subject, invitation.rater_group)
     sheet = draft_sheet(questions, request.form)
     comments = sheet.kept_comments(_comment_limit())
-    return responses.save_draft(invitation, sheet.answers, comments, _now())
+    responses.save_draft(invitation, sheet.answers, comments, now)
 
 
 def _save_and_return(token: str, invitation: Invitation) -> Page:
     """The explicit "Save draft" button: save, then show the form again (Post/Redirect/Get)."""
-    try:
-        draft = _save(invitation)
-    except responses.AnswersClosed as error:
-        raise LinkNotActive() from error
-    except InvalidState:
-        db.session.rollback()
-        return _finished_page(token, _reload(invitation), 409)
-    db.session.commit()
-    label = pages.time_label(draft.saved_at, invitation.subject.campaign)
+    now = _now()
+    label = pages.time_label(now, invitation.subject.campaign)
+    refused = _commit_change(token, invitation, lambda: _save(invitation, now))
+    if refused is not None:
+        return refused
     flash(f"Draft saved at {label}. You can come back to it with the same link.", "success")
     return redirect(url_for(".questionnaire", token=token, invitation_id=invitation.id), 303)
 
@@ -257,16 +250,30 @@ def _submit(token: str, invitation: Invitation) -> Page:
     sheet = read_answer_sheet(questions, request.form, _comment_limit())
     if not sheet.is_valid:
         return _form_page(token, invitation, questions, sheet, 422)
-    invitation_id = invitation.id
+    invitation_id = invitation.id  # read before the commit expires the invitation
+    refused = _commit_change(
+        token,
+        invitation,
+        lambda: responses.submit_response(invitation, sheet.values(), sheet.comments, _now()),
+    )
+    return refused or _thank(token, invitation_id)
+
+
+def _commit_change(token: str, invitation: Invitation, change: Callable[[], object]) -> Page | None:
+    """Run `change` (a service call that writes) and commit once; None when it went through.
+
+    A campaign that stopped taking answers makes the link not active; an invitation answered or
+    declined meanwhile gets the "already submitted" or "declined" page (409), nothing stored.
+    """
     try:
-        responses.submit_response(invitation, sheet.values(), sheet.comments, _now())
+        change()
     except responses.AnswersClosed as error:
         raise LinkNotActive() from error
     except InvalidState:
         db.session.rollback()
         return _finished_page(token, _reload(invitation), 409)
     db.session.commit()
-    return _thank(token, invitation_id)  # read before the commit expired the invitation
+    return None
 
 
 def _thank(token: str, invitation_id: int) -> WerkzeugResponse:
