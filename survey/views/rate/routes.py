@@ -6,10 +6,6 @@ campaign that no longer accepts answers and used links (every invitation submitt
 get the same neutral 404 page (SPEC §5). Only the browser that just finished a used link sees
 its thank-you page, once; a late POST from a browser that was shown the form is told "already
 submitted" (`browser` keeps both facts in the signed session).
-
-Failed link look-ups are rate-limited per client address: every route of the blueprint shares
-one Flask-Limiter limit (`RATE_BAD_LINK_LIMIT`, default 20/minute) that only a 404 deducts
-from; once it is spent, every rater link answers 429 for that client until the window passes.
 """
 
 from __future__ import annotations
@@ -17,53 +13,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask import Response as FlaskResponse
-from sqlalchemy.exc import OperationalError
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.domain.answer_sheet import AnswerSheet, draft_sheet, read_answer_sheet
 from survey.domain.questionnaire import Questionnaire
-from survey.errorpages import render_error
 from survey.errors import InvalidState
-from survey.extensions import db, limiter
+from survey.extensions import db
 from survey.models import Invitation
 from survey.services import responses
 from survey.services.questionnaires import questionnaire_for
-from survey.views.rate import browser, pages
+from survey.views.rate import bp, browser, pages
+from survey.views.rate.errors import LinkNotActive
 from survey.views.rate.forms import DeclineForm
 
 Page = str | tuple[str, int] | WerkzeugResponse
-
-UNAVAILABLE_AUTOSAVE = (
-    "Not saved: the service is briefly unavailable. Your answers are kept in this browser."
-)
-
-bp = Blueprint("rate", __name__, url_prefix="/r")
-
-
-def _bad_link_limit() -> str:
-    return str(current_app.config["RATE_BAD_LINK_LIMIT"])
-
-
-def _is_bad_link(response: FlaskResponse) -> bool:
-    return response.status_code == 404
-
-
-limiter.shared_limit(_bad_link_limit, scope="rate-bad-link", deduct_when=_is_bad_link)(bp)
-
-
-class LinkNotActive(Exception):
-    """Unknown or used token, someone else's invitation, or a campaign that takes no answers."""
 
 
 @bp.context_processor
@@ -73,32 +37,6 @@ def _helpers() -> dict[str, object]:
         "invitation_state": pages.invitation_state,
         "STATES": pages.STATES,
     }
-
-
-@bp.errorhandler(LinkNotActive)
-def link_not_active(error: LinkNotActive) -> tuple[str, int]:
-    """The one neutral page for every link that cannot be used (SPEC §5)."""
-    db.session.rollback()
-    return render_template("rate/link_not_active.html"), 404
-
-
-@bp.errorhandler(OperationalError)
-def database_unavailable(error: OperationalError) -> Page:
-    """The database is down: say so, and that the answers are kept (in this browser, by rate.js).
-
-    Autosave gets JSON; a submit or "Save draft" gets a page asking to retry in a minute.
-    """
-    db.session.rollback()
-    current_app.logger.warning("database unavailable on a rater page: %s", type(error).__name__)
-    if request.method == "POST" and request.endpoint == "rate.save_draft":
-        reply = jsonify(error=UNAVAILABLE_AUTOSAVE)
-        reply.status_code = 503
-    elif request.method == "POST":
-        reply = current_app.make_response((render_template("rate/unavailable.html"), 503))
-    else:
-        return render_error(503)
-    reply.headers["Retry-After"] = "60"
-    return reply
 
 
 @bp.get("/<token>")
