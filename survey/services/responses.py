@@ -35,7 +35,7 @@ from survey.models import (
     new_response_id,
 )
 from survey.services.questionnaires import questionnaire_for
-from survey.tokens import hash_token, looks_like_token
+from survey.tokens import hash_token, looks_like_token, tokens_match
 
 OPEN_STATUSES = (InvitationStatus.PENDING, InvitationStatus.OPENED)
 
@@ -74,7 +74,7 @@ def find_rater(token: str) -> Rater | None:
         )
     )
     rater: Rater | None = db.session.scalars(query).unique().first()
-    return rater
+    return rater if rater is not None and _is_link_of(token, rater) else None
 
 
 def find_link_invitation(token: str, invitation_id: int) -> Invitation | None:
@@ -100,7 +100,7 @@ def find_link_invitation(token: str, invitation_id: int) -> Invitation | None:
         )
     )
     invitation: Invitation | None = db.session.scalars(query).first()
-    return invitation
+    return invitation if invitation is not None and _is_link_of(token, invitation.rater) else None
 
 
 def _raters_linked_by(token: str) -> CompoundSelect[tuple[int]]:
@@ -109,6 +109,18 @@ def _raters_linked_by(token: str) -> CompoundSelect[tuple[int]]:
     return union_all(
         select(Rater.id).where(Rater.token_hash == hashed),
         select(EarlierLink.rater_id).where(EarlierLink.token_hash == hashed),
+    )
+
+
+def _is_link_of(token: str, rater: Rater) -> bool:
+    """`token` is the rater's current or an earlier link, compared in constant time (SPEC §5)."""
+    if rater.token_hash is not None and tokens_match(token, rater.token_hash):
+        return True
+    earlier = db.session.get(EarlierLink, hash_token(token))
+    return (
+        earlier is not None
+        and earlier.rater_id == rater.id
+        and tokens_match(token, earlier.token_hash)
     )
 
 
