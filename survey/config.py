@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "SIGN_IN_LINK_MINUTES": 60,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": False,
+    "RATELIMIT_SWALLOW_ERRORS": True,  # limit storage down: pages still answer, the log says so
     "RATE_BAD_LINK_LIMIT": "20/minute",  # failed rater-link look-ups per client IP
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

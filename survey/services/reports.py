@@ -7,13 +7,11 @@ while a campaign is draft or open, and no function here returns an individual re
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, inspect, select
-from sqlalchemy.engine import Dialect
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import joinedload
 
 from survey.domain.content import Content
@@ -23,7 +21,6 @@ from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Campaign, CampaignStatus, Person, Subject, User
 from survey.models_reports import ReportSnapshot
-from survey.services.driver_sql import DriverQuery, compile_query
 from survey.services.organisation import level_norms
 from survey.services.questionnaires import campaign_content
 from survey.services.report_cache import FORMAT, require_results, stored_report
@@ -83,25 +80,10 @@ class ViewableReport:
 
 
 def viewable_report(user: User, campaign_id: int, subject_id: int) -> ViewableReport:
-    """The same check as `find_viewable_subject`, on one row read on the driver's cursor
-    (`driver_sql`): a memoised report page needs nothing more. NotFound, the same for every
-    case, when the report is not there for `user`."""
-    with db.engine.connect() as connection:
-        row = _viewable_query(connection.dialect).first(connection, {"subject_id": subject_id})
-    if (
-        row is None
-        or row["campaign_id"] != campaign_id
-        or not _may_view(user, row["status"], row["person_id"])
-    ):
-        raise NotFound(NO_REPORT)
-    return ViewableReport(
-        subject_id, campaign_id, row["status"], row["closed_at"], row["released_at"]
-    )
-
-
-@functools.lru_cache(maxsize=16)
-def _viewable_query(dialect: Dialect) -> DriverQuery:
-    return compile_query(
+    """The same check as `find_viewable_subject`, on one row (no ORM object): a memoised report
+    page needs nothing more. NotFound, the same for every case, when the report is not there
+    for `user`."""
+    row = db.session.execute(
         select(
             Subject.campaign_id,
             Subject.person_id,
@@ -110,9 +92,15 @@ def _viewable_query(dialect: Dialect) -> DriverQuery:
             Campaign.released_at,
         )
         .join(Campaign, Campaign.id == Subject.campaign_id)
-        .where(Subject.id == bindparam("subject_id")),
-        dialect,
-    )
+        .where(Subject.id == subject_id)
+    ).first()
+    if (
+        row is None
+        or row.campaign_id != campaign_id
+        or not _may_view(user, row.status, row.person_id)
+    ):
+        raise NotFound(NO_REPORT)
+    return ViewableReport(subject_id, campaign_id, row.status, row.closed_at, row.released_at)
 
 
 def find_viewable_subject(
