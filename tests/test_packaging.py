@@ -17,7 +17,6 @@ import subprocess
 import sys
 import sysconfig
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,18 +66,20 @@ def _build_sdist(source: Path, folder: Path) -> Path:
     """The sdist, built by setuptools' PEP 517 hook (what `python -m build --sdist` calls)."""
     hook = f"from setuptools import build_meta; print(build_meta.build_sdist({str(folder)!r}))"
     done = subprocess.run(
-        [sys.executable, "-c", hook], cwd=source, check=True, capture_output=True, text=True
+        [sys.executable, "-c", hook], cwd=source, capture_output=True, text=True, timeout=600
     )
+    assert done.returncode == 0, done.stderr
     return folder / done.stdout.strip().splitlines()[-1]
 
 
 def _pip(*args: str) -> None:
     command = [sys.executable, "-m", "pip", "--disable-pip-version-check", *args]
-    subprocess.run(command, check=True, capture_output=True, timeout=600)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"pip {' '.join(args)}:\n{done.stdout}{done.stderr}"
 
 
 @pytest.fixture(params=["checkout", "wheel"])
-def installed(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Installed]:
+def installed(request: pytest.FixtureRequest, tmp_path: Path) -> Installed:
     """`pip install <fresh clone>` or `pip install <wheel from pip wheel <fresh clone>>`."""
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout: nothing to clone")
@@ -106,7 +107,7 @@ def installed(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Instal
         _pip("--python", python, "install", *offline, str(source))
     folder = tmp_path / "empty"
     folder.mkdir()
-    yield Installed(venv, folder)
+    return Installed(venv, folder)
 
 
 @pytest.mark.slow
