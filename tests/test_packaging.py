@@ -21,18 +21,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from setuptools import find_packages
+from setuptools import find_namespace_packages
 
 from tests.conftest import TEST_DATABASE_URL
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_every_package_under_survey_is_in_the_distribution() -> None:
-    """pyproject lists the packages (a package-dir mapping needs it): none may be forgotten."""
+def test_every_folder_under_survey_is_in_the_distribution() -> None:
+    """pyproject lists the packages (a package-dir mapping needs it), template and static
+    folders too (or the build warns about them): none may be forgotten."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     listed = set(config["packages"])
-    found = set(find_packages(str(ROOT), include=["survey", "survey.*"]))
+    found = {
+        name
+        for name in find_namespace_packages(str(ROOT), include=["survey", "survey.*"])
+        if "__pycache__" not in name
+    }
     assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
     assert set(config["package-dir"]) <= listed
 
