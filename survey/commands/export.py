@@ -11,7 +11,7 @@ from survey.cli import SurveyCommand
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Campaign
-from survey.services.export import FORMATS, prepare_export, write_export
+from survey.services.export import FORMATS, write_export
 
 
 @click.command("export", cls=SurveyCommand)
@@ -24,7 +24,5 @@ def export_command(campaign_id: int, fmt: str, output: Path) -> None:
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound(f"no campaign with id {campaign_id}")
-    prepare_export(campaign)
-    db.session.commit()
     write_export(campaign, fmt, output)
     click.echo(f"wrote {output}")
