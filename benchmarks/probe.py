@@ -148,12 +148,13 @@ def _read_all(response: Any) -> tuple[int, int, bool]:
 
 
 def probe_report_json(args: argparse.Namespace) -> dict[str, Any]:
-    """Report JSON p50 (services.reports.report_document + json.dumps) against ceiling (c)."""
+    """Report JSON p50 against ceiling (c): the subject loaded as the report routes load it
+    (with its campaign and person), `services.reports.report_document`, `json.dumps`."""
     from sqlalchemy import text
 
     from survey.extensions import db
     from survey.models import Subject
-    from survey.services.reports import report_document
+    from survey.services.reports import WITH_CAMPAIGN_AND_PERSON, report_document
 
     app = make_app(args.database)
     with app.app_context():
@@ -162,8 +163,8 @@ def probe_report_json(args: argparse.Namespace) -> dict[str, Any]:
         sample = random.Random(8).sample(ids, min(args.sample, len(ids)))
         product, raw = [], []
         for sid in sample:
-            seconds, document = timed(lambda sid=sid: json.dumps(
-                report_document(db.session.get(Subject, sid))))
+            seconds, document = timed(lambda sid=sid: json.dumps(report_document(
+                db.session.get(Subject, sid, options=WITH_CAMPAIGN_AND_PERSON))))
             product.append(seconds)
             db.session.rollback()  # the read wrote nothing; start the next one afresh
             db.session.expunge_all()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,7 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from survey.domain.report import SubjectReport
 from survey.errors import SurveyError
 from survey.models import Campaign
-from survey.services.frozen_reports import FrozenSubject, campaign_reports, require_results
+from survey.services.frozen_reports import campaign_reports, require_results
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -58,34 +58,32 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def export_rows(campaign: Campaign) -> Iterator[Row]:
+def export_rows(campaign: Campaign, score: Callable[[float], Any] = float) -> Iterator[Row]:
     """Yield the export's rows after `HEADER`, subjects by id (see the module docstring).
 
-    Values: text cells neutralised, the score a float rounded to 2 decimals (SPEC §7.9), `n`
-    an int, `na` an int on an item cell and "" on an area cell. Raises InvalidState while the
-    campaign is draft or open.
+    Values: free text (names, e-mail, team, area titles) neutralised; keys and group names are
+    identifiers (`survey.domain.content.KEY_PATTERN`), which never start like a formula;
+    `score(s)` for the score, rounded to 2 decimals (SPEC §7.9); `n` an int; `na` an int on an
+    item cell and "" on an area cell. Raises InvalidState while the campaign is draft or open.
     """
     for frozen in campaign_reports(campaign):
-        yield from _subject_rows(campaign, frozen)
+        s, scored = frozen.subject, frozen.scored
+        person = tuple(neutralise(v) for v in (campaign.name, s.name, s.email, s.level, s.team))
+        for section, report in (("level", scored.report), ("readiness", scored.readiness)):
+            if report is not None:
+                yield from _section_rows(person, section, report, score)
 
 
-def _subject_rows(campaign: Campaign, frozen: FrozenSubject) -> Iterator[Row]:
-    s = frozen.subject
-    person = tuple(neutralise(v) for v in (campaign.name, s.name, s.email, s.level, s.team))
-    sections = (("level", frozen.scored.report), ("readiness", frozen.scored.readiness))
-    for section, report in sections:
-        if report is not None:
-            yield from _section_rows(person, section, report)
-
-
-def _section_rows(person: Row, section: str, report: SubjectReport) -> Iterator[Row]:
+def _section_rows(
+    person: Row, section: str, report: SubjectReport, score: Callable[[float], Any]
+) -> Iterator[Row]:
     titles = {a.key: neutralise(a.title) for a in report.areas}
     for a in report.area_scores:
-        yield (*person, section, "area", neutralise(a.area), titles[a.area], "",
-               neutralise(a.group), a.score, a.n, "")  # fmt: skip
+        yield (*person, section, "area", a.area, titles[a.area], "", a.group, score(a.score),
+               a.n, "")  # fmt: skip
     for i in report.item_scores:
-        yield (*person, section, "item", neutralise(i.area), titles[i.area], neutralise(i.item),
-               neutralise(i.group), i.score, i.n, i.na)  # fmt: skip
+        yield (*person, section, "item", i.area, titles[i.area], i.item, i.group, score(i.score),
+               i.n, i.na)  # fmt: skip
 
 
 def csv_chunks(campaign: Campaign) -> Iterator[bytes]:
@@ -99,8 +97,8 @@ def csv_chunks(campaign: Campaign) -> Iterator[bytes]:
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow(HEADER)
-    for row in export_rows(campaign):
-        writer.writerow((*row[:11], f"{row[11]:.2f}", *row[12:]))
+    for row in export_rows(campaign, "{:.2f}".format):
+        writer.writerow(row)
         if buffer.tell() >= CHARS_PER_CHUNK:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -116,11 +114,15 @@ def write_xlsx(campaign: Campaign, target: IO[bytes] | str | Path) -> None:
     require_results(campaign)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Shown figures")
+
+    def score(value: float) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "0.00"
+        return cell
+
     sheet.append(HEADER)
-    for row in export_rows(campaign):
-        score = WriteOnlyCell(sheet, value=row[11])
-        score.number_format = "0.00"
-        sheet.append([*row[:11], score, *row[12:]])
+    for row in export_rows(campaign, score):
+        sheet.append(row)
     workbook.save(target)
 
 

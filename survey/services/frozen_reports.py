@@ -218,13 +218,11 @@ def campaign_reports(campaign: Campaign, level: str | None = None) -> Iterator[F
         responses = load_responses(s.id for s in batch if s.id not in stored)
         for s in batch:
             found = stored.get(s.id)
-            if found is None:
-                responses_of = responses.get(s.id, [])
-                yield FrozenSubject(
-                    s, scorer.score(s.level, s.include_next_level, responses_of), False
-                )
-            else:
+            if found is not None:
                 yield FrozenSubject(s, found, True)
+            else:
+                scored = scorer.score(s.level, s.include_next_level, responses.get(s.id, []))
+                yield FrozenSubject(s, scored, False)
 
 
 def freeze_reports(campaign: Campaign) -> int:
@@ -238,7 +236,7 @@ def freeze_reports(campaign: Campaign) -> int:
     require_results(campaign)
     if _all_frozen(campaign):
         return 0
-    cells = NormCells()
+    cells = _NormCells()
     written = 0
     for batch in _batches(campaign_reports(campaign), BATCH):
         fresh = [f for f in batch if not f.stored]
@@ -304,7 +302,7 @@ def level_norms(campaign: Campaign, level: str) -> Norms:
 
 
 @dataclass
-class NormCells:
+class _NormCells:
     """The all_others area cells of a campaign's frozen reports, by level, with their team."""
 
     cells: dict[str, list[tuple[str, AreaScore]]] = field(default_factory=dict)
@@ -331,7 +329,7 @@ class NormCells:
 
 
 def _computed_norms(campaign: Campaign, level: str | None = None) -> dict[str, LevelNorms]:
-    cells = NormCells()
+    cells = _NormCells()
     for frozen in campaign_reports(campaign, level):
         cells.add(frozen)
     return cells.norms(campaign)

@@ -24,12 +24,7 @@ from survey.services.questionnaires import campaign_content
 
 NO_REPORT = "No such report."
 # A report reads its subject's campaign (status, k) and person (e-mail): one query, not three.
-# The campaign's questionnaire snapshot (tens of KB of JSON) is read only when its parsed
-# content is not at hand (`campaign_content`).
-WITH_CAMPAIGN_AND_PERSON = (
-    joinedload(Subject.campaign).defer(Campaign.questionnaire_snapshot),
-    joinedload(Subject.person),
-)
+WITH_CAMPAIGN_AND_PERSON = (joinedload(Subject.campaign), joinedload(Subject.person))
 
 
 @dataclass(frozen=True)
