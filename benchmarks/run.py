@@ -259,9 +259,9 @@ def measure_report_pages(report: Report, database: str, subject_ids: list[int], 
                          log: Path) -> None:
     """(b) subject report page throughput against a bare page with the same figures.
 
-    Frozen results are rendered once per worker and kept (views/report_pages.py), so an
-    unmeasured pass over every page comes first; then product and bare take turns and the
-    ratio is the median of the rounds' ratios, as for submissions.
+    An unmeasured pass over every page comes first (connections, templates, content); then
+    product and bare take turns and the ratio is the median of the rounds' ratios, as for
+    submissions.
     """
     paths = [f"/reports/1/{sid}" for sid in subject_ids]
     paths_file = DATA / "report-paths.txt"

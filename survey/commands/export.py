@@ -16,7 +16,8 @@ from survey.commands.files import private_output
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Campaign
-from survey.services.export import FORMATS, export_chunks, prepare_export
+from survey.services.export import FORMATS, export_chunks
+from survey.services.frozen_reports import require_results
 
 
 @click.command("export", cls=SurveyCommand)
@@ -30,10 +31,8 @@ def export_command(campaign_id: int, fmt: str, output: Path, force: bool) -> Non
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound(f"no campaign with id {campaign_id}")
-    # the file first: an existing FILE is refused before any report is computed
+    require_results(campaign)  # InvalidState while draft or open: no file is made
     with private_output(output, force, "add --force to replace it") as handle:
-        prepare_export(campaign)
-        db.session.commit()
         for chunk in export_chunks(campaign, fmt):
             handle.write(chunk)
     click.echo(f"wrote {output}")
