@@ -21,7 +21,6 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from survey.domain.report import SubjectReport
-from survey.errors import SurveyError
 from survey.models import Campaign
 from survey.services.frozen_reports import campaign_reports, require_results
 
