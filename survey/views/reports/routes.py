@@ -71,9 +71,14 @@ def subject_report(campaign_id: int, subject_id: int) -> Any:
         subject = find_viewable_subject(current_user, campaign_id, subject_id)
     except NotFound:
         return _not_viewable(campaign_id, subject_id)
-    context = _report_context(report_view(subject))
+    return render_report_page(report_view(subject), to_subject=not current_user.is_hr)
+
+
+def render_report_page(view: ReportView, *, to_subject: bool) -> str:
+    """The report page of `view`, worded for the subject (`to_subject`) or for HR."""
+    subject = view.subject
     title = f"{subject.name} · {subject.campaign.name}"
-    return render_template("reports/report.html", title=title, **context)
+    return render_template("reports/report.html", title=title, **_report_context(view, to_subject))
 
 
 @bp.get("/organisation")
@@ -165,11 +170,11 @@ def _scale(campaign: Campaign) -> tuple[int, int]:
     return scale.min, scale.max
 
 
-def _report_context(view: ReportView) -> dict[str, Any]:
+def _report_context(view: ReportView, to_subject: bool) -> dict[str, Any]:
     """Everything the report body shows; `cells` holds the dict lookups its tables use."""
     subject, report, content = view.subject, view.report, view.content
     scale = (content.scale.min, content.scale.max)
-    voice = Voice(subject.name, to_subject=not current_user.is_hr)
+    voice = Voice(subject.name, to_subject=to_subject)
     titles = {a.key: a.title for a in content.areas}
     figures = {"radar": charts.radar_figure(report, scale=scale, norms=view.norms)}
     if report.gaps:  # without self or others on an area, the page says why instead of a chart
