@@ -185,6 +185,12 @@ class Campaign(db.Model):
     max_peers: Mapped[int] = mapped_column(Integer, default=5)
     gap_threshold: Mapped[float] = mapped_column(default=1.0)
     questionnaire_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # the questionnaire set to launch with (None: the built-in set, the shipped files), and
+    # the number of its version the snapshot was taken from
+    questionnaire_set_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questionnaire_set.id"), index=True
+    )
+    questionnaire_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -395,5 +401,6 @@ class Comment(db.Model):
     __table_args__ = ({"sqlite_with_rowid": False},)
 
 
-# Report caches (written only once a campaign is closed) live in their own module.
-from survey import models_reports  # noqa: E402,F401
+# Report caches (written only once a campaign is closed) and questionnaire sets live in their
+# own modules.
+from survey import models_questionnaire_sets, models_reports  # noqa: E402,F401
