@@ -182,6 +182,8 @@ def test_the_rater_answer_is_stored_under_the_sets_item_and_area(
     hr.edit_item(set_id, ITEM, area="delegation")
     hr.save(set_id)
     campaign_id = _create_campaign(hr, set_id)
+    settings = hr.client.get(f"/admin/campaigns/{campaign_id}/edit").text
+    assert _selected(settings, "questionnaire_set_id") == str(set_id)
     hr.post_form(
         f"/admin/campaigns/{campaign_id}/launch", f"/admin/campaigns/{campaign_id}/launch", {}
     )

@@ -115,6 +115,8 @@ class CampaignSettingsForm(FlaskForm):
             SelectChoice(0, BUILT_IN_NAME),
             *(SelectChoice(set_id, label) for set_id, label in launchable_sets()),
         ]
+        if self.questionnaire_set_id.data is None:  # a campaign's NULL: the built-in set
+            self.questionnaire_set_id.data = 0
 
 
 class SubjectsForm(FlaskForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -22,6 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from survey.domain.content import RATER_GROUPS
+from survey.domain.content_edit import AreaEdit, ItemEdit, QuestionEdit
 from survey.views.admin_forms import GROUP_LABELS, MultiCheckboxField
 
 MAX_DOCUMENT = 200_000  # characters of a pasted levels document
@@ -84,6 +86,31 @@ class ItemForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.area.choices = [SelectChoice(key, title) for key, title in areas]
 
+    def to_edit(self) -> ItemEdit:
+        """The posted item as an edit of the draft."""
+        return ItemEdit(
+            self_text=self.self_text.data or "",
+            other_text=self.other_text.data or "",
+            you_text=self.you_text.data or "",
+            behaviour=self.behaviour.data or "",
+            area=self.area.data or "",
+            observers=tuple(g for g in RATER_GROUPS if g in (self.observers.data or ())),
+            required=bool(self.required.data),
+        )
+
+
+def item_data(item: Mapping[str, Any]) -> dict[str, Any]:
+    """An item of the draft as ItemForm data."""
+    return {
+        "self_text": item.get("self", ""),
+        "other_text": item.get("other", ""),
+        "you_text": item.get("you", ""),
+        "behaviour": item.get("behaviour", ""),
+        "area": item.get("area", ""),
+        "observers": list(item.get("observers") or []),
+        "required": bool(item.get("required")),
+    }
+
 
 class AreaRowForm(Form):
     """One area's title, description and order (its key never changes)."""
@@ -107,6 +134,14 @@ class AreasForm(FlaskForm):
     new_description = StringField("Description", validators=[Optional(), Length(max=500)])
     submit = SubmitField("Save areas")
 
+    def to_edits(self) -> list[AreaEdit]:
+        """The posted areas as edits of the draft."""
+        return [
+            AreaEdit(row.form.key.data or "", row.form.title.data or "",
+                     row.form.description.data or "", row.form.order.data or 0)
+            for row in self.areas
+        ]
+
 
 class QuestionRowForm(Form):
     """One open question's wordings and `required`."""
@@ -123,3 +158,21 @@ class QuestionsForm(FlaskForm):
 
     questions = FieldList(FormField(QuestionRowForm))
     submit = SubmitField("Save open questions")
+
+    def to_edits(self) -> list[QuestionEdit]:
+        """The posted open questions as edits of the draft."""
+        return [
+            QuestionEdit(row.form.key.data or "", row.form.self_text.data or "",
+                         row.form.other_text.data or "", row.form.you_text.data or "",
+                         bool(row.form.required.data))
+            for row in self.questions
+        ]
+
+
+def question_rows(draft: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The draft's open questions as QuestionsForm rows."""
+    return [
+        {"key": q["key"], "self_text": q.get("self", ""), "other_text": q.get("other", ""),
+         "you_text": q.get("you", ""), "required": bool(q.get("required"))}
+        for q in draft.get("open_questions") or []
+    ]

@@ -27,10 +27,7 @@ from werkzeug.wrappers import Response
 from survey.domain.answer_sheet import AnswerSheet
 from survey.domain.content import LEVELS, RATER_GROUPS, Content, ContentError
 from survey.domain.content_edit import (
-    AreaEdit,
     EditError,
-    ItemEdit,
-    QuestionEdit,
     add_area,
     content_problems,
     edit_areas,
@@ -54,6 +51,8 @@ from survey.views.questionnaires.forms import (
     ItemForm,
     NewSetForm,
     QuestionsForm,
+    item_data,
+    question_rows,
 )
 from survey.views.rate_forms import scale_options
 
@@ -108,8 +107,8 @@ def new_set() -> ViewResult:
 
 def _document(form: NewSetForm) -> tuple[str, str]:
     """(text, file name) of the uploaded file, else of the pasted text; SurveyError if none."""
-    upload = form.document.data
-    if upload is not None and getattr(upload, "filename", ""):
+    upload = form.document.data  # a FileStorage, or None when no file was chosen
+    if upload is not None and upload.filename:
         try:
             return upload.read().decode("utf-8-sig"), upload.filename
         except UnicodeDecodeError:
@@ -171,17 +170,18 @@ def item(set_id: int, key: str) -> ViewResult:
     except EditError:
         abort(404)
     areas = [(a["key"], a["title"] or a["key"]) for a in questionnaire_set.draft["areas"]]
-    form = ItemForm(areas, data=_item_data(found))
+    form = ItemForm(areas, data=item_data(found))
     if form.validate_on_submit():
-        changed = edit_item(questionnaire_set.draft, key, _item_edit(form))
-        sets.update_draft(questionnaire_set, changed, utcnow(), done=[key])
+        changed = edit_item(questionnaire_set.draft, key, form.to_edit())
+        problems = _problems_of(changed, key)
+        sets.update_draft(questionnaire_set, changed, utcnow(), done=[] if problems else [key])
         db.session.commit()
-        if not _problems_of(changed, key):
+        if not problems:
             flash("Item saved to the draft.", "success")
             return redirect(url_for("questionnaires.edit", set_id=set_id) + f"#item-{key}")
         flash("Saved to the draft. Fix the problems below before saving a version.", "warning")
         return redirect(url_for("questionnaires.item", set_id=set_id, key=key))
-    return render_template(
+    page = render_template(
         "questionnaires/item.html",
         qset=questionnaire_set,
         level=level,
@@ -191,30 +191,7 @@ def item(set_id: int, key: str) -> ViewResult:
         problems=_problems_of(questionnaire_set.draft, key),
         form=form,
     )
-
-
-def _item_data(item: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "self_text": item.get("self", ""),
-        "other_text": item.get("other", ""),
-        "you_text": item.get("you", ""),
-        "behaviour": item.get("behaviour", ""),
-        "area": item.get("area", ""),
-        "observers": list(item.get("observers") or []),
-        "required": bool(item.get("required")),
-    }
-
-
-def _item_edit(form: ItemForm) -> ItemEdit:
-    return ItemEdit(
-        self_text=form.self_text.data or "",
-        other_text=form.other_text.data or "",
-        you_text=form.you_text.data or "",
-        behaviour=form.behaviour.data or "",
-        area=form.area.data or "",
-        observers=tuple(g for g in RATER_GROUPS if g in (form.observers.data or ())),
-        required=bool(form.required.data),
-    )
+    return page, 422 if form.errors else 200
 
 
 def _responsibility_of(draft: dict[str, Any], level: str, key: str) -> dict[str, Any]:
@@ -246,12 +223,7 @@ def areas(set_id: int) -> ViewResult:
 
 
 def _areas_changed(questionnaire_set: QuestionnaireSet, form: AreasForm) -> dict[str, Any]:
-    edits = [
-        AreaEdit(row.form.key.data or "", row.form.title.data or "",
-                 row.form.description.data or "", row.form.order.data or 0)
-        for row in form.areas
-    ]
-    changed = edit_areas(questionnaire_set.draft, edits)
+    changed = edit_areas(questionnaire_set.draft, form.to_edits())
     if (form.new_key.data or "").strip():
         changed = add_area(
             changed, form.new_key.data or "", form.new_title.data or "",
@@ -264,21 +236,10 @@ def _areas_changed(questionnaire_set: QuestionnaireSet, form: AreasForm) -> dict
 def questions(set_id: int) -> ViewResult:
     """Edit the open questions' wordings and `required`."""
     questionnaire_set = _set(set_id)
-    rows = [
-        {"key": q["key"], "self_text": q.get("self", ""), "other_text": q.get("other", ""),
-         "you_text": q.get("you", ""), "required": bool(q.get("required"))}
-        for q in questionnaire_set.draft.get("open_questions") or []
-    ]
-    form = QuestionsForm(data={"questions": rows})
+    form = QuestionsForm(data={"questions": question_rows(questionnaire_set.draft)})
     if form.validate_on_submit():
-        edits = [
-            QuestionEdit(row.form.key.data or "", row.form.self_text.data or "",
-                         row.form.other_text.data or "", row.form.you_text.data or "",
-                         bool(row.form.required.data))
-            for row in form.questions
-        ]
         try:
-            changed = edit_questions(questionnaire_set.draft, edits)
+            changed = edit_questions(questionnaire_set.draft, form.to_edits())
         except EditError:
             abort(400)  # only a hand-made form names a question the set does not have
         return _save(questionnaire_set, changed, "Open questions saved to the draft.")
