@@ -176,6 +176,12 @@ class Campaign(db.Model):
     gap_threshold: Mapped[float] = mapped_column(default=1.0)
     # tens of KB of JSON, read only when its parsed content is not at hand (`campaign_content`)
     questionnaire_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    # the questionnaire set to launch with (None: the built-in set, the shipped files), and
+    # the number of its version the snapshot was taken from
+    questionnaire_set_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questionnaire_set.id"), index=True
+    )
+    questionnaire_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -424,3 +430,7 @@ class OrgNorms(db.Model):
     format: Mapped[int] = mapped_column(Integer)
     norms: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     teams: Mapped[dict[str, list[dict[str, Any]]]] = mapped_column(JSON)
+
+
+# Questionnaire sets live in their own module.
+from survey import models_questionnaire_sets  # noqa: E402,F401

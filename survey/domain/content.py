@@ -2,6 +2,9 @@
 
 Files: `scale.toml`, `areas.toml`, `open_questions.toml` and one file per level named
 `<level>.toml`. Every problem is collected and raised together as one `ContentError`.
+Optional fields: `you` on an item or open question (the wording the subject reads in their own
+report, SPEC §10), and `bullets` on a level (how many bullets it has in its own source
+document, for content generated from another document than the seed).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 FORM_FIELDS = frozenset({"csrf_token", "action"})
 SOURCE_PATTERN = re.compile(r"^([a-z][a-z_]*)\.([1-9][0-9]*)$")
 FIRST_PERSON = re.compile(r"\b(I|my|me|My|Me)\b")
+SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
 NAME = "{name}"
 
 SCALE_FILE = "scale.toml"
@@ -40,10 +44,12 @@ FIXED_FILES = (SCALE_FILE, AREAS_FILE, OPEN_QUESTIONS_FILE)
 
 _SCALE_FIELDS = {"min", "max", "labels", "allows_na", "na_label"}
 _AREA_FIELDS = {"key", "title", "description", "order"}
-_QUESTION_FIELDS = {"key", "self", "other", "required"}
-_LEVEL_FIELDS = {"title", "responsibilities"}
+_QUESTION_FIELDS = {"key", "self", "other", "you", "required"}
+_LEVEL_FIELDS = {"title", "bullets", "responsibilities"}
 _RESPONSIBILITY_FIELDS = {"number", "text", "items"}
-_ITEM_FIELDS = {"key", "area", "source", "self", "other", "behaviour", "observers", "required"}
+_ITEM_FIELDS = {
+    "key", "area", "source", "self", "other", "you", "behaviour", "observers", "required"
+}
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,7 @@ class Item:
     behaviour: str
     observers: tuple[str, ...]
     required: bool = False
+    you_text: str = ""  # the subject's own report (SPEC §10); "" = derive from self_text
 
     def text_for(self, group: str, subject_name: str) -> str:
         """Return the wording a rater group sees: first person for self, else about the subject."""
@@ -140,6 +147,7 @@ class Level:
     key: str
     title: str
     responsibilities: tuple[Responsibility, ...]
+    bullets: int | None = None  # the source document's bullets here; None = seed's count
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -160,6 +168,7 @@ class OpenQuestion:
     self_text: str
     other_text: str
     required: bool = False
+    you_text: str = ""  # as for Item.you_text
 
     def text_for(self, group: str, subject_name: str) -> str:
         """Return the wording a rater group sees: first person for self, else about the subject."""
@@ -240,12 +249,13 @@ def _area_data(area: Area) -> dict[str, Any]:
 
 
 def _question_data(question: OpenQuestion) -> dict[str, Any]:
-    return {
+    data = {
         "key": question.key,
         "self": question.self_text,
         "other": question.other_text,
         "required": question.required,
     }
+    return data | ({"you": question.you_text} if question.you_text else {})
 
 
 def _item_data(item: Item) -> dict[str, Any]:
@@ -258,11 +268,11 @@ def _item_data(item: Item) -> dict[str, Any]:
         "behaviour": item.behaviour,
         "observers": list(item.observers),
         "required": item.required,
-    }
+    } | ({"you": item.you_text} if item.you_text else {})
 
 
 def _level_data(level: Level) -> dict[str, Any]:
-    return {
+    return ({"bullets": level.bullets} if level.bullets is not None else {}) | {
         "title": level.title,
         "responsibilities": [
             {
@@ -337,23 +347,40 @@ def _parse(documents: Mapping[str, Any], problems: list[ContentProblem]) -> Cont
     questions = _parse_questions(questions_reader, raw.get(OPEN_QUESTIONS_FILE))
     area_keys = {area.key for area in areas} if AREAS_FILE in raw else None
     seen_items: dict[str, str] = {}
+    counts = _bullet_counts(raw)
     levels = []
     for level in LEVELS:
         name = f"{level}.toml"
         if name in raw:
-            reader = _Reader(name, problems)
+            reader = _Reader(name, problems, counts)
             levels.append(_parse_level(reader, level, raw[name], area_keys, seen_items))
     if problems or scale is None:
         return None
     return Content(scale, areas, tuple(levels), questions)
 
 
+def _bullet_counts(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
+    """Level → its bullets in the source document: a level file's `bullets`, else the seed's."""
+    counts = dict(RESPONSIBILITY_COUNTS)
+    for level in LEVELS:
+        bullets = raw.get(f"{level}.toml", {}).get("bullets")
+        if isinstance(bullets, int) and not isinstance(bullets, bool) and bullets > 0:
+            counts[level] = bullets
+    return counts
+
+
 class _Reader:
     """Reads typed fields out of raw TOML tables of one file, recording problems."""
 
-    def __init__(self, file: str, problems: list[ContentProblem]) -> None:
+    def __init__(
+        self,
+        file: str,
+        problems: list[ContentProblem],
+        counts: Mapping[str, int] = RESPONSIBILITY_COUNTS,
+    ) -> None:
         self.file = file
         self.problems = problems
+        self.counts = counts  # level → bullets in its source document
 
     def problem(self, key: str, reason: str) -> None:
         self.problems.append(ContentProblem(self.file, key, reason))
@@ -421,6 +448,17 @@ class _Reader:
             self.problem(key, "other wording must contain {name}")
         return self_text, other_text
 
+    def you_wording(self, table: Mapping[str, Any], key: str) -> str:
+        """The optional `you` wording (SPEC §10): second person, never {name}."""
+        if "you" not in table:
+            return ""
+        you_text = self.text(table, "you", key, "you wording")
+        if you_text and not SECOND_PERSON.search(you_text):
+            self.problem(key, "you wording must be in the second person (you, your)")
+        if you_text and NAME in you_text:
+            self.problem(key, "you wording must not contain {name}")
+        return you_text
+
 
 def _parse_scale(reader: _Reader, raw: Mapping[str, Any] | None) -> Scale | None:
     if raw is None:
@@ -474,10 +512,11 @@ def _parse_questions(reader: _Reader, raw: Mapping[str, Any] | None) -> tuple[Op
         key = reader.key(table, f"questions[{index}]", "question")
         reader.fields(table, _QUESTION_FIELDS, key)
         self_text, other_text = reader.wording(table, key)
+        you_text = reader.you_wording(table, key)
         if any(question.key == key for question in questions):
             reader.problem(key, "duplicate question key")
         required = reader.flag(table, "required", key, False)
-        questions.append(OpenQuestion(key, self_text, other_text, required))
+        questions.append(OpenQuestion(key, self_text, other_text, required, you_text))
     return tuple(questions)
 
 
@@ -490,8 +529,9 @@ def _parse_level(
 ) -> Level:
     reader.fields(raw, _LEVEL_FIELDS, level)
     title = reader.text(raw, "title", level)
+    bullets = _check_bullets(reader, raw, level)
     tables = reader.tables(raw, "responsibilities", level)
-    expected = RESPONSIBILITY_COUNTS[level]
+    expected = reader.counts[level]
     if tables and len(tables) != expected:
         reader.problem(
             level,
@@ -502,7 +542,7 @@ def _parse_level(
         _parse_responsibility(reader, level, index, table, area_keys, seen_items)
         for index, table in enumerate(tables, start=1)
     )
-    result = Level(level, title, responsibilities)
+    result = Level(level, title, responsibilities, bullets)
     used = sorted(result.area_keys, key=lambda key: key)
     if tables and len(used) < MIN_AREAS_PER_LEVEL:
         reader.problem(
@@ -511,6 +551,16 @@ def _parse_level(
             f"a level needs at least {MIN_AREAS_PER_LEVEL}",
         )
     return result
+
+
+def _check_bullets(reader: _Reader, raw: Mapping[str, Any], level: str) -> int | None:
+    """The optional `bullets`: how many bullets this level has in its own source document."""
+    if "bullets" not in raw:
+        return None
+    bullets = reader.integer(raw, "bullets", level)
+    if bullets is not None and bullets < 1:
+        reader.problem(level, "bullets must be at least 1")
+    return bullets if bullets is not None and bullets > 0 else None
 
 
 def _parse_responsibility(
@@ -560,10 +610,13 @@ def _parse_item(
         reader.problem(key, f"unknown area {area!r} (not in {AREAS_FILE})")
     source = _check_source(reader, table, key, level, number)
     self_text, other_text = reader.wording(table, key)
+    you_text = reader.you_wording(table, key)
     behaviour = reader.text(table, "behaviour", key, "behaviour")
     observers = _check_observers(reader, table, key)
     required = reader.flag(table, "required", key, False)
-    return Item(key, area, source, self_text, other_text, behaviour, observers, required)
+    return Item(
+        key, area, source, self_text, other_text, behaviour, observers, required, you_text
+    )
 
 
 def _check_source(
@@ -576,10 +629,10 @@ def _check_source(
     if match is None:
         example = f"{level}.{number}"
         reader.problem(key, f"malformed source {source!r} (expected LEVEL.N, e.g. {example})")
-    elif match.group(1) not in RESPONSIBILITY_COUNTS:
+    elif match.group(1) not in reader.counts:
         reader.problem(key, f"source {source!r} names an unknown level")
-    elif not 1 <= int(match.group(2)) <= RESPONSIBILITY_COUNTS[match.group(1)]:
-        top = RESPONSIBILITY_COUNTS[match.group(1)]
+    elif not 1 <= int(match.group(2)) <= reader.counts[match.group(1)]:
+        top = reader.counts[match.group(1)]
         reader.problem(key, f"source {source!r} is out of range ({match.group(1)}.1..{top})")
     elif source != f"{level}.{number}":
         reader.problem(key, f"source {source!r} does not match its responsibility {level}.{number}")

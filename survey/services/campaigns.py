@@ -31,6 +31,7 @@ from survey.models import (
     Subject,
 )
 from survey.services.org import find_people, org_people
+from survey.services.questionnaire_sets import check_launchable
 
 MIN_K = 2
 
@@ -48,6 +49,7 @@ class CampaignSettings:
     timezone: str
     min_raters: int = 3
     max_peers: int = 5
+    questionnaire_set_id: int | None = None  # None: the built-in set (issue 21)
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,9 @@ def create_campaign(
 ) -> Campaign:
     """A new draft campaign with its subjects and default raters (SPEC §4, §5).
 
-    Raises CampaignError/DeadlineError for bad settings (k < 2, unknown zone, past deadline)
-    and NotFound for e-mails that are not in the org chart.
+    Raises CampaignError/DeadlineError for bad settings (k < 2, unknown zone, past deadline),
+    SetError for a questionnaire set without a saved version, and NotFound for e-mails that
+    are not in the org chart.
     """
     campaign = Campaign(status=CampaignStatus.DRAFT)
     _apply_settings(campaign, settings, now)
@@ -114,6 +117,8 @@ def _apply_settings(campaign: Campaign, settings: CampaignSettings, now: datetim
     if settings.max_peers < 1:
         raise CampaignError("at most-peers must be at least 1")
     check_timezone(settings.timezone)
+    check_launchable(settings.questionnaire_set_id)
+    campaign.questionnaire_set_id = settings.questionnaire_set_id
     campaign.closes_at = check_deadline(settings.deadline, settings.timezone, now)
     campaign.name, campaign.deadline, campaign.timezone = name, settings.deadline, settings.timezone
     campaign.min_raters, campaign.max_peers = settings.min_raters, settings.max_peers

@@ -33,6 +33,7 @@ from survey.models import Campaign, Invitation, utcnow
 from survey.services import campaigns as service
 from survey.services import org
 from survey.services.progress import campaign_progress, launch_warnings, next_action
+from survey.services.questionnaire_sets import campaign_set_label
 from survey.views.admin_forms import (
     GROUP_LABELS,
     LEVEL_LABELS,
@@ -158,6 +159,7 @@ def campaign(campaign_id: int) -> str:
         warnings=launch_warnings(campaign, progress) if draft else [],
         action=next_action(campaign, utcnow()),
         deadline=_deadline(campaign),
+        questionnaire_set=campaign_set_label(campaign),
         subjects_form=SubjectsForm() if draft else None,
         action_form=ActionForm(),
     )
@@ -408,6 +410,7 @@ def _settings(form: CampaignSettingsForm) -> service.CampaignSettings:
         timezone=form.timezone.data or "",
         min_raters=form.min_raters.data or 0,
         max_peers=form.max_peers.data or 0,
+        questionnaire_set_id=form.questionnaire_set_id.data or None,
     )
 
 

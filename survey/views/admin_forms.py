@@ -24,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.domain.deadlines import DeadlineError, check_timezone, timezone_names
 from survey.models import LEVELS, RATER_GROUPS
+from survey.services.questionnaire_sets import BUILT_IN_NAME, launchable_sets
 
 LEVEL_LABELS = {
     "individual_contributor": "Individual contributors",
@@ -98,11 +99,24 @@ class CampaignSettingsForm(FlaskForm):
         default=5,
         validators=[DataRequired(), NumberRange(min=1, max=50)],
     )
+    questionnaire_set_id = SelectField(
+        "Questionnaire",
+        coerce=int,
+        default=0,
+        description="The set's latest saved version is copied into the campaign at launch; "
+        "later versions never change a launched campaign.",
+    )
     submit = SubmitField("Save")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.timezone.choices = [SelectChoice(zone, zone) for zone in timezone_names()]
+        self.questionnaire_set_id.choices = [
+            SelectChoice(0, BUILT_IN_NAME),
+            *(SelectChoice(set_id, label) for set_id, label in launchable_sets()),
+        ]
+        if self.questionnaire_set_id.data is None:  # a campaign's NULL: the built-in set
+            self.questionnaire_set_id.data = 0
 
 
 class SubjectsForm(FlaskForm):
