@@ -179,6 +179,15 @@ class Campaign(db.Model):
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Nomination and the clock (SPEC §13, issue 18): survey.services.nominations, .schedule
+    nomination: Mapped[bool] = mapped_column(Boolean, default=False)
+    min_peers: Mapped[int] = mapped_column(Integer, default=3)
+    max_requests_per_rater: Mapped[int] = mapped_column(Integer, default=8)
+    nomination_deadline: Mapped[date | None] = mapped_column(Date)
+    nomination_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    nominations_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_days: Mapped[list[int]] = mapped_column(JSON, default=list)  # days before a deadline
+    release_after_days: Mapped[int | None] = mapped_column(Integer)
 
     subjects: Mapped[list[Subject]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan", order_by="Subject.id"
@@ -385,5 +394,5 @@ class Comment(db.Model):
     __table_args__ = ({"sqlite_with_rowid": False},)
 
 
-# Report caches (written only once a campaign is closed) live in their own module.
-from survey import models_reports  # noqa: E402,F401
+# Report caches (written only once a campaign is closed) and nomination live in their own modules.
+from survey import models_nomination, models_reports  # noqa: E402,F401

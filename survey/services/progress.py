@@ -134,14 +134,29 @@ def _not_answered(campaign: Campaign) -> list[tuple[int, str, str]]:
 
 
 def launch_warnings(campaign: Campaign, progress: CampaignProgress) -> list[str]:
-    """Sentences for HR about anonymous groups below k, before launch (SPEC §4)."""
-    counts = {s.subject_id: {g: p.invited for g, p in s.groups.items()} for s in progress.subjects}
+    """Sentences for HR about anonymous groups below k, before launch, each naming the raters
+    it counts (SPEC §4)."""
+    raters: dict[int, dict[str, list[str]]] = {s.subject_id: {} for s in progress.subjects}
+    for subject_id, name, group in _rater_names(campaign):
+        raters[subject_id].setdefault(group, []).append(name)
     managers = [s.subject_id for s in progress.subjects if s.level != "individual_contributor"]
     names = {s.subject_id: s.name for s in progress.subjects}
     warnings: list[GroupWarning] = group_warnings(
-        counts, campaign.min_raters, expect_reports=managers
+        raters, campaign.min_raters, expect_reports=managers
     )
     return [warning.message(names[warning.subject_id]) for warning in warnings]
+
+
+def _rater_names(campaign: Campaign) -> list[tuple[int, str, str]]:
+    """(subject id, rater name, group) for every invitation of the campaign, by name."""
+    query = (
+        select(Invitation.subject_id, Person.name, Invitation.rater_group)
+        .join(Rater, Invitation.rater_id == Rater.id)
+        .join(Person, Rater.person_id == Person.id)
+        .where(Invitation.campaign_id == campaign.id)
+        .order_by(Person.name, Person.id)
+    )
+    return [(subject_id, name, group) for subject_id, name, group in db.session.execute(query)]
 
 
 def next_action(campaign: Campaign, now: datetime) -> str | None:
