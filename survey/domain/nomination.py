@@ -14,13 +14,19 @@ from dataclasses import dataclass
 from survey.errors import SurveyError
 
 DEFAULT_MIN_PEERS = 3
-DEFAULT_MAX_PEERS = 8  # with nomination; default assignment alone keeps 5
+DEFAULT_MAX_PEERS = 8  # with nomination (SPEC §13)
+MAX_PEERS_WITHOUT_NOMINATION = 5  # default assignment alone (SPEC §4)
 DEFAULT_MAX_REQUESTS = 8
 TAKEN_AS = {
     "self": "is the person reviewed (their self-assessment is asked for already)",
     "manager": "already gives feedback as manager",
     "direct_reports": "already gives feedback as a direct report",
 }
+
+
+def default_max_peers(nomination: bool) -> int:
+    """Peers per subject when HR does not say: 8 with nomination, 5 without."""
+    return DEFAULT_MAX_PEERS if nomination else MAX_PEERS_WITHOUT_NOMINATION
 
 
 class NominationError(SurveyError):

@@ -121,10 +121,8 @@ def find_link(token: str, now: datetime) -> tuple[Nomination, LinkRole] | None:
     A subject's link works while their list is not approved, the campaign is a draft and the
     nomination deadline has not passed; a manager's link while a list waits for a decision.
     """
-    if not looks_like_token(token):
-        return None
-    link = db.session.get(NominationLink, hash_token(token))
-    if link is None or not tokens_match(token, link.token_hash):
+    link = find_any_link(token)
+    if link is None:
         return None
     nomination = link.nomination
     campaign = nomination.subject.campaign
@@ -136,6 +134,14 @@ def find_link(token: str, now: datetime) -> tuple[Nomination, LinkRole] | None:
     if not nomination.waits_for_subject or (closes is not None and now >= closes):
         return None
     return nomination, link.role
+
+
+def find_any_link(token: str) -> NominationLink | None:
+    """The link record for `token` whatever its nomination's state (thank-you pages only)."""
+    if not looks_like_token(token):
+        return None
+    link = db.session.get(NominationLink, hash_token(token))
+    return link if link is not None and tokens_match(token, link.token_hash) else None
 
 
 def propose_list(
