@@ -81,6 +81,7 @@ def people() -> ViewResult:
     """The org chart, and its CSV upload (all-or-nothing; every bad row listed)."""
     form = UploadPeopleForm()
     problems: list[Any] = []
+    summary = None
     if form.validate_on_submit():
         try:
             summary = org.import_people(form.file.data.read())
@@ -91,12 +92,14 @@ def people() -> ViewResult:
         else:
             db.session.commit()
             flash(f"Imported: {summary}.", "success")
-            return redirect(url_for("admin.people"))
+            if not summary.changes:
+                return redirect(url_for("admin.people"))
     status = 422 if problems else 200
     page = render_template(
         "admin/people.html",
         form=form,
         problems=problems,
+        summary=summary,
         people=org.list_people(),
         count=org.count_people(),
     )
