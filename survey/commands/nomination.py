@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
+from flask.cli import with_appcontext
 
 from survey.cli import SurveyCommand
 from survey.domain.nomination import DEFAULT_MAX_REQUESTS, DEFAULT_MIN_PEERS
@@ -91,6 +92,7 @@ def echo_same_name(campaign: Campaign) -> None:
 
 @click.command("nominate", cls=SurveyCommand)
 @click.argument("campaign_id", type=int)
+@with_appcontext
 def nominate_command(campaign_id: int) -> None:
     """E-mail each subject a link to propose their raters (a draft with --nomination)."""
     result = start_nominations(get_campaign(campaign_id), utcnow())

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
 
 from survey.cli import SurveyCommand
@@ -38,6 +39,7 @@ def _instant(ctx: click.Context, param: click.Parameter, value: str | None) -> d
     callback=_instant,
     help="Act as if it were this instant (ISO 8601; UTC unless it names an offset).",
 )
+@with_appcontext
 def tick_command(now: datetime) -> None:
     """Send due reminders, close campaigns past their deadline, release those due."""
     interval = timedelta(hours=float(current_app.config["REMINDER_INTERVAL_HOURS"]))

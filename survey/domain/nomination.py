@@ -70,8 +70,9 @@ class Candidate:
 
 def over_cap_message(name: str, cap: int) -> str:
     """The refusal for someone who holds `cap` invitations already, naming them."""
+    times = "once" if cap == 1 else f"{cap} times"
     return (
-        f"{name} is already asked for feedback {cap} times in this campaign, the most anyone "
+        f"{name} is already asked for feedback {times} in this campaign, the most anyone "
         "is asked; choose someone else"
     )
 
