@@ -145,7 +145,7 @@ def test_a_subject_who_never_nominated_keeps_defaults_and_hr_is_warned(
     assert LinkVisitor(app.test_client(), tina_link).propose(CHOSEN).status_code == 303
 
     launch = hr.client.get(f"/admin/campaigns/{campaign_id}/launch")
-    assert "2 without an approved list keep their default raters: " in launch.text
+    assert "2 subjects without an approved list keep their default raters: " in launch.text
     assert "Tina Lead (proposed), Tom Lead (not started)" in launch.text
     hr.post_form(
         f"/admin/campaigns/{campaign_id}/launch", f"/admin/campaigns/{campaign_id}/launch", {}

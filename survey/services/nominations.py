@@ -238,10 +238,13 @@ def nomination_warnings(campaign: Campaign) -> list[str]:
             if row.status is not NominationStatus.APPROVED
         ]
         if waiting:
-            warnings.append(
-                f"{len(waiting)} without an approved list keep their default raters: "
-                + ", ".join(waiting)
+            count = len(waiting)
+            who = (
+                "1 subject without an approved list keeps"
+                if count == 1
+                else (f"{count} subjects without an approved list keep")
             )
+            warnings.append(f"{who} their default raters: " + ", ".join(waiting))
     return warnings + over_cap_warnings(campaign)
 
 
