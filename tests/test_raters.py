@@ -128,40 +128,39 @@ def test_the_cap_never_drops_the_manager_or_direct_reports() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raters", "managers", "expected"),
+    ("counts", "managers", "expected"),
     [
-        ({7: {"peers": ["A", "B", "C"], "direct_reports": ["D", "E", "F"]}}, [7], []),
+        ({7: {"peers": 3, "direct_reports": 3}}, [7], []),
+        ({7: {"peers": 2, "direct_reports": 5}}, [7], [GroupWarning(7, "peers", 2, 3)]),
+        ({7: {"peers": 4}}, [], []),  # an IC without reports is normal
+        ({7: {"peers": 4}}, [7], [GroupWarning(7, "direct_reports", 0, 3)]),
         (
-            {7: {"peers": ["A", "B"], "direct_reports": ["C", "D", "E", "F", "G"]}},
+            {7: {"direct_reports": 1}},
             [7],
-            [GroupWarning(7, "peers", ("A", "B"), 3)],
-        ),
-        ({7: {"peers": ["A", "B", "C", "D"]}}, [], []),  # an IC without reports is normal
-        (
-            {7: {"peers": ["A", "B", "C", "D"]}},
-            [7],
-            [GroupWarning(7, "direct_reports", (), 3)],
-        ),
-        (
-            {7: {"direct_reports": ["A"]}},
-            [7],
-            [GroupWarning(7, "peers", (), 3), GroupWarning(7, "direct_reports", ("A",), 3)],
+            [GroupWarning(7, "peers", 0, 3), GroupWarning(7, "direct_reports", 1, 3)],
         ),
     ],
 )
 def test_group_warnings(
-    raters: dict[int, dict[str, list[str]]], managers: list[int], expected: list[GroupWarning]
+    counts: dict[int, dict[str, int]], managers: list[int], expected: list[GroupWarning]
 ) -> None:
-    assert group_warnings(raters, 3, expect_reports=managers) == expected
+    assert group_warnings(counts, 3, expect_reports=managers) == expected
+
+
+def test_group_warnings_carry_the_names_of_the_raters_they_count() -> None:
+    names = {(7, "peers"): ["Bo Berg", "Cy Cole"], (8, "peers"): ["Di Dahl"] * 3}
+    warnings = group_warnings({7: {"peers": 2}, 8: {"peers": 3}}, 3, names=names)
+    assert warnings == [GroupWarning(7, "peers", 2, 3, ("Bo Berg", "Cy Cole"))]
 
 
 def test_warning_message_names_the_raters_it_counts() -> None:
-    assert GroupWarning(7, "direct_reports", ("Bo Berg", "Cy Cole"), 3).message("Ada") == (
+    assert GroupWarning(7, "direct_reports", 2, 3, ("Bo Berg", "Cy Cole")).message("Ada") == (
         "Ada: 2 direct reports (Bo Berg, Cy Cole), below k = 3; their answers will be merged "
         "with other small groups or not shown."
     )
     assert (
-        GroupWarning(7, "peers", ("Bo Berg",), 3)
+        GroupWarning(7, "peers", 1, 3, ("Bo Berg",))
         .message("Ada")
         .startswith("Ada: 1 peer (Bo Berg), below k = 3")
     )
+    assert GroupWarning(7, "peers", 0, 3).message("Ada") == "Ada: no peers."

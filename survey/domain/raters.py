@@ -46,13 +46,9 @@ class GroupWarning:
 
     subject_id: int
     group: str
-    raters: tuple[str, ...]
+    count: int
     k: int
-
-    @property
-    def count(self) -> int:
-        """How many raters the group has."""
-        return len(self.raters)
+    raters: tuple[str, ...] = ()
 
     def message(self, subject_name: str) -> str:
         """A sentence for HR, e.g. 'Ada Lovelace: 2 peers (Bo, Cy), below k = 3 …'."""
@@ -60,9 +56,10 @@ class GroupWarning:
         label = plural if self.count != 1 else plural.removesuffix("s")
         if self.count == 0:
             return f"{subject_name}: no {plural}."
+        named = f" ({', '.join(self.raters)})" if self.raters else ""
         return (
-            f"{subject_name}: {self.count} {label} ({', '.join(self.raters)}), below "
-            f"k = {self.k}; their answers will be merged with other small groups or not shown."
+            f"{subject_name}: {self.count} {label}{named}, below k = {self.k}; their answers "
+            "will be merged with other small groups or not shown."
         )
 
 
@@ -162,25 +159,27 @@ def _least_loaded(
 
 
 def group_warnings(
-    raters: Mapping[int, Mapping[str, Sequence[str]]],
+    counts: Mapping[int, Mapping[str, int]],
     k: int,
     *,
     expect_reports: Iterable[int] = (),
+    names: Mapping[tuple[int, str], Sequence[str]] | None = None,
 ) -> list[GroupWarning]:
     """Warnings for anonymous groups below `k`, per subject id (SPEC §4, §7.4).
 
-    `raters` maps subject id → {group: rater names}; each warning names the raters it counts.
-    A group with no raters is only reported for the subjects in `expect_reports` (managers, who
-    should have direct reports) and for peers.
+    `counts` maps subject id → {group: raters}; `names` maps (subject id, group) → the names of
+    those raters, which each warning carries. A group with no raters is only reported for the
+    subjects in `expect_reports` (managers, who should have direct reports) and for peers.
     """
     managers = set(expect_reports)
     warnings = []
-    for subject_id in sorted(raters):
+    for subject_id in sorted(counts):
         for group in ANONYMOUS_GROUPS:
-            names = tuple(raters[subject_id].get(group, ()))
-            if len(names) >= k or (
-                not names and group == "direct_reports" and subject_id not in managers
+            count = counts[subject_id].get(group, 0)
+            if count >= k or (
+                count == 0 and group == "direct_reports" and subject_id not in managers
             ):
                 continue
-            warnings.append(GroupWarning(subject_id, group, names, k))
+            raters = tuple((names or {}).get((subject_id, group), ()))
+            warnings.append(GroupWarning(subject_id, group, count, k, raters))
     return warnings

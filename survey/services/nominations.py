@@ -12,12 +12,13 @@ lists still waiting for a decision. Services add/flush; the view or command comm
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import selectinload
 
 from survey.domain.deadlines import format_deadline
 from survey.domain.nomination import (
@@ -216,7 +217,12 @@ def nomination_of(subject: Subject) -> Nomination | None:
 
 def nomination_overview(campaign: Campaign) -> list[NominationRow]:
     """Every subject's nomination state and list, by subject name (HR only)."""
-    found = {n.subject_id: n for n in db.session.scalars(select(Nomination).where(_of(campaign)))}
+    query = (
+        select(Nomination)
+        .where(_of(campaign))
+        .options(selectinload(Nomination.peers).joinedload(NominationPeer.person))
+    )
+    found = {n.subject_id: n for n in db.session.scalars(query)}
     rows = []
     for subject in sorted(campaign.subjects, key=lambda s: (s.name, s.id)):
         nomination = found.get(subject.id)
@@ -269,15 +275,21 @@ def over_cap_warnings(campaign: Campaign) -> list[str]:
 
 def check_rater_load(campaign: Campaign, person_id: int) -> None:
     """Raise CampaignError naming the person when they are at the cap (HR adding a rater)."""
-    load = projected_load(campaign).get(person_id, 0)
+    load = projected_load(campaign, people=[person_id]).get(person_id, 0)
     if load >= campaign.max_requests_per_rater:
         person = db.session.get(Person, person_id)
         name = person.name if person is not None else "that person"
         raise CampaignError(over_cap_message(name, campaign.max_requests_per_rater))
 
 
-def projected_load(campaign: Campaign, *, without_subject: int | None = None) -> Counter[int]:
-    """person id → invitations they will hold at launch as things stand.
+def projected_load(
+    campaign: Campaign,
+    *,
+    people: Collection[int] | None = None,
+    without_subject: int | None = None,
+) -> Counter[int]:
+    """person id → invitations they will hold at launch as things stand (only `people`, when
+    given).
 
     Lists waiting for a decision count instead of the peers they would replace; the peers
     of `without_subject` are left out (their new list is being checked).
@@ -291,6 +303,8 @@ def projected_load(campaign: Campaign, *, without_subject: int | None = None) ->
         .join(Invitation, Invitation.rater_id == Rater.id)
         .where(Rater.campaign_id == campaign.id)
     )
+    if people is not None:
+        query = query.where(Rater.person_id.in_(list(people)))
     load: Counter[int] = Counter()
     for person_id, subject_id, group in db.session.execute(query):
         if not (group == "peers" and subject_id in replaced):
@@ -302,6 +316,8 @@ def projected_load(campaign: Campaign, *, without_subject: int | None = None) ->
     )
     if without_subject is not None:
         waiting = waiting.where(Nomination.subject_id != without_subject)
+    if people is not None:
+        waiting = waiting.where(NominationPeer.person_id.in_(list(people)))
     load.update(db.session.scalars(waiting))
     return load
 
@@ -379,7 +395,9 @@ def _checked_list(nomination: Nomination, emails: Sequence[str]) -> list[Person]
     problems += list_problems(
         [Candidate(p.id, p.name) for p in people],
         taken=taken_raters(nomination.subject),
-        load=projected_load(campaign, without_subject=nomination.subject_id),
+        load=projected_load(
+            campaign, people=[p.id for p in people], without_subject=nomination.subject_id
+        ),
         limits=limits,
     )
     if problems:

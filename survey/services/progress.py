@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
-from survey.domain.raters import GroupWarning, group_warnings
+from survey.domain.raters import ANONYMOUS_GROUPS, GroupWarning, group_warnings
 from survey.extensions import db
 from survey.models import (
     RATER_GROUPS,
@@ -136,27 +136,44 @@ def _not_answered(campaign: Campaign) -> list[tuple[int, str, str]]:
 def launch_warnings(campaign: Campaign, progress: CampaignProgress) -> list[str]:
     """Sentences for HR about anonymous groups below k, before launch, each naming the raters
     it counts (SPEC §4)."""
-    raters: dict[int, dict[str, list[str]]] = {s.subject_id: {} for s in progress.subjects}
-    for subject_id, name, group in _rater_names(campaign):
-        raters[subject_id].setdefault(group, []).append(name)
+    counts = {s.subject_id: {g: p.invited for g, p in s.groups.items()} for s in progress.subjects}
     managers = [s.subject_id for s in progress.subjects if s.level != "individual_contributor"]
     names = {s.subject_id: s.name for s in progress.subjects}
     warnings: list[GroupWarning] = group_warnings(
-        raters, campaign.min_raters, expect_reports=managers
+        counts, campaign.min_raters, expect_reports=managers, names=_small_group_names(campaign)
     )
     return [warning.message(names[warning.subject_id]) for warning in warnings]
 
 
-def _rater_names(campaign: Campaign) -> list[tuple[int, str, str]]:
-    """(subject id, rater name, group) for every invitation of the campaign, by name."""
+def _small_group_names(campaign: Campaign) -> dict[tuple[int, str], list[str]]:
+    """(subject id, group) → rater names, by name, for the anonymous groups below k only."""
+    small = (
+        select(Invitation.subject_id, Invitation.rater_group)
+        .where(
+            Invitation.campaign_id == campaign.id,
+            Invitation.rater_group.in_(ANONYMOUS_GROUPS),
+        )
+        .group_by(Invitation.subject_id, Invitation.rater_group)
+        .having(func.count() < campaign.min_raters)
+        .subquery()
+    )
     query = (
-        select(Invitation.subject_id, Person.name, Invitation.rater_group)
+        select(Invitation.subject_id, Invitation.rater_group, Person.name)
+        .join(
+            small,
+            and_(
+                small.c.subject_id == Invitation.subject_id,
+                small.c.rater_group == Invitation.rater_group,
+            ),
+        )
         .join(Rater, Invitation.rater_id == Rater.id)
         .join(Person, Rater.person_id == Person.id)
-        .where(Invitation.campaign_id == campaign.id)
         .order_by(Person.name, Person.id)
     )
-    return [(subject_id, name, group) for subject_id, name, group in db.session.execute(query)]
+    names: dict[tuple[int, str], list[str]] = {}
+    for subject_id, group, name in db.session.execute(query):
+        names.setdefault((subject_id, group), []).append(name)
+    return names
 
 
 def next_action(campaign: Campaign, now: datetime) -> str | None:
