@@ -65,27 +65,23 @@ def upgrade():
     with op.batch_alter_table('nomination_peer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_nomination_peer_person_id'), ['person_id'], unique=False)
 
-    with op.batch_alter_table('campaign', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('nomination', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.add_column(sa.Column('min_peers', sa.Integer(), nullable=False, server_default='3'))
-        batch_op.add_column(sa.Column('max_requests_per_rater', sa.Integer(), nullable=False, server_default='8'))
-        batch_op.add_column(sa.Column('nomination_deadline', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('nomination_closes_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('nominations_sent_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('reminder_days', sa.JSON(), nullable=False, server_default='[]'))
-        batch_op.add_column(sa.Column('release_after_days', sa.Integer(), nullable=True))
+    # Plain ADD COLUMN, never batch mode: SQLite's batch mode copies and drops the table, and
+    # with foreign keys on, dropping campaign would cascade to every subject and invitation.
+    op.add_column('campaign', sa.Column('nomination', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('campaign', sa.Column('min_peers', sa.Integer(), nullable=False, server_default='3'))
+    op.add_column('campaign', sa.Column('max_requests_per_rater', sa.Integer(), nullable=False, server_default='8'))
+    op.add_column('campaign', sa.Column('nomination_deadline', sa.Date(), nullable=True))
+    op.add_column('campaign', sa.Column('nomination_closes_at', sa.DateTime(), nullable=True))
+    op.add_column('campaign', sa.Column('nominations_sent_at', sa.DateTime(), nullable=True))
+    op.add_column('campaign', sa.Column('reminder_days', sa.JSON(), nullable=False, server_default='[]'))
+    op.add_column('campaign', sa.Column('release_after_days', sa.Integer(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('campaign', schema=None) as batch_op:
-        batch_op.drop_column('release_after_days')
-        batch_op.drop_column('reminder_days')
-        batch_op.drop_column('nominations_sent_at')
-        batch_op.drop_column('nomination_closes_at')
-        batch_op.drop_column('nomination_deadline')
-        batch_op.drop_column('max_requests_per_rater')
-        batch_op.drop_column('min_peers')
-        batch_op.drop_column('nomination')
+    for column in ('release_after_days', 'reminder_days', 'nominations_sent_at',
+                   'nomination_closes_at', 'nomination_deadline', 'max_requests_per_rater',
+                   'min_peers', 'nomination'):
+        op.drop_column('campaign', column)  # in place: SQLite 3.35+ has DROP COLUMN
     with op.batch_alter_table('nomination_peer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_nomination_peer_person_id'))
 
