@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from survey.extensions import db
 from survey.models import Campaign
+from survey.services.campaigns import (
+    CampaignError,
+    CampaignSettings,
+    create_campaign,
+    update_campaign,
+)
+from tests.factories import NOW
 from tests.helpers_nomination import NOMINATION_ORG, links_to
 
 
@@ -93,3 +102,20 @@ def test_a_second_campaign_with_the_same_name_is_warned_with_dates(
     assert result.exit_code == 0
     assert f"warning: campaign {first} is also called 'Spring 360' (created " in result.stderr
     assert "deadline 2099-03-31, draft)" in result.stderr
+
+
+def test_a_past_nomination_deadline_may_stay_but_not_be_set(app: Flask) -> None:
+    def settings(name: str, day: date) -> CampaignSettings:
+        return CampaignSettings(
+            name, date(2027, 3, 31), "UTC", nomination=True, nomination_deadline=day
+        )
+
+    with app.app_context():
+        campaign = create_campaign(settings("Spring", date(2027, 3, 1)), now=NOW)
+        later = datetime(2027, 3, 5, tzinfo=UTC)
+        update_campaign(campaign, settings("Renamed", date(2027, 3, 1)), now=later)
+        assert campaign.name == "Renamed"
+        with pytest.raises(
+            CampaignError, match=r"nomination deadline 2027-03-02 \(UTC\) has passed"
+        ):
+            update_campaign(campaign, settings("Renamed", date(2027, 3, 2)), now=later)

@@ -155,8 +155,11 @@ def _nomination_closes_at(
         return None
     if not settings.nomination:
         raise CampaignError("a nomination deadline needs the nomination step switched on")
-    closes = check_deadline(settings.nomination_deadline, settings.timezone, now)
-    if closes >= closes_at(settings.deadline, settings.timezone):
+    day, zone = settings.nomination_deadline, settings.timezone
+    closes = closes_at(day, zone)
+    if closes <= now and day != campaign.nomination_deadline:  # an unchanged one may be past
+        raise CampaignError(f"the nomination deadline {day.isoformat()} ({zone}) has passed")
+    if closes >= closes_at(settings.deadline, zone):
         raise CampaignError("the nomination deadline must come before the answer deadline")
     return closes
 
