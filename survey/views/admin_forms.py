@@ -135,7 +135,7 @@ class CampaignSettingsForm(FlaskForm):
     reminder_days = DaysField(
         "Reminders, days before the deadline",
         validators=[Optional(), Length(max=100), _valid_days],
-        description="E.g. 7, 2. Sent by `survey tick`; also before the nomination deadline.",
+        description="E.g. 7, 2. Sent by survey tick, also before the nomination deadline.",
     )
     release_after_days = IntegerField(
         "Release reports automatically, days after close",
