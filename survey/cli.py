@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     ("survey.commands.org", "org_cli", None),
     ("survey.commands.campaign", "campaign_cli", None),
     ("survey.commands.export", "export_command", "campaign"),
+    ("survey.commands.nomination", "nominate_command", "campaign"),
+    ("survey.commands.tick", "tick_command", None),
     ("survey.commands.report", "report_command", None),
     ("survey.commands.accounts", "create_admin_command", None),
     ("survey.commands.demo", "demo_command", None),

@@ -186,6 +186,15 @@ class Campaign(db.Model):
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Nomination and the clock (SPEC §13, issue 18): survey.services.nominations, .schedule
+    nomination: Mapped[bool] = mapped_column(Boolean, default=False)
+    min_peers: Mapped[int] = mapped_column(Integer, default=3)
+    max_requests_per_rater: Mapped[int] = mapped_column(Integer, default=8)
+    nomination_deadline: Mapped[date | None] = mapped_column(Date)
+    nomination_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    nominations_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_days: Mapped[list[int]] = mapped_column(JSON, default=list)  # days before a deadline
+    release_after_days: Mapped[int | None] = mapped_column(Integer)
 
     subjects: Mapped[list[Subject]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan", order_by="Subject.id"
@@ -432,5 +441,5 @@ class OrgNorms(db.Model):
     teams: Mapped[dict[str, list[dict[str, Any]]]] = mapped_column(JSON)
 
 
-# Questionnaire sets live in their own module.
-from survey import models_questionnaire_sets  # noqa: E402,F401
+# Questionnaire sets and nomination live in their own modules.
+from survey import models_nomination, models_questionnaire_sets  # noqa: E402,F401

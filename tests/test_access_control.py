@@ -93,6 +93,7 @@ ITEM_FORM = {"self_text": "I delegate.", "other_text": "{name} delegates.", "are
 
 
 ALICE_REPORT = "/{c}/subjects/{s}/report"
+UNKNOWN_NOMINATION = "/n/" + "A" * 32
 GETS = [
     Case("main.index", "GET", lambda w, a: "/", {**every(302), "anon": 200}),
     Case("main.health", "GET", lambda w, a: "/healthz", every(200)),
@@ -180,6 +181,9 @@ GETS = [
     Case("rate.decline", "GET", rate("/decline", other=True), every(404), variant="other"),
     Case("rate.thanks", "GET", rate("/thanks"), every(302)),  # still open: back to the form
     Case("rate.thanks", "GET", rate("/thanks", other=True), every(404), variant="other"),
+    Case("nominate.hr.send_links", "GET", admin("/nominate"), hr_only(200)),
+    Case("nominate.links.nomination", "GET", lambda w, a: UNKNOWN_NOMINATION, every(404)),
+    Case("nominate.links.done", "GET", lambda w, a: UNKNOWN_NOMINATION + "/done", every(404)),
 ]
 # In this order: each POST below may change what a later request sees.
 POSTS = [
@@ -212,6 +216,15 @@ POSTS = [
         lambda w, a: f"/admin/campaigns/{w.draft}/subjects/{w.draft_subject}/remove",
         hr_only(302),
     ),
+    # a draft without the nomination step: refused with a message, and nothing to decide on
+    Case("nominate.hr.send_links", "POST", admin("/nominate"), hr_only(302)),
+    Case(
+        "nominate.hr.decide",
+        "POST",
+        lambda w, a: f"/admin/campaigns/{w.draft}/subjects/{w.draft_subject}/nomination/approve",
+        hr_only(404),
+    ),
+    Case("nominate.links.nomination", "POST", lambda w, a: UNKNOWN_NOMINATION, every(404)),
     Case("admin.confirm_action", "POST", admin("/launch"), hr_only(302)),
     Case(
         "questionnaires.new_set",

@@ -34,3 +34,7 @@ def import_command(file: Path) -> None:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"imported {file.name}: {summary}")
+    for change in summary.changes:
+        click.echo(f"  moved: {change}")
+    for note in summary.notes():
+        click.echo(f"note: {note}")
