@@ -42,7 +42,6 @@ from survey.extensions import db
 from survey.models import utcnow
 from survey.models_questionnaire_sets import QuestionnaireSet
 from survey.services import questionnaire_sets as sets
-from survey.views import rate_support
 from survey.views.admin import require_hr
 from survey.views.admin_forms import ActionForm, sentence
 from survey.views.questionnaires.forms import (
@@ -54,7 +53,8 @@ from survey.views.questionnaires.forms import (
     item_data,
     question_rows,
 )
-from survey.views.rate_forms import scale_options
+from survey.views.rate.forms import scale_options
+from survey.views.rate.pages import progress
 
 bp = Blueprint("questionnaires", __name__, url_prefix="/admin/questionnaires")
 bp.before_request(require_hr)
@@ -309,9 +309,8 @@ def preview(set_id: int | None) -> ViewResult:
         problems=[],
         questionnaire=questionnaire,
         sheet=sheet,
-        progress=rate_support.progress(questionnaire, sheet),
+        progress=progress(questionnaire, sheet),
         scale_options=scale_options(questionnaire.scale),
-        scale_inputs=rate_support.scale_inputs,
         comment_max_length=int(current_app.config["COMMENT_MAX_LENGTH"]),
     )
 
