@@ -109,7 +109,7 @@ def test_hr_generates_edits_previews_saves_and_launches_on_a_set(
 
     page.goto(page.base + "/admin/campaigns/new")
     page.get_by_label("Name").fill("Autumn 360 on Acme levels")
-    page.get_by_label("Deadline").fill("2099-10-31")
+    page.get_by_label("Deadline", exact=True).fill("2099-10-31")
     page.get_by_label("Questionnaire").select_option(label="Acme levels (version 1)")
     page.get_by_label("Review these people").fill("tl1@acme.test")
     page.get_by_role("button", name="Create draft campaign").click()
