@@ -1,4 +1,4 @@
-"""Upgrading a database that holds the first release's data loses nothing (issue 7 point 6).
+"""Upgrading a database that holds the first release's data loses nothing.
 
 The database is built at the first revision (fe8bd7ef8804, the initial schema) and filled with
 plain SQL as that release wrote it: people, an HR account, a released campaign with Alice's
