@@ -133,6 +133,9 @@ def test_hr_generates_edits_previews_saves_and_launches_on_a_set(
     rater.reload()
     assert rater.locator(f"#item-{ITEM} legend").inner_text() == seen
     assert "delegates everything" not in rater.inner_text("main")
+    page.goto(page.base + "/admin/questionnaires/")
+    assert "version 2" in page.inner_text("table.sets")
+    page.screenshot(path=str(shots / "0-sets-desktop.png"))
 
 
 def test_editor_pages_on_a_390px_phone_and_a_bad_document(
