@@ -119,10 +119,10 @@ class CampaignSettingsForm(FlaskForm):
     )
     # nomination and the clock (SPEC §13, issue 18); drawn by nominate/_campaign_fields.html
     nomination = BooleanField("Subjects choose their peers; their manager approves the list")
-    nomination_deadline = DateField(
-        "Nomination deadline",
+    nomination_deadline = DateField(  # its label avoids "deadline": one field answers to that
+        "Lists due by",
         validators=[Optional()],
-        description="Last day to send a list (the time zone above). Optional.",
+        description="Optional: the last day subjects can send a list (the time zone above).",
     )
     min_peers = IntegerField(
         "Peers per list at least", default=3, validators=[Optional(), NumberRange(min=1, max=50)]
@@ -134,9 +134,9 @@ class CampaignSettingsForm(FlaskForm):
         description="Nobody is asked about more people than this in the campaign.",
     )
     reminder_days = DaysField(
-        "Reminders, days before the deadline",
+        "Reminders, days before closing",
         validators=[Optional(), Length(max=100), _valid_days],
-        description="E.g. 7, 2. Sent by survey tick, also before the nomination deadline.",
+        description="E.g. 7, 2: sent by survey tick before answers close and before lists are due.",
     )
     release_after_days = IntegerField(
         "Release reports automatically, days after close",
