@@ -13,7 +13,8 @@ from typing import Any
 import tomlkit
 from tomlkit.items import AoT, Table
 
-from survey.domain.content import AREAS_FILE, LEVELS, OPEN_QUESTIONS_FILE, SCALE_FILE
+from survey.domain.content import LEVELS
+from survey.domain.content_loader import AREAS_FILE, OPEN_QUESTIONS_FILE, SCALE_FILE
 
 _HEADERS = {
     SCALE_FILE: "The answer scale for every item (SPEC §2, §3). N/A is stored as NULL, never 0.",

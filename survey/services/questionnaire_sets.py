@@ -16,8 +16,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from survey.domain.content import Content, ContentError, load_content
+from survey.domain.content import Content, ContentError
 from survey.domain.content_edit import content_problems
+from survey.domain.content_loader import load_content
 from survey.domain.content_toml import content_files
 from survey.domain.generator import generate_draft
 from survey.errors import NotFound, SurveyError
