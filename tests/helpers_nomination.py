@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 from survey.extensions import db
 from survey.models import Invitation, Person, Rater, Subject
 from survey.services.campaigns import CampaignSettings, SubjectChoice, create_campaign
-from survey.services.org import import_people
+from survey.services.orgchart import import_people
 from tests.factories import NOW
 from tests.helpers_campaigns import csrf_token, read_outbox, text_of
 

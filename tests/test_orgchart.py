@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from survey.domain.orgchart import OrgChartError, parse_org_chart
 from survey.extensions import db
 from survey.models import Person
-from survey.services.org import import_people
+from survey.services.orgchart import import_people
 from tests.helpers_campaigns import EXCEL_CSV
 
 HEADER = "email,name,level,manager_email,team\n"

@@ -51,7 +51,7 @@ def launched(
 @pytest.fixture
 def ctx(app: Flask):  # type: ignore[no-untyped-def]
     with app.app_context():
-        from survey.services.org import import_people
+        from survey.services.orgchart import import_people
 
         import_people(ORG_CSV)
         db.session.commit()

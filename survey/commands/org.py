@@ -10,7 +10,7 @@ import click
 from survey.cli import SurveyGroup
 from survey.domain.orgchart import OrgChartError
 from survey.extensions import db
-from survey.services.org import import_people
+from survey.services.orgchart import import_people
 
 org_cli = SurveyGroup("org", help="Manage the org chart.")
 

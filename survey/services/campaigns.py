@@ -32,7 +32,7 @@ from survey.models import (
     Rater,
     Subject,
 )
-from survey.services.org import find_people, org_people
+from survey.services.orgchart import find_people, org_people
 from survey.services.questionnaire_sets import check_launchable
 
 MIN_K = 2

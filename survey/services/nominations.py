@@ -42,7 +42,7 @@ from survey.models_nomination import (
     NominationStatus,
 )
 from survey.services.campaigns import CampaignError, replace_peers, require_draft
-from survey.services.org import find_people, list_people, org_people
+from survey.services.orgchart import find_people, list_people, org_people
 from survey.tokens import hash_token, looks_like_token, new_token, tokens_match
 
 MAX_POSTED = 100  # e-mails read from one form; a longer list is refused before any look-up

@@ -33,7 +33,7 @@ from survey.extensions import db, login_manager
 from survey.mail import OutgoingMail, send_mails
 from survey.models import Campaign, Invitation, utcnow
 from survey.services import campaigns as service
-from survey.services import nominations, org
+from survey.services import nominations, orgchart
 from survey.services.progress import campaign_progress, launch_warnings, next_action
 from survey.services.questionnaire_sets import campaign_set_label
 from survey.views.admin_forms import (
@@ -85,7 +85,7 @@ def people() -> ViewResult:
     summary = None
     if form.validate_on_submit():
         try:
-            summary = org.import_people(form.file.data.read())
+            summary = orgchart.import_people(form.file.data.read())
         except OrgChartError as error:
             db.session.rollback()
             problems = error.problems
@@ -101,8 +101,8 @@ def people() -> ViewResult:
         form=form,
         problems=problems,
         summary=summary,
-        people=org.list_people(),
-        count=org.count_people(),
+        people=orgchart.list_people(),
+        count=orgchart.count_people(),
     )
     return page, status
 
@@ -235,7 +235,7 @@ def add_rater(campaign_id: int, subject_id: int) -> Response:
     form = AddRaterForm()
     if not form.validate_on_submit():
         return _back_with_errors(campaign, form, back)
-    if org.find_person(form.email.data or "") is None:  # a typo: say so, not "page not found"
+    if orgchart.find_person(form.email.data or "") is None:  # a typo: say so, not "page not found"
         flash(f"No one with the e-mail {form.email.data!r} is in the org chart.", "error")
         return redirect(back)
     return _act(
