@@ -5,9 +5,8 @@ Revision ID: 2f9c4e7a1b63
 Revises: 8e4b6d2f1a37
 Create Date: 2026-11-30
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '2f9c4e7a1b63'
 down_revision = 'c4a1e9d27b60'

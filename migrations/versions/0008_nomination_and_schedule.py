@@ -8,9 +8,8 @@ Revision ID: a7c4e9b2d518
 Revises: 8e4b6d2f1a37
 Create Date: 2026-12-06
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'a7c4e9b2d518'
 down_revision = '2f9c4e7a1b63'
