@@ -152,8 +152,10 @@ def propose_list(
 
     Returns the manager's e-mail when the list newly waits for them (none for a change to a
     list already waiting, or when the subject has no manager: HR decides then). Raises
-    NominationError listing every problem (unknown e-mail, person taken or at the cap, count).
+    NominationError listing every problem (unknown e-mail, person taken or at the cap, count),
+    InvalidState once the list is approved or the campaign launched.
     """
+    require_nomination(nomination.subject.campaign)
     peers = _checked_list(nomination, emails)
     newly_waiting = not nomination.waits_for_manager
     nomination.propose(now)
