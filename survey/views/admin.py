@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 
 from survey.database import purge_deleted_rows
 from survey.domain.deadlines import format_deadline
-from survey.domain.orgchart import OrgChartError
+from survey.domain.orgchart import MAX_LISTED_PROBLEMS, OrgChartError
 from survey.errors import NotFound, SurveyError
 from survey.extensions import db, login_manager
 from survey.mail import OutgoingMail, send_mails
@@ -95,6 +95,7 @@ def people() -> ViewResult:
         "admin/people.html",
         form=form,
         problems=problems,
+        max_listed=MAX_LISTED_PROBLEMS,
         people=org.list_people(),
         count=org.count_people(),
     )
