@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 
 from survey.domain.content import LEVELS
+from survey.domain.text import name_problems
 from survey.errors import SurveyError
 
 REQUIRED_COLUMNS = ("email", "name", "level", "manager_email")
@@ -182,11 +183,11 @@ def _read_row(
 
 
 def _check_text(value: str, what: str, reasons: list[str]) -> None:
-    """Names and teams fit their columns (200 characters) and hold no control characters."""
+    """Names and teams fit their columns (200 characters) and hold no control characters or
+    text-direction overrides (`survey.domain.text`)."""
     if len(value) > MAX_TEXT:
         reasons.append(f"{what} is {len(value)} characters long (at most {MAX_TEXT})")
-    if any(ord(char) < 32 and char not in "\t" for char in value):
-        reasons.append(f"{what} contains a control character (such as NUL)")
+    reasons += name_problems(value, what)
 
 
 def _checked_email(

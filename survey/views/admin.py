@@ -28,7 +28,7 @@ from survey.domain.deadlines import format_deadline
 from survey.domain.orgchart import MAX_LISTED_PROBLEMS, OrgChartError
 from survey.errors import NotFound, SurveyError
 from survey.extensions import db, login_manager
-from survey.mail import OutgoingMail, send_mails
+from survey.mail import MailError, OutgoingMail, send_mails
 from survey.models import Campaign, Invitation, utcnow
 from survey.services import campaigns as service
 from survey.services import org
@@ -348,9 +348,23 @@ def _act(
         flash(sentence(str(error)), "error")
     else:
         db.session.commit()
-        send_mails(mails)
         flash(message, "success")
+        _send_after_commit(mails)
     return redirect(back or url_for("admin.campaign", campaign_id=campaign.id))
+
+
+def _send_after_commit(mails: list[OutgoingMail]) -> None:
+    """Send what a committed action e-mails; a mail server that refuses is a banner, not a 500
+    (the action stands: remind sends open raters a fresh link once the server works)."""
+    try:
+        send_mails(mails)
+    except MailError:  # its text may name recipients: the log says only how many
+        current_app.logger.error("mail server refused %d messages", len(mails))
+        flash(
+            f"The change is saved, but {plural(len(mails), 'e-mail', 'e-mails')} could not be "
+            "sent: the mail server refused them. Check the mail settings, then use Remind.",
+            "error",
+        )
 
 
 def _done(

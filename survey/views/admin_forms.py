@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.domain.deadlines import DeadlineError, check_timezone, timezone_names
+from survey.domain.text import name_problems
 from survey.models import LEVELS, RATER_GROUPS
 
 LEVEL_LABELS = {
@@ -75,10 +76,16 @@ def _valid_zone(form: FlaskForm, field: Field) -> None:
         raise ValidationError(str(error)) from None
 
 
+def _plain_name(form: FlaskForm, field: Field) -> None:
+    problems = name_problems(field.data or "", "the name")
+    if problems:
+        raise ValidationError(sentence("; ".join(problems)) + ".")
+
+
 class CampaignSettingsForm(FlaskForm):
     """Name, deadline (date + IANA zone), k and peers: editable while draft."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=200), _plain_name])
     deadline = DateField(
         "Deadline",
         validators=[DataRequired()],
