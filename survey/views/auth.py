@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from survey.domain.orgchart import normalise_email
 from survey.extensions import db, limiter
 from survey.mail import send_mails
 from survey.models import LoginToken, utcnow
@@ -18,8 +21,29 @@ bp = Blueprint("auth", __name__)
 LINK_SENT = "If that address belongs to someone with a report, a sign-in link is on its way."
 
 
+def _sign_in_limit() -> str:
+    return str(current_app.config["SIGN_IN_LIMIT"])
+
+
+def _sign_in_client_limit() -> str:
+    return str(current_app.config["SIGN_IN_CLIENT_LIMIT"])
+
+
+def _account_and_client() -> str:
+    """The limit key of one account tried from one client: one client cannot lock the account
+    out for everyone else. The e-mail is hashed so the limit store holds no address."""
+    email = normalise_email(str(request.form.get("email", "")))
+    digest = hashlib.sha256(email.encode()).hexdigest()[:32]
+    return f"{digest}:{get_remote_address()}"
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 302  # a successful sign-in redirects
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(_sign_in_client_limit, methods=["POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_account_and_client, deduct_when=_failed)
 def sign_in() -> str | Response:
     """HR signs in with e-mail and password."""
     form = SignInForm()
