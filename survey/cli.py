@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     ("survey.commands.export", "export_command", "campaign"),
     ("survey.commands.report", "report_command", None),
     ("survey.commands.accounts", "create_admin_command", None),
+    ("survey.commands.accounts", "sign_out_everywhere_command", None),
     ("survey.commands.demo", "demo_command", None),
     ("survey.commands.backup", "backup_cli", None),
 )

@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:5000",
     "REMINDER_INTERVAL_HOURS": 72,
     "SIGN_IN_LINK_MINUTES": 60,
+    "HR_SESSION_IDLE_MINUTES": 8 * 60,  # an HR session ends after this long without a request
+    "HR_SESSION_MAX_HOURS": 7 * 24,  # and this long after signing in, however busy
     # RATELIMIT_STORAGE_URI: REDIS_URL when set (limits shared by every worker), else memory
     "RATELIMIT_HEADERS_ENABLED": False,
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # limit storage down: count per process

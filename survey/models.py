@@ -134,6 +134,9 @@ class User(UserMixin, db.Model):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every session's user id: raising it (sign-out, new password, "sign out
+    # everywhere") ends every session signed in before, even a copied cookie.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     person: Mapped[Person | None] = relationship()
 
@@ -141,6 +144,10 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         """Flask-Login refuses a deactivated account."""
         return self.active
+
+    def get_id(self) -> str:
+        """The id a session stores: `<id>:<session_version>` (Flask-Login's alternative id)."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_hr(self) -> bool:
@@ -179,6 +186,8 @@ class Campaign(db.Model):
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # RETENTION_MONTHS: when it will be deleted, set once HR is warned (services/retention.py)
+    delete_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     subjects: Mapped[list[Subject]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan", order_by="Subject.id"
@@ -385,5 +394,6 @@ class Comment(db.Model):
     __table_args__ = ({"sqlite_with_rowid": False},)
 
 
-# Report caches (written only once a campaign is closed) live in their own module.
-from survey import models_reports  # noqa: E402,F401
+# Report caches (written only once a campaign is closed) and the audit log live in their own
+# modules.
+from survey import models_audit, models_reports  # noqa: E402,F401

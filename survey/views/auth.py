@@ -5,11 +5,21 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
+from survey import sessions
 from survey.domain.orgchart import normalise_email
 from survey.extensions import db, limiter
 from survey.mail import send_mails
@@ -50,16 +60,22 @@ def sign_in() -> str | Response:
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            login_user(user)
-            return redirect(_next_page() or _home())
+            next_page = _next_page()
+            sessions.begin(user)
+            return redirect(next_page or _home())
         form.password.errors = ["That e-mail and password do not match an account."]
     return render_template("auth/sign_in.html", form=form)
 
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
-    """Sign out (POST only, CSRF-checked)."""
+    """Sign out (POST only, CSRF-checked): ends every session of the account, so a copy of
+    this browser's cookie signs in nobody either."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user)
+        db.session.commit()
     logout_user()
+    session.clear()
     flash("You are signed out.", "success")
     return redirect(url_for("main.index"))
 
@@ -81,7 +97,7 @@ def link(token: str) -> str | Response | tuple[str, int]:
             db.session.rollback()
             return render_template("auth/link_invalid.html"), 404
         db.session.commit()
-        login_user(record.user)
+        sessions.begin(record.user)
         return redirect(_home())
     return render_template("auth/link_confirm.html", form=form, user=record.user)
 
@@ -96,7 +112,7 @@ def _set_password(token: str, record: LoginToken) -> str | Response | tuple[str,
             return render_template("auth/link_invalid.html"), 404
         accounts.set_password(record.user, form.password.data or "")
         db.session.commit()
-        login_user(record.user)
+        sessions.begin(record.user)
         flash("Your password is set.", "success")
         return redirect(_home())
     return render_template("auth/set_password.html", form=form, user=record.user)
