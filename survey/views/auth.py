@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Flask,
     current_app,
     flash,
     redirect,
@@ -17,12 +19,14 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from survey import sessions
+from survey import sessions, tasks
 from survey.domain.orgchart import normalise_email
+from survey.errors import SurveyError
 from survey.extensions import db, limiter
-from survey.mail import send_mails
+from survey.mail import QUEUE_NAME
 from survey.models import LoginToken, utcnow
 from survey.services import accounts
 from survey.views.auth_forms import ConfirmLinkForm, RequestLinkForm, SetPasswordForm, SignInForm
@@ -124,13 +128,42 @@ def request_link() -> str | Response:
     """Ask for a new sign-in link; the answer never says whether the e-mail is known."""
     form = RequestLinkForm()
     if form.validate_on_submit():
-        mail = accounts.request_sign_in_mail(form.email.data or "", utcnow())
-        db.session.commit()
-        if mail is not None:
-            send_mails([mail])
         flash(LINK_SENT, "success")
-        return redirect(url_for("auth.request_link"))
+        response = redirect(url_for("auth.request_link"))
+        # the same answer in the same time for every address: looking it up, storing a token
+        # and sending the mail all happen once the answer has gone (or on the queue)
+        response.call_on_close(_request_link_later(form.email.data or ""))
+        return response
     return render_template("auth/request_link.html", form=form)
+
+
+def _request_link_later(email: str) -> Callable[[], None]:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def request_link_now() -> None:
+        with app.app_context():
+            redis_url = app.config.get("REDIS_URL")
+            if redis_url:
+                _enqueue_link_request(app, email, redis_url)
+                return
+            try:
+                tasks.send_sign_in_link(email)
+            except (SurveyError, SQLAlchemyError, OSError) as error:  # never the address
+                db.session.rollback()
+                app.logger.error("sign-in link request failed: %s", type(error).__name__)
+
+    return request_link_now
+
+
+def _enqueue_link_request(app: Flask, email: str, redis_url: str) -> None:
+    from redis.exceptions import RedisError
+
+
+    queue = app.config.get("MAIL_QUEUE") or QUEUE_NAME
+    try:
+        tasks.enqueue(tasks.send_sign_in_link, email, redis_url=redis_url, queue_name=queue)
+    except RedisError as error:
+        app.logger.error("sign-in link request not queued: %s", type(error).__name__)
 
 
 def _home() -> str:
