@@ -125,11 +125,38 @@ def find_viewable_subject(
     subject with its campaign and person in one query; `with_questionnaire=False` leaves the
     campaign's questionnaire snapshot (tens of KB of JSON) unread until something uses it.
     """
+    viewable_subject_id(user, campaign_id, subject_id=subject_id)
     options = WITH_CAMPAIGN_AND_PERSON if with_questionnaire else WITHOUT_QUESTIONNAIRE
     subject = db.session.get(Subject, subject_id, options=options)
-    if subject is None or subject.campaign_id != campaign_id or not may_view(user, subject):
+    if subject is None:  # deleted in between
         raise NotFound(NO_REPORT)
     return subject
+
+
+def viewable_subject_id(
+    user: User, campaign_id: int, *, subject_id: int | None = None, email: str | None = None
+) -> int:
+    """The id of the campaign's subject (by id or e-mail) whose report `user` may read now.
+
+    One query of plain columns whatever the answer, and no object loaded: a missing subject
+    and one `user` may not see cost the same work and raise the same NotFound, so neither
+    the answer nor its timing tells them apart (issue 20).
+    """
+    query = (
+        select(Subject.id, Subject.campaign_id, Subject.person_id, Campaign.status)
+        .join(Campaign, Campaign.id == Subject.campaign_id)
+        .where(Subject.campaign_id == campaign_id)
+    )
+    if email is not None:
+        query = query.join(Person, Person.id == Subject.person_id).where(
+            Person.email == email.strip().lower()
+        )
+    else:
+        query = query.where(Subject.id == subject_id)
+    row = db.session.execute(query).first()
+    if row is None or not _may_view(user, row.status, row.person_id):
+        raise NotFound(NO_REPORT)
+    return int(row.id)
 
 
 def find_subject_by_email(campaign_id: int, email: str) -> Subject:
