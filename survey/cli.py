@@ -21,6 +21,7 @@ from survey.errors import SurveyError
 COMMAND_MODULES = (
     ("survey.cli_questionnaire", "questionnaire_cli", None),
     ("survey.commands.org", "org_cli", None),
+    ("survey.commands.person", "person_cli", None),
     ("survey.commands.campaign", "campaign_cli", None),
     ("survey.commands.export", "export_command", "campaign"),
     ("survey.commands.report", "report_command", None),

@@ -7,7 +7,7 @@ import importlib
 from flask import Flask
 
 # module name → attribute holding the blueprint; modules appear as their issues land.
-BLUEPRINT_MODULES = ("main", "auth", "admin", "rate", "reports", "api")
+BLUEPRINT_MODULES = ("main", "auth", "admin", "privacy", "rate", "reports", "api")
 
 
 def register_blueprints(app: Flask) -> None:
