@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     ("survey.cli_questionnaire", "questionnaire_cli", None),
     ("survey.commands.org", "org_cli", None),
     ("survey.commands.person", "person_cli", None),
+    ("survey.commands.retention", "retention_cli", None),
     ("survey.commands.campaign", "campaign_cli", None),
     ("survey.commands.export", "export_command", "campaign"),
     ("survey.commands.report", "report_command", None),

@@ -36,6 +36,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_KEY_PREFIX": "survey",
     "SIGN_IN_LIMIT": "10/minute",  # failed HR sign-ins per account from one client
     "SIGN_IN_CLIENT_LIMIT": "30/minute",  # sign-in attempts from one client, any account
+    "RETENTION_MONTHS": 0,  # closed campaigns are deleted after this many months; 0: kept
+    "RETENTION_WARNING_DAYS": 30,  # HR pages announce a deletion at least this long before
     "TRUSTED_PROXIES": 0,  # proxies in front of the app that set X-Forwarded-For/-Proto
     "WTF_CSRF_SSL_STRICT": False,  # the referrer check cannot pass: pages send no-referrer
     "RATE_BAD_LINK_LIMIT": "20/minute",  # failed rater-link look-ups per client IP
@@ -64,9 +66,16 @@ ENVIRONMENT = {
     "BASE_URL": "BASE_URL",
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "TRUSTED_PROXIES": "TRUSTED_PROXIES",
+    "RETENTION_MONTHS": "RETENTION_MONTHS",
+    "RETENTION_WARNING_DAYS": "RETENTION_WARNING_DAYS",
 }
 _BOOLEAN_KEYS = {"MAIL_SMTP_TLS", "MAIL_SMTP_SSL"}
-_INTEGER_KEYS = {"MAIL_SMTP_PORT", "TRUSTED_PROXIES"}
+_INTEGER_KEYS = {
+    "MAIL_SMTP_PORT",
+    "TRUSTED_PROXIES",
+    "RETENTION_MONTHS",
+    "RETENTION_WARNING_DAYS",
+}
 
 
 class ConfigError(SurveyError):

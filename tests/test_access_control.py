@@ -85,6 +85,8 @@ GETS = [
     Case("admin.campaign", "GET", admin(""), hr_only(200)),
     Case("admin.edit_campaign", "GET", admin("/edit"), hr_only(200)),
     Case("admin.confirm_action", "GET", admin("/launch"), hr_only(200)),
+    Case("privacy.erase", "GET", lambda w, a: "/admin/people/erase", hr_only(200)),
+    Case("privacy.audit_log", "GET", lambda w, a: "/admin/audit", hr_only(200)),
     Case(
         "admin.subject",
         "GET",
@@ -169,6 +171,13 @@ POSTS = [
         hr_only(302),
     ),
     Case("admin.confirm_action", "POST", admin("/launch"), hr_only(302)),
+    Case(
+        "privacy.erase",
+        "POST",
+        lambda w, a: "/admin/people/erase",
+        hr_only(422),  # nobody with that e-mail: the form says so
+        {"email": "ghost@example.test", "confirmed": "yes"},
+    ),
     Case("rate.save_draft", "POST", rate("/draft"), every(200), {"action": ""}),
     Case("rate.save_draft", "POST", rate("/draft", other=True), every(404), {}, variant="other"),
     Case("rate.questionnaire", "POST", rate(), every(303), {"action": "save"}),

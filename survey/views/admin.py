@@ -33,6 +33,7 @@ from survey.models import Campaign, Invitation, utcnow
 from survey.services import campaigns as service
 from survey.services import org
 from survey.services.progress import campaign_progress, launch_warnings, next_action
+from survey.services.retention import scheduled_deletions
 from survey.views.admin_forms import (
     GROUP_LABELS,
     LEVEL_LABELS,
@@ -106,7 +107,12 @@ def people() -> ViewResult:
 def campaigns() -> str:
     """Every campaign with its status, deadline and progress."""
     rows = [(c, campaign_progress(c).total) for c in service.list_campaigns()]
-    return render_template("admin/campaigns.html", rows=rows, deadline=_deadline)
+    return render_template(
+        "admin/campaigns.html",
+        rows=rows,
+        deadline=_deadline,
+        deletions=scheduled_deletions(),  # retention: HR is warned before anything goes
+    )
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
