@@ -10,18 +10,21 @@ they reorder nothing around them.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
-DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_BREAKING_CATEGORIES = ("Cc", "Zl", "Zp")  # controls, line and paragraph separators
+DIRECTION_CONTROLS = "\u202a-\u202e\u2066-\u2069"  # embeddings, overrides, isolates
+# Unicode's control characters (category Cc: U+0000-U+001F, U+007F-U+009F) and its line and
+# paragraph separators (Zl, Zp: U+2028, U+2029)
+_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_DIRECTION = re.compile(f"[{DIRECTION_CONTROLS}]")
 
 
 def name_problems(value: str, what: str) -> list[str]:
     """Readable reasons why `value` cannot be used as a `what` ("name", "team", ...); [] if fine."""
     problems = []
-    if any(unicodedata.category(char) in _BREAKING_CATEGORIES for char in value):
+    if _BREAKING.search(value):
         problems.append(f"{what} contains a control character (such as a line break or a tab)")
-    if any(char in DIRECTION_CONTROLS for char in value):
+    if _DIRECTION.search(value):
         problems.append(
             f"{what} contains a text-direction override (such as U+202E), "
             "which can make it read as something else"
