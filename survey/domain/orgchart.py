@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -135,7 +136,7 @@ def _read_rows(
     rows: list[PersonRow] = []
     problems: list[RowProblem] = []
     first_line: dict[str, int] = {}
-    checked: dict[str, str | None] = {}  # each address is validated once (row and manager)
+    checked: dict[str, bool] = {}  # address shape → valid: each shape is validated once
     line = 1
     for cells in reader:
         line = reader.line_num  # type: ignore[attr-defined]
@@ -157,7 +158,7 @@ def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
 
 
 def _read_row(
-    line: int, cells: list[str], columns: dict[str, int], checked: dict[str, str | None]
+    line: int, cells: list[str], columns: dict[str, int], checked: dict[str, bool]
 ) -> tuple[PersonRow | None, list[str]]:
     reasons: list[str] = []
     email = _checked_email(_cell(cells, columns, "email"), "e-mail", reasons, checked)
@@ -191,26 +192,42 @@ def _check_text(value: str, what: str, reasons: list[str]) -> None:
 
 
 def _checked_email(
-    value: str, what: str, reasons: list[str], checked: dict[str, str | None]
+    value: str, what: str, reasons: list[str], checked: dict[str, bool]
 ) -> str | None:
     """The normalised address, or None with a reason; `checked` remembers earlier answers."""
     if not value:
         reasons.append(f"empty {what}")
         return None
-    if value not in checked:
-        checked[value] = _valid_email(value)
-    email = checked[value]
-    if email is None:
+    shape = address_shape(value)
+    if shape not in checked:
+        checked[shape] = _is_valid_email(value)
+    if not checked[shape]:
         reasons.append(f"invalid {what} {value!r}")
-    return email
+        return None
+    return normalise_email(value)
 
 
-def _valid_email(value: str) -> str | None:
+# Every ASCII letter and digit is an ordinary character of an address's local part: the
+# validator's rules (which characters, where the dots are, how long) never depend on which
+# letter or digit stands where. So "ana.alves@acme.test" and "bob.smith@acme.test" are valid
+# or not together, and a file of 20,000 people needs a few hundred validations, not 20,000
+# (each costs about 40 µs).
+_ALNUM_TO_A = str.maketrans(string.ascii_letters + string.digits, "a" * 62)
+
+
+def address_shape(value: str) -> str:
+    """`value` with each ASCII letter and digit before the last @ replaced by `a`: addresses
+    of one shape are valid or invalid together."""
+    local, at, domain = value.rpartition("@")
+    return local.translate(_ALNUM_TO_A) + at + domain if at else value
+
+
+def _is_valid_email(value: str) -> bool:
     try:
         validate_email(value, check_deliverability=False, test_environment=True)
     except EmailNotValidError:
-        return None
-    return normalise_email(value)
+        return False
+    return True
 
 
 def _check_references(rows: list[PersonRow], existing: dict[str, str | None]) -> list[RowProblem]:
