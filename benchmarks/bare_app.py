@@ -7,9 +7,11 @@
   parses the same url-encoded submission the product receives and writes the same rows in one
   transaction: receipt, invitation status, response, answers, comments. No form class, no
   access rules, no drafts, no ORM.
-- `GET /bare/figure` renders a page holding precomputed figures of the same size as a subject
-  report's (`BENCH_FIGURE_FILE`: the figure JSON taken from a product report page by the
-  benchmark; a built-in radar if unset), serialised into the page the way the product does.
+- `create_report_ceiling()`: the product's own app with one more route,
+  `GET /bare/report/<campaign>/<subject>`, which does what the report page does from the stored
+  report — the same access check (`find_viewable_subject` for the campaign's HR user), the same
+  `report_view` and the same template through `render_report_page` — without signing in: no
+  Flask-Login session or user loading, no `login_required`, no blueprint, no rate limit.
 
 Served by gunicorn exactly like the product: `gunicorn -w 2 benchmarks.bare_app:app` with
 `BENCH_DATABASE_URL` naming the database.
@@ -17,23 +19,15 @@ Served by gunicorn exactly like the product: `gunicorn -w 2 benchmarks.bare_app:
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 from typing import Any
 
 from flask import Flask, abort, redirect, render_template_string, request
 from flask_wtf.csrf import generate_csrf, validate_csrf
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import Engine
 from wtforms.validators import ValidationError
-
-PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Report</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><main><h1>{{ title }}</h1><div class="chart" data-figure="radar"></div>
-<script type="application/json" id="report-figures">{{ figures|tojson }}</script>
-<script src="/static/plotly.min.js" defer></script></main></body></html>"""
-
 
 FORM = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Feedback</title><link rel="stylesheet" href="/static/app.css"></head>
@@ -77,22 +71,6 @@ def _areas() -> dict[str, str]:
     return {item.key: item.area for level in content.levels for item in level.items}
 
 
-def _figures() -> Any:
-    """The precomputed figures: a report page's own figure JSON, or a built-in radar."""
-    path = os.environ.get("BENCH_FIGURE_FILE")
-    if path:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    import plotly.graph_objects as go
-
-    areas = sorted(set(_areas().values()))
-    figure = go.Figure(
-        [go.Scatterpolar(r=[3.5] * (len(areas) + 1), theta=areas + areas[:1], name=group)
-         for group in ("self", "manager", "peers", "direct_reports", "all_others")]
-    )
-    return {"radar": json.loads(str(figure.to_json()))}
-
-
 def _questionnaires() -> Any:
     """(level, rater group) → the questionnaire that group answers, with a placeholder name."""
     from survey.domain.questionnaire import LEVELS, RATER_GROUPS, build_questionnaire
@@ -111,7 +89,6 @@ def create_bare_app() -> Flask:
     engine = _engine(os.environ["BENCH_DATABASE_URL"])
     area_of = _areas()
     questionnaires = _questionnaires()
-    figures = _figures()
 
     @app.get("/bare/form/<int:invitation_id>")
     def form_page(invitation_id: int) -> str:
@@ -178,14 +155,33 @@ def create_bare_app() -> Flask:
                 )
         return redirect(f"/bare/thanks/{invitation_id}", 303)
 
-    @app.get("/bare/figure")
-    def figure_page() -> str:
-        return render_template_string(PAGE, title="Report", figures=figures)
-
     @app.get("/bare/ping")
     def ping() -> str:
         return "ok"
 
+    return app
+
+
+def create_report_ceiling() -> Flask:
+    """The product's app (configured from the environment, as `survey:create_app()`) plus the
+    bare report route; the HR user is the first HR account in the database."""
+    from survey import create_app
+    from survey.extensions import db, limiter
+    from survey.models import User, UserRole
+    from survey.services.reports import find_viewable_subject, report_view
+    from survey.views.reports.routes import render_report_page
+
+    app = create_app()
+
+    @limiter.exempt
+    def report_page(campaign_id: int, subject_id: int) -> str:
+        user = db.session.scalars(select(User).where(User.role == UserRole.HR)).first()
+        if user is None:
+            abort(404)
+        subject = find_viewable_subject(user, campaign_id, subject_id)
+        return render_report_page(report_view(subject), to_subject=False)
+
+    app.add_url_rule("/bare/report/<int:campaign_id>/<int:subject_id>", view_func=report_page)
     return app
 
 

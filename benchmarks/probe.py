@@ -2,11 +2,12 @@
 
     python -m benchmarks.probe COMMAND --database URL [--campaign ID] [...]
 
-Commands: `groupby` (ceiling d), `close`, `org-view`, `export`, `report-json` (with ceiling c),
-`launch`. Times are wall-clock seconds around the operation only (imports and app start-up
-excluded); memory is the process's peak resident set during the operation (VmHWM after a
-reset), and what it was before. HR pages go through the Flask test client with an HR session,
-so the whole view (service, template) is measured without a network in between.
+Commands: `groupby` (ceiling d), `close`, `org-view`, `export` (CSV), `export-xlsx`,
+`report-json` (with ceiling c), `launch`. Times are wall-clock seconds around the operation
+only (imports and app start-up excluded); memory is the process's peak resident set during the
+operation (VmHWM after a reset), and what it was before. HR pages go through the Flask test
+client with an HR session, so the whole view (service, template) is measured without a network
+in between.
 """
 
 from __future__ import annotations
@@ -107,8 +108,7 @@ def probe_groupby(args: argparse.Namespace) -> dict[str, Any]:
 def probe_close(args: argparse.Namespace) -> dict[str, Any]:
     """Close the campaign the way the product does (service, then one commit)."""
     from survey.extensions import db
-    from survey.models import Campaign
-    from survey.models_reports import ReportSnapshot
+    from survey.models import Campaign, ReportSnapshot
     from survey.services.lifecycle import close_campaign
 
     app = make_app(args.database)
@@ -148,12 +148,13 @@ def _read_all(response: Any) -> tuple[int, int, bool]:
 
 
 def probe_report_json(args: argparse.Namespace) -> dict[str, Any]:
-    """Report JSON p50 (services.reports.report_document + json.dumps) against ceiling (c)."""
+    """Report JSON p50 against ceiling (c): the subject loaded as the report routes load it
+    (with its campaign and person), `services.reports.report_document`, `json.dumps`."""
     from sqlalchemy import text
 
     from survey.extensions import db
     from survey.models import Subject
-    from survey.services.reports import report_document
+    from survey.services.reports import WITH_CAMPAIGN_AND_PERSON, report_document
 
     app = make_app(args.database)
     with app.app_context():
@@ -162,10 +163,10 @@ def probe_report_json(args: argparse.Namespace) -> dict[str, Any]:
         sample = random.Random(8).sample(ids, min(args.sample, len(ids)))
         product, raw = [], []
         for sid in sample:
-            seconds, document = timed(lambda sid=sid: json.dumps(
-                report_document(db.session.get(Subject, sid))))
+            seconds, document = timed(lambda sid=sid: json.dumps(report_document(
+                db.session.get(Subject, sid, options=WITH_CAMPAIGN_AND_PERSON))))
             product.append(seconds)
-            db.session.commit()  # a report stored on first read (if close did not precompute)
+            db.session.rollback()  # the read wrote nothing; start the next one afresh
             db.session.expunge_all()
             with db.engine.connect() as connection:
                 seconds, _ = timed(lambda sid=sid: connection.execute(
@@ -212,7 +213,8 @@ def probe_launch(args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=("groupby", "close", "org-view", "export",
-                                            "report-json", "launch", "report-page"))
+                                            "export-xlsx", "report-json", "launch",
+                                            "report-page"))
     parser.add_argument("--database", required=True)
     parser.add_argument("--campaign", type=int, default=1)
     parser.add_argument("--subject", type=int, default=1)
@@ -224,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         "close": lambda: probe_close(args),
         "org-view": lambda: probe_page(args, f"/reports/organisation/{args.campaign}"),
         "export": lambda: probe_page(args, f"/reports/organisation/{args.campaign}/export.csv"),
+        "export-xlsx": lambda: probe_page(
+            args, f"/reports/organisation/{args.campaign}/export.xlsx"),
         "report-page": lambda: probe_page(args, f"/reports/{args.campaign}/{args.subject}"),
         "report-json": lambda: probe_report_json(args),
         "launch": lambda: probe_launch(args),

@@ -57,23 +57,21 @@ def submit_operation(app: Any, database: str, repeat: int) -> Callable[[], None]
 
 def precompute_operation(app: Any, campaign_id: int) -> Callable[[], None]:
     from survey.extensions import db
-    from survey.models import Campaign
-    from survey.models_reports import ExportText, ReportSnapshot, ShownScore
+    from survey.models import Campaign, OrgNorms, ReportSnapshot
+    from survey.services.frozen_reports import freeze_reports
     from survey.services.lifecycle import close_campaign
-    from survey.services.report_cache import precompute_reports
 
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
         if campaign.status.value == "open":
-            close_campaign(campaign, datetime.now(UTC))
-        db.session.query(ExportText).filter_by(campaign_id=campaign_id).delete()
-        db.session.query(ShownScore).filter_by(campaign_id=campaign_id).delete()
+            close_campaign(campaign, datetime.now(UTC), freeze=False)
+        db.session.query(OrgNorms).filter_by(campaign_id=campaign_id).delete()
         db.session.query(ReportSnapshot).filter_by(campaign_id=campaign_id).delete()
         db.session.commit()
 
     def precompute() -> None:
         with app.app_context():
-            precompute_reports(db.session.get(Campaign, campaign_id))
+            freeze_reports(db.session.get(Campaign, campaign_id))
             db.session.commit()
 
     return precompute

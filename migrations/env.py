@@ -9,10 +9,11 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
+# Interpret the config file for Python logging (the INFO lines `survey db upgrade` prints), unless
+# the app runs its migrations quietly inside another command (MIGRATIONS_QUIET: `survey demo`).
 # Keep the host application's logging when migrations run inside it (tests, `survey demo`).
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+if not current_app.config.get("MIGRATIONS_QUIET"):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

@@ -16,15 +16,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     has no `SECRET_KEY`.
     """
     from survey import config, database, errorpages, extensions, logs, security, templating
+    from survey.packaged import MIGRATIONS, packaged_folder
 
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     config.load_config(app, test_config)
     _trust_proxies(app)
     database.init_app(app)
-    extensions.migrate.init_app(
-        app, extensions.db, directory=os.path.join(_project_root(), "migrations")
-    )
+    extensions.migrate.init_app(app, extensions.db, directory=str(packaged_folder(MIGRATIONS)))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     security.init_app(app)
@@ -46,10 +45,6 @@ def _trust_proxies(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
-
-
-def _project_root() -> str:
-    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _register_blueprints(app: Flask) -> None:

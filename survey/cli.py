@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from survey.errors import SurveyError
 
@@ -29,6 +31,7 @@ COMMAND_MODULES = (
     ("survey.commands.accounts", "create_admin_command", None),
     ("survey.commands.accounts", "sign_out_everywhere_command", None),
     ("survey.commands.demo", "demo_command", None),
+    ("survey.commands.serve", "serve_command", None),
     ("survey.commands.backup", "backup_cli", None),
 )
 
@@ -37,13 +40,32 @@ class SurveyCommand(click.Command):
     """A command whose expected errors end as one line on stderr (exit 1)."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
+        with one_line_errors():
             return super().invoke(ctx)
-        except SurveyError as error:
-            raise click.ClickException(str(error)) from None
-        except OperationalError as error:
-            reason = str(error.orig).strip().splitlines()[0] if error.orig else "unreachable"
-            raise click.ClickException(f"database unavailable: {reason}") from None
+
+
+@contextmanager
+def one_line_errors() -> Iterator[None]:
+    """Turn a SurveyError, an unreachable database or a failed file operation into a
+    ClickException: one line on stderr, exit 1, no traceback."""
+    try:
+        yield
+    except SurveyError as error:
+        raise click.ClickException(str(error)) from None
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else "unreachable"
+        raise click.ClickException(f"database unavailable: {reason}") from None
+    except OSError as error:  # a missing folder, a full disk, no permission
+        where = f"{error.filename}: " if error.filename else ""
+        raise click.ClickException(f"{where}{error.strerror or error}") from None
+
+
+class SurveyCli(FlaskGroup):
+    """The `survey` script: commands from other packages (`db ...`) end errors in one line too."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with one_line_errors():
+            return super().invoke(ctx)
 
 
 class SurveyGroup(AppGroup):
@@ -74,9 +96,11 @@ def _create_app() -> Flask:
         return create_app()
     except SurveyError as error:
         click.echo(f"Error: {error}", err=True)
-        sys.exit(1)
+    except (ArgumentError, ModuleNotFoundError) as error:  # DATABASE_URL unusable (no secret in it)
+        click.echo(f"Error: cannot use DATABASE_URL: {error}", err=True)
+    sys.exit(1)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+@click.group(cls=SurveyCli, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """360° feedback for managers: manage questionnaires, people, campaigns and reports."""

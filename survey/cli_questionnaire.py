@@ -28,7 +28,7 @@ _DIR_OPTION = click.option(
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Content folder (default: $SURVEY_QUESTIONNAIRES or the repository's questionnaires/).",
+    help="Content folder (default: $SURVEY_QUESTIONNAIRES, else the one shipped with survey).",
 )
 
 

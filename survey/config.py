@@ -32,7 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "HR_SESSION_MAX_HOURS": 7 * 24,  # and this long after signing in, however busy
     # RATELIMIT_STORAGE_URI: REDIS_URL when set (limits shared by every worker), else memory
     "RATELIMIT_HEADERS_ENABLED": False,
-    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # limit storage down: count per process
+    "RATELIMIT_SWALLOW_ERRORS": True,  # limit storage down: pages still answer, the log says so
     "RATELIMIT_KEY_PREFIX": "survey",
     "SIGN_IN_LIMIT": "10/minute",  # failed HR sign-ins per account from one client
     "SIGN_IN_CLIENT_LIMIT": "30/minute",  # sign-in attempts from one client, any account

@@ -181,7 +181,8 @@ class Campaign(db.Model):
     min_raters: Mapped[int] = mapped_column(Integer, default=3)
     max_peers: Mapped[int] = mapped_column(Integer, default=5)
     gap_threshold: Mapped[float] = mapped_column(default=1.0)
-    questionnaire_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # tens of KB of JSON, read only when its parsed content is not at hand (`campaign_content`)
+    questionnaire_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -394,6 +395,45 @@ class Comment(db.Model):
     __table_args__ = ({"sqlite_with_rowid": False},)
 
 
-# Report caches (written only once a campaign is closed) and the audit log live in their own
-# modules.
-from survey import models_audit, models_reports  # noqa: E402,F401
+class ReportSnapshot(db.Model):
+    """One subject's frozen report, written when the campaign closes (SPEC §5, §7).
+
+    `document` is {format, report, readiness, readiness_level}: the domain's
+    `ScoredSubject.to_data()` and the report `FORMAT` it was computed under
+    (`survey.services.frozen_reports`). Only shown figures are in it, so no channel can read a
+    hidden cell from here. `team` is the subject's team as at close (exports and team norms).
+    """
+
+    __tablename__ = "report_snapshot"
+
+    subject_id: Mapped[int] = mapped_column(
+        ForeignKey("subject.id", ondelete="CASCADE"), primary_key=True
+    )
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), index=True
+    )
+    team: Mapped[str] = mapped_column(String(200))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class OrgNorms(db.Model):
+    """One level's organisation norms in a closed campaign, frozen with its reports (SPEC §7.10).
+
+    `norms` is [{area, score, n}] in spoke order, every norm whatever its n (HR's figures);
+    `teams` maps each team (as at close) to its own such list. `format` is the report `FORMAT`
+    of the frozen reports they were computed from.
+    """
+
+    __tablename__ = "org_norms"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True
+    )
+    level: Mapped[str] = mapped_column(String(30), primary_key=True)
+    format: Mapped[int] = mapped_column(Integer)
+    norms: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    teams: Mapped[dict[str, list[dict[str, Any]]]] = mapped_column(JSON)
+
+
+# The audit log lives in its own module.
+from survey import models_audit  # noqa: E402,F401

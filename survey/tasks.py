@@ -61,25 +61,25 @@ def enqueue(function: Callable[..., Any], *args: Any, redis_url: str, queue_name
     Queue(queue_name, connection=Redis.from_url(redis_url)).enqueue(function, *args)
 
 
-def precompute_reports(campaign_id: int) -> int:
+def freeze_reports(campaign_id: int) -> int:
     """Compute and store every missing frozen report of a closed campaign; returns how many.
 
     Enqueued by the HR page's close when REDIS_URL is set (a 10,000-subject campaign takes
     longer than a web request may). Commits once; on PostgreSQL then refreshes the planner's
-    statistics of the report tables (see `survey.database.purge_deleted_rows`).
+    statistics of the frozen report tables.
     """
     if has_app_context():
-        return _precompute(campaign_id)
+        return _freeze(campaign_id)
     from survey import create_app
 
     with create_app().app_context():
-        return _precompute(campaign_id)
+        return _freeze(campaign_id)
 
 
-def _precompute(campaign_id: int) -> int:
+def _freeze(campaign_id: int) -> int:
     from survey.extensions import db
     from survey.models import Campaign
-    from survey.services.report_cache import precompute_reports as store
+    from survey.services.frozen_reports import freeze_reports as store
 
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
@@ -89,17 +89,17 @@ def _precompute(campaign_id: int) -> int:
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect() as connection:
             autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-            autocommit.exec_driver_sql("ANALYZE shown_score, report_snapshot, export_text")
+            autocommit.exec_driver_sql("ANALYZE report_snapshot, org_norms")
     return written
 
 
-def enqueue_precompute(campaign_id: int, redis_url: str, queue_name: str) -> None:
-    """Put `precompute_reports(campaign_id)` on the RQ queue `queue_name` (no time limit)."""
+def enqueue_freeze(campaign_id: int, redis_url: str, queue_name: str) -> None:
+    """Put `freeze_reports(campaign_id)` on the RQ queue `queue_name` (no time limit)."""
     from redis import Redis
     from rq import Queue
 
     queue = Queue(queue_name, connection=Redis.from_url(redis_url))
-    queue.enqueue(precompute_reports, campaign_id, job_timeout=-1)
+    queue.enqueue(freeze_reports, campaign_id, job_timeout=-1)
 
 
 def _deliver(mails: list[dict[str, str]], config: Any) -> int:

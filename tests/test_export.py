@@ -11,9 +11,11 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from openpyxl import load_workbook
 
 from survey.extensions import db
-from survey.services.export import neutralise
-from tests.factories import make_hr_user
-from tests.helpers_reports import sign_in, worked_example
+from survey.models import Campaign, CampaignStatus, Subject
+from survey.services.export import export_chunks, neutralise
+from survey.services.frozen_reports import freeze_reports
+from tests.factories import make_hr_user, make_person
+from tests.helpers_reports import sign_in, team_leader_scenario, worked_example
 
 
 @pytest.fixture
@@ -126,3 +128,54 @@ def test_export_of_unknown_campaign_is_one_line(runner: FlaskCliRunner, tmp_path
         args=["campaign", "export", "99", "--format", "csv", "--output", str(tmp_path / "x")]
     )
     assert result.exit_code == 1 and result.stderr.strip() == "Error: no campaign with id 99"
+
+
+def hostile_campaign() -> Campaign:
+    """Four subjects (two with a readiness section) whose names, teams and campaign name hold
+    formulas, commas, quotes and line breaks."""
+    example = worked_example(status=CampaignStatus.CLOSED, team='-ops, "north"\nteam')
+    campaign = example.campaign
+    campaign.name = "=Autumn, 360"
+    example.person.name = '@Alice "Al" Example'
+    for index, team in enumerate(["+Green", "Blue, team", "\tTabbed"]):
+        leader = team_leader_scenario(
+            campaign, f"lead{index}@example.test", peers=3 + index, reports=3 + index,
+            team=team, include_next_level=index != 1,
+        )
+        leader.name = f"=Leader {index}"
+    make_person("=bystander@example.test", team="=Nobody")
+    freeze_reports(campaign)
+    db.session.commit()
+    return campaign
+
+
+def test_hostile_text_is_neutralised_and_stays_in_its_field(app: Flask) -> None:
+    with app.app_context():
+        rows = csv_rows(b"".join(export_chunks(hostile_campaign(), "csv")))
+    assert {len(row) for row in rows} == {14}
+    assert len(rows) > 400
+    assert {r[5] for r in rows[1:]} == {"level", "readiness"}
+    assert {r[0] for r in rows[1:]} == {"'=Autumn, 360"}
+    assert {r[1] for r in rows[1:]} == {"'=Leader 0", "'=Leader 1", "'=Leader 2", "Alice Example"}
+    assert {r[4] for r in rows[1:]} == {"'-ops, \"north\"\nteam", "'+Green", "Blue, team",
+                                        "'\tTabbed"}
+
+
+def test_export_shows_names_as_they_are_now_and_teams_as_at_close(app: Flask) -> None:
+    """Results are frozen at close; the subject's name and e-mail are not."""
+    with app.app_context():
+        campaign = hostile_campaign()
+        subject = db.session.scalars(
+            db.select(Subject).where(Subject.campaign_id == campaign.id).order_by(Subject.id)
+        ).first()
+        assert subject is not None
+        subject.name = "+Alice, renamed"
+        subject.person.email = "alice.renamed@example.test"
+        subject.person.team = "Moved after close"
+        campaign.name = "Autumn 360 (final)"
+        db.session.commit()
+        rows = csv_rows(b"".join(export_chunks(campaign, "csv")))
+    alice = [r for r in rows[1:] if r[2] == "alice.renamed@example.test"]
+    assert alice and {r[1] for r in alice} == {"'+Alice, renamed"}
+    assert {r[4] for r in alice} == {"'-ops, \"north\"\nteam"}
+    assert {r[0] for r in rows[1:]} == {"Autumn 360 (final)"}

@@ -35,18 +35,10 @@ def post_worker_init(worker):
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    from survey.services import responses
-
-    store_response = responses._store_response
-
-    def _wrote_response(connection, *args, **kwargs):
-        # the submission's writes run on the driver's cursor (no cursor events): mark the
-        # connection once its response row is written
-        response_id = store_response(connection, *args, **kwargs)
-        connection.info["wrote_response"] = True
-        return response_id
-
-    responses._store_response = _wrote_response
+    @event.listens_for(Engine, "after_cursor_execute")
+    def _mark(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("INSERT INTO response "):
+            conn.info["wrote_response"] = True
 
     @event.listens_for(Engine, "commit")
     def _pause(conn):

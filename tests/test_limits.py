@@ -1,5 +1,4 @@
-"""Rate limits still hold where they apply, and rater pages carry only their own (SPEC §5):
-Flask-Limiter's app-wide check is skipped for the rater blueprint (issue 8), nowhere else."""
+"""Rate limits hold where they apply, and rater pages carry only their own (SPEC §5)."""
 
 from __future__ import annotations
 
@@ -25,12 +24,3 @@ def test_a_rater_can_open_and_save_a_form_more_often_than_any_app_limit(app: Fla
         saved = rater.autosave(world.peer_invitation, {}, {"keep_doing": "Listens"})
         assert saved.status_code == 200
 
-
-def test_without_app_wide_limits_flask_limiters_app_wide_check_is_not_run(app: Flask) -> None:
-    """Nothing app-wide is configured, so the check that enforces such limits is not a hook;
-    route limits above still hold through their decorators."""
-    from survey.extensions import limiter
-
-    hooks = app.before_request_funcs.get(None, [])
-    assert limiter._check_request_limit not in hooks  # noqa: SLF001 - the hook init_app adds
-    assert len(hooks) == 1  # CSRFProtect's check remains

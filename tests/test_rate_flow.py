@@ -12,8 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import Answer, Campaign, Comment, Draft, Response
-from survey.views import rate
+from survey.models import Answer, Campaign, Comment, Draft, Invitation, Response, Subject
+from survey.services import responses
+from survey.views.rate import routes
 from tests.helpers_rate import (
     RaterActions,
     World,
@@ -21,6 +22,7 @@ from tests.helpers_rate import (
     counts,
     invitation_row,
     item_keys,
+    move_deadline,
 )
 
 
@@ -126,7 +128,7 @@ def test_autosave_and_save_draft_give_the_same_time_in_the_campaign_zone(
         db.session.get(Campaign, world.campaign_id).timezone = "Asia/Kolkata"
         db.session.commit()
     tomorrow = datetime.now(UTC) + timedelta(days=1)
-    monkeypatch.setattr(rate, "_now", lambda: tomorrow.replace(hour=15, minute=20))
+    monkeypatch.setattr(routes, "_now", lambda: tomorrow.replace(hour=15, minute=20))
     report = RaterActions(client, world.report_token)
     first = item_keys(app, world.report_invitation)[0]
     autosaved = report.autosave(world.report_invitation, {first: "3"}).get_json()
@@ -134,7 +136,7 @@ def test_autosave_and_save_draft_give_the_same_time_in_the_campaign_zone(
         "saved_at": "20:50 (Asia/Kolkata time)",
         "message": "Draft saved at 20:50 (Asia/Kolkata time)",
     }
-    monkeypatch.setattr(rate, "_now", lambda: tomorrow.replace(hour=15, minute=47))
+    monkeypatch.setattr(routes, "_now", lambda: tomorrow.replace(hour=15, minute=47))
     banner = report.submit(world.report_invitation, {first: "4"}, action="save", follow=True)
     assert "Draft saved at 21:17 (Asia/Kolkata time). You can come back" in banner.get_data(
         as_text=True
@@ -288,3 +290,49 @@ def test_another_raters_invitation_is_not_reachable(
     page = RaterActions(client, world.peer_token).open(world.boss_invitation)
     assert page.status_code == 404
     assert "This link is not active" in page.get_data(as_text=True)
+
+
+def test_a_name_with_markup_is_shown_as_text(app: Flask, client: FlaskClient, world: World) -> None:
+    with app.app_context():
+        invitation = db.session.get(Invitation, world.peer_invitation)
+        assert invitation is not None
+        subject = db.session.get(Subject, invitation.subject_id)
+        assert subject is not None
+        subject.name = 'Zoë <b>"O\'Brien" & Co</b>'
+        db.session.commit()
+    page = RaterActions(client, world.peer_token).open(world.peer_invitation)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<b>" not in html
+    assert "Feedback for Zoë &lt;b&gt;&#34;O&#39;Brien&#34; &amp; Co&lt;/b&gt;" in html
+
+
+def test_a_moved_deadline_shows_on_the_next_page(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    rater = RaterActions(client, world.report_token)
+    before = rater.open(world.report_invitation).get_data(as_text=True)
+    move_deadline(app, world.campaign_id, timedelta(days=3))
+    after = rater.open(world.report_invitation).get_data(as_text=True)
+    deadline = re.compile(r"Please answer by</dt><dd>([^<]+)<")
+    assert deadline.findall(before) and deadline.findall(before) != deadline.findall(after)
+
+
+def test_a_draft_saved_after_the_form_was_read_is_deleted_on_submit(
+    app: Flask, world: World
+) -> None:
+    """SPEC §6: the draft goes with the submit, even one saved (another tab) since the read."""
+    now = datetime.now(UTC)
+    first = item_keys(app, world.peer_invitation)[0]
+    with app.app_context():
+        invitation = db.session.get(Invitation, world.peer_invitation)
+        assert invitation is not None and invitation.draft is None
+        other_tab = db.session.get_bind().connect()
+        other_tab.execute(Draft.__table__.insert().values(
+            invitation_id=world.peer_invitation, answers={}, comments={}, saved_at=now
+        ))
+        other_tab.commit()
+        other_tab.close()
+        responses.submit_response(invitation, {first: 4}, {}, now)
+        db.session.commit()
+    assert counts(app)["drafts"] == 0 and counts(app)["responses"] == 1

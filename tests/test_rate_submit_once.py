@@ -80,11 +80,11 @@ def test_decline_after_submit_keeps_the_submission(
 def _race(app: Flask, world: World, monkeypatch: pytest.MonkeyPatch) -> list[TestResponse]:
     """Two browsers submit the same invitation at once; both pass every check before writing."""
     barrier = threading.Barrier(2, timeout=10)
-    original: Callable[..., None] = responses._write_receipt
+    original: Callable[[int], None] = responses._write_receipt
 
-    def both_arrive_then_write(connection: object, invitation: object) -> None:
+    def both_arrive_then_write(invitation_id: int) -> None:
         barrier.wait()  # neither request has written anything yet
-        original(connection, invitation)
+        original(invitation_id)
 
     monkeypatch.setattr(responses, "_write_receipt", both_arrive_then_write)
     first = item_keys(app, world.boss_invitation)[0]

@@ -1,4 +1,4 @@
-"""Frozen reports: a snapshot stored under older scoring rules is computed again, never served.
+"""Frozen reports: stored once at close, never written by a read, never served when stale.
 
 Format 1 snapshots held anonymous area scores from which one rater's answer could be solved
 (security review, SPEC §7.6). Alice's worked example shows the difference: all others' growth
@@ -10,19 +10,13 @@ from __future__ import annotations
 import copy
 
 from flask import Flask
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.models import Campaign, CampaignStatus, Subject
-from survey.models_reports import ReportSnapshot, ShownScore
-from survey.services.report_cache import FORMAT, precompute_reports, stored_report
+from survey.models import Campaign, CampaignStatus, OrgNorms, ReportSnapshot, Subject
+from survey.services.frozen_reports import FORMAT, freeze_reports, frozen_report
+from survey.services.reports import report_document
 from tests.helpers_reports import worked_example
-
-GROWTH = (
-    ShownScore.kind == "area",
-    ShownScore.area == "growth",
-    ShownScore.rater_group == "all_others",
-)
 
 
 def _freeze_with_old_rules(subject_id: int) -> None:
@@ -35,43 +29,66 @@ def _freeze_with_old_rules(subject_id: int) -> None:
         if cell["area"] == "growth" and cell["group"] == "all_others":
             cell["score"] = 3.5
     snapshot.document = document
-    db.session.execute(update(ShownScore).where(*GROWTH).values(score_centi=350))
     db.session.commit()
     db.session.expire_all()
 
 
-def _stored_growth() -> tuple[int, int]:
-    centi = db.session.scalar(select(ShownScore.score_centi).where(*GROWTH))
-    rows = db.session.scalar(select(func.count()).select_from(ShownScore))
-    return centi, rows
+def _stored_growth(subject_id: int) -> tuple[int, float]:
+    """(format, all others' growth) of the stored document."""
+    document = db.session.get(ReportSnapshot, subject_id).document
+    (growth,) = [
+        c["score"]
+        for c in document["report"]["area_scores"]
+        if c["area"] == "growth" and c["group"] == "all_others"
+    ]
+    return document["format"], growth
 
 
-def test_reading_an_old_format_report_computes_it_again(app: Flask) -> None:
+def _stored_rows() -> tuple[int, int]:
+    reports = db.session.scalar(select(func.count()).select_from(ReportSnapshot))
+    norms = db.session.scalar(select(func.count()).select_from(OrgNorms))
+    return int(reports or 0), int(norms or 0)
+
+
+def test_reading_an_old_format_report_computes_it_and_stores_nothing(app: Flask) -> None:
     with app.app_context():
         subject_id = worked_example(status=CampaignStatus.RELEASED).subject.id
-        subject = db.session.get(Subject, subject_id)
-        assert stored_report(subject).report.score("growth", "all_others") == 3.6
+        assert freeze_reports(db.session.get(Subject, subject_id).campaign) == 1
         db.session.commit()
-        rows = _stored_growth()[1]
         _freeze_with_old_rules(subject_id)
-        assert _stored_growth() == (350, rows)
 
-        again = stored_report(db.session.get(Subject, subject_id))
+        subject = db.session.get(Subject, subject_id)
+        assert frozen_report(subject).report.score("growth", "all_others") == 3.6
+        cells = report_document(subject)["area_scores"]
+        scores = {(c["area"], c["group"]): c["score"] for c in cells}
+        assert scores[("growth", "all_others")] == 3.6
+        assert not (db.session.new or db.session.dirty or db.session.deleted)
         db.session.commit()
-        assert again.report.score("growth", "all_others") == 3.6
-        assert db.session.get(ReportSnapshot, subject_id).document["format"] == FORMAT
-        assert _stored_growth() == (360, rows)  # the shown cells are replaced, not duplicated
+        assert _stored_growth(subject_id) == (1, 3.5)  # untouched by the reads
 
 
-def test_precomputing_replaces_old_format_reports_once(app: Flask) -> None:
+def test_freezing_replaces_old_format_reports_once(app: Flask) -> None:
     with app.app_context():
         ex = worked_example(status=CampaignStatus.CLOSED)
         campaign_id, subject_id = ex.campaign.id, ex.subject.id
-        assert precompute_reports(db.session.get(Campaign, campaign_id)) == 1
+        assert freeze_reports(db.session.get(Campaign, campaign_id)) == 1
         db.session.commit()
         _freeze_with_old_rules(subject_id)
 
-        assert precompute_reports(db.session.get(Campaign, campaign_id)) == 1
+        assert freeze_reports(db.session.get(Campaign, campaign_id)) == 1
         db.session.commit()
-        assert _stored_growth()[0] == 360
-        assert precompute_reports(db.session.get(Campaign, campaign_id)) == 0
+        assert _stored_growth(subject_id) == (FORMAT, 3.6)
+        assert _stored_rows() == (1, 1)  # replaced, not duplicated; one level's norms
+        assert freeze_reports(db.session.get(Campaign, campaign_id)) == 0
+
+
+def test_a_report_not_frozen_yet_is_computed_for_each_read(app: Flask) -> None:
+    """Closed without freezing (the queue job has not run): the figures are there, unstored."""
+    with app.app_context():
+        subject = worked_example(status=CampaignStatus.CLOSED).subject
+        db.session.commit()
+        document = report_document(subject)
+        db.session.commit()
+        assert _stored_rows() == (0, 0)
+    scores = {(c["area"], c["group"]): c["score"] for c in document["area_scores"]}
+    assert scores[("growth", "all_others")] == 3.6 and scores[("culture", "all_others")] == 4.63

@@ -8,9 +8,16 @@ from flask.testing import FlaskClient
 
 from survey.domain.norms import compute_org_norms, compute_org_norms_by
 from survey.extensions import db
-from survey.models import CampaignStatus, InvitationStatus, Subject
-from survey.services.organisation import organisation_overview
-from survey.services.report_cache import precompute_reports, stored_report
+from survey.models import (
+    Campaign,
+    CampaignStatus,
+    InvitationStatus,
+    OrgNorms,
+    ReportSnapshot,
+    Subject,
+)
+from survey.services.frozen_reports import freeze_reports, frozen_report
+from survey.services.org_overview import organisation_overview
 from tests.factories import invite, make_campaign, make_hr_user, make_person
 from tests.helpers_reports import sign_in, team_leader_scenario
 
@@ -33,16 +40,16 @@ def campaign_id(app: Flask) -> int:
 
 def test_norms_equal_the_domain_computation_over_the_reports(app: Flask, campaign_id) -> None:
     with app.app_context():
-        from survey.models import Campaign
-
         campaign = db.session.get(Campaign, campaign_id)
-        assert precompute_reports(campaign) == 3
+        assert freeze_reports(campaign) == 3
+        db.session.commit()
         subjects = db.session.scalars(db.select(Subject).order_by(Subject.id)).all()
-        reports = [(s.person.team, stored_report(s).report) for s in subjects]
+        cells = [(s.person.team, c) for s in subjects for c in frozen_report(s).report.area_scores]
         (level,) = organisation_overview(campaign)
         assert level.level == "team_leader"
-        assert level.norms == compute_org_norms(r for _, r in reports)
-        assert level.teams == compute_org_norms_by(reports)
+        assert level.norms == compute_org_norms(c for _, c in cells)
+        assert level.teams == compute_org_norms_by(cells)
+        assert list(level.teams) == ["Blue", "Red"]
         assert list(level.norms) == [key for key, _ in level.areas if key in level.norms]
         # Subject c: 1 peer + 1 report < k, so only the manager counts in all others.
         assert level.norms["results"].n == 3
@@ -50,10 +57,24 @@ def test_norms_equal_the_domain_computation_over_the_reports(app: Flask, campaig
         assert level.norms_for_subjects == {}
 
 
+def test_norms_of_a_campaign_not_frozen_yet_are_computed_and_not_stored(
+    app: Flask, campaign_id
+) -> None:
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        (computed,) = organisation_overview(campaign)
+        db.session.commit()
+        assert db.session.scalars(db.select(ReportSnapshot)).all() == []
+        assert db.session.scalars(db.select(OrgNorms)).all() == []
+        freeze_reports(campaign)
+        db.session.commit()
+        (frozen,) = organisation_overview(campaign)
+    assert (computed.norms, computed.teams) == (frozen.norms, frozen.teams)
+    assert computed.norms["results"].n == 3
+
+
 def test_response_rates_count_invitations_not_answers(app: Flask, campaign_id) -> None:
     with app.app_context():
-        from survey.models import Campaign
-
         (level,) = organisation_overview(db.session.get(Campaign, campaign_id))
         assert (level.rates.subjects, level.rates.invited) == (3, 3)
         assert (level.rates.submitted, level.rates.declined, level.rates.percent) == (1, 1, 33)

@@ -2,7 +2,7 @@
 campaign.
 
 Revision ID: c4f1a9e2d7b3
-Revises: 8e4b6d2f1a37
+Revises: c4a1e9d27b60
 Create Date: 2026-12-06
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'c4f1a9e2d7b3'
-down_revision = '8e4b6d2f1a37'
+down_revision = 'c4a1e9d27b60'
 branch_labels = None
 depends_on = None
 

@@ -2,21 +2,23 @@
 
 SQLite: `create` copies the live database with sqlite3's online backup API (consistent while the
 app keeps serving, WAL included); `restore` checks the file is a survey database, then copies it
-back over the configured one, only with `--yes`. Stop the app before a restore. PostgreSQL:
+back over the configured one, only with `--yes`. Stop the app before a restore. A backup file
+is always new (an existing path, symbolic links included, is refused) and mode 0600. PostgreSQL:
 backups belong to `pg_dump -Fc` / `pg_restore`; both commands print those and exit non-zero.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 import click
-from flask import current_app
-from sqlalchemy.engine import make_url
 
 from survey.cli import SurveyGroup
+from survey.commands.files import create_private_file
 from survey.errors import SurveyError
+from survey.extensions import db
 
 backup_cli = SurveyGroup("backup", help="Back up and restore the database (SQLite; see pg_dump).")
 REQUIRED_TABLES = {"campaign", "person", "response", "answer", "invitation"}
@@ -27,8 +29,12 @@ class BackupError(SurveyError):
 
 
 def sqlite_path() -> Path:
-    """The configured SQLite file; BackupError naming pg_dump/pg_restore for PostgreSQL."""
-    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    """The configured SQLite file; BackupError naming pg_dump/pg_restore for PostgreSQL.
+
+    The path is the one the app opens: Flask-SQLAlchemy puts a relative SQLite path in the
+    instance folder.
+    """
+    url = db.engine.url
     if url.get_backend_name() == "postgresql":
         target = url.render_as_string(hide_password=True).replace("+psycopg", "")
         raise BackupError(
@@ -75,11 +81,28 @@ def check_survey_database(path: Path) -> None:
 def create_backup(file: Path) -> None:
     """Copy the live SQLite database to FILE (safe while the app runs)."""
     source = sqlite_path()
-    if file.exists():
-        raise BackupError(f"{file} already exists; choose a new file name")
-    pages = copy_database(source, file)
-    check_survey_database(file)
+    if not source.is_file():  # sqlite3 would create it empty
+        raise BackupError(f"the database {source} does not exist")
+    # created empty first, 0600 and never through a symbolic link; the copy then fills it
+    os.close(create_private_file(file, "choose a new file name"))
+    try:
+        pages = copy_database(source, file)
+        _use_rollback_journal(file)
+        check_survey_database(file)
+    except BaseException:
+        file.unlink(missing_ok=True)
+        raise
     click.echo(f"Backed up {source} to {file} ({pages} pages).")
+
+
+def _use_rollback_journal(path: Path) -> None:
+    """Keep the backup one self-contained file: WAL mode would leave -wal/-shm files beside it
+    whenever it is opened."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        connection.close()
 
 
 @backup_cli.command("restore")
@@ -91,8 +114,6 @@ def restore_backup(file: Path, yes: bool) -> None:
     check_survey_database(file)
     if not yes:
         raise BackupError(f"this replaces {target} and everything in it; add --yes to go ahead")
-    from survey.extensions import db
-
     db.session.remove()
     db.engine.dispose()
     copy_database(file, target)

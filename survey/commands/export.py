@@ -1,4 +1,8 @@
-"""`campaign export ID --format csv|xlsx --output FILE`: shown figures only (SPEC §8, §9)."""
+"""`campaign export ID --format csv|xlsx --output FILE`: shown figures only (SPEC §8, §9).
+
+FILE is created readable by its owner only (0600); an existing FILE is kept unless `--force`,
+and a symbolic link at FILE is never followed (see survey/commands/files.py).
+"""
 
 from __future__ import annotations
 
@@ -8,23 +12,27 @@ import click
 from flask.cli import with_appcontext
 
 from survey.cli import SurveyCommand
+from survey.commands.files import private_output
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Campaign
-from survey.services.export import FORMATS, prepare_export, write_export
+from survey.services.export import FORMATS, export_chunks
+from survey.services.frozen_reports import require_results
 
 
 @click.command("export", cls=SurveyCommand)
 @click.argument("campaign_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="csv")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @with_appcontext
-def export_command(campaign_id: int, fmt: str, output: Path) -> None:
+def export_command(campaign_id: int, fmt: str, output: Path, force: bool) -> None:
     """Export a closed or released campaign's shown figures to FILE."""
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound(f"no campaign with id {campaign_id}")
-    prepare_export(campaign)
-    db.session.commit()
-    write_export(campaign, fmt, output)
+    require_results(campaign)  # InvalidState while draft or open: no file is made
+    with private_output(output, force, "add --force to replace it") as handle:
+        for chunk in export_chunks(campaign, fmt):
+            handle.write(chunk)
     click.echo(f"wrote {output}")

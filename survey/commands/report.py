@@ -8,7 +8,6 @@ import click
 from flask.cli import with_appcontext
 
 from survey.cli import SurveyCommand
-from survey.extensions import db
 from survey.services.reports import find_subject_by_email, report_document
 
 
@@ -21,5 +20,4 @@ def report_command(campaign_id: int, email: str, fmt: str) -> None:
     """Print a closed or released campaign's report for one subject as JSON."""
     subject = find_subject_by_email(campaign_id, email)
     document = report_document(subject)
-    db.session.commit()  # the frozen report is stored on first read
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))

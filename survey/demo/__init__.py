@@ -1,1 +1,1 @@
-"""`survey demo`: a whole 360° campaign on an example organisation, answered over HTTP."""
+"""`survey demo`: a whole 360° campaign on an example organisation, answered through its pages."""

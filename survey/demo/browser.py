@@ -1,16 +1,18 @@
-"""A tiny HTTP client that reads and submits HTML forms the way a person's browser would.
+"""A tiny client that reads and submits HTML forms the way a person's browser would.
 
-Used by the demo so simulated raters go through the real routes, CSRF and validation.
+Used by the demo so simulated raters go through the real routes, CSRF and validation. Requests
+go to the app in process (Werkzeug's test client: the same WSGI app a server runs), so building
+the demo needs no port.
 """
 
 from __future__ import annotations
 
-import http.cookiejar
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from flask import Flask
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import TestResponse
 
 
 @dataclass
@@ -82,35 +84,27 @@ class _Parser(HTMLParser):
 
 
 class Browser:
-    """Cookies, redirects and form posts against one base URL."""
+    """Cookies, redirects and form posts against one app, addressed as `base_url`."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, app: Flask, base_url: str) -> None:
         self.base_url = base_url.rstrip("/")
-        self._opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
+        self._client = app.test_client()
 
     def get(self, url: str) -> Page:
         """GET a page (relative or absolute URL), following redirects."""
-        return self._open(urllib.request.Request(self._absolute(url)))
+        return _page(self._client.get(self._absolute(url), follow_redirects=True))
 
     def post(self, url: str, data: dict[str, str] | list[tuple[str, str]]) -> Page:
         """POST form fields, following the redirect (Post/Redirect/Get)."""
-        body = urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(self._absolute(url), data=body, method="POST")
-        request.add_header("Content-Type", "application/x-www-form-urlencoded")
-        return self._open(request)
+        form = MultiDict(data)  # a field may repeat; sent url-encoded, as a browser does
+        return _page(self._client.post(self._absolute(url), data=form, follow_redirects=True))
 
     def _absolute(self, url: str) -> str:
         return url if url.startswith("http") else self.base_url + url
 
-    def _open(self, request: urllib.request.Request) -> Page:
-        try:
-            with self._opener.open(request, timeout=30) as response:
-                status, final, raw = response.status, response.geturl(), response.read()
-        except urllib.error.HTTPError as error:
-            status, final, raw = error.code, request.full_url, error.read()
-        parser = _Parser()
-        text = raw.decode("utf-8", "replace")
-        parser.feed(text)
-        return Page(final, status, text, parser.forms, parser.links)
+
+def _page(response: TestResponse) -> Page:
+    parser = _Parser()
+    text = response.get_data(as_text=True)
+    parser.feed(text)
+    return Page(response.request.url, response.status_code, text, parser.forms, parser.links)

@@ -74,9 +74,9 @@ def _text(message: email.message.Message) -> str:
     for part in message.walk():
         if part.get_content_type() == "text/plain":
             payload = part.get_payload(decode=True)
-            if isinstance(payload, bytes):
-                return payload.decode(part.get_content_charset() or "utf-8")
-            return ""
+            if not isinstance(payload, bytes):
+                return ""
+            return payload.decode(part.get_content_charset() or "utf-8")
     return ""
 
 
@@ -85,7 +85,7 @@ class SimulatedRater:
 
     def __init__(
         self,
-        base_url: str,
+        browser: Browser,
         link: str,
         rng: random.Random,
         assignment_of: Callable[[int], Assignment],
@@ -93,7 +93,7 @@ class SimulatedRater:
         area_of: dict[str, str],
         comments_used: CommentsUsed,
     ) -> None:
-        self.browser = Browser(base_url)
+        self.browser = browser
         self.comments_used = comments_used
         self.link = link
         self.rng = rng

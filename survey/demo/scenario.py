@@ -1,7 +1,7 @@
 """The demo scenario: import an organisation, run a campaign to release, keep one open.
 
 Everything goes through the product's own services (import, campaign set-up, launch, close,
-release) and raters answer through the real HTTP pages, so the demo shows the product as it is.
+release) and raters answer through the real pages, so the demo shows the product as it is.
 """
 
 from __future__ import annotations
@@ -9,21 +9,21 @@ from __future__ import annotations
 import random
 import secrets
 import shutil
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import func, select
-from werkzeug.serving import BaseWSGIServer, make_server
 
 from survey import create_app
 from survey.database import purge_deleted_rows
 from survey.demo.answers import Profile, make_profile
+from survey.demo.browser import Browser
+from survey.demo.files import outbox_of
 from survey.demo.raters import (
     Assignment,
     CommentsUsed,
@@ -59,35 +59,26 @@ class DemoResult:
 
 
 def build_demo_app(database: Path, secret_key: str, base_url: str) -> Flask:
-    """A fresh app on an empty SQLite file beside its own outbox (both wiped first)."""
-    outbox = database.parent / (database.stem + "-outbox")
-    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
-        path.unlink(missing_ok=True)
-    shutil.rmtree(outbox, ignore_errors=True)
-    database.parent.mkdir(parents=True, exist_ok=True)
+    """An app on the SQLite file `database`, e-mailing to the outbox folder beside it.
+
+    Links in e-mails point at `base_url`; sign-in links last a day. Touches no file until used.
+    """
     return create_app(
         {
             "SECRET_KEY": secret_key,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "MAIL_BACKEND": "file",
-            "MAIL_OUTBOX": str(outbox),
+            "MAIL_OUTBOX": str(outbox_of(database)),
             "BASE_URL": base_url,
             "REDIS_URL": None,
             "SIGN_IN_LINK_MINUTES": 24 * 60,
+            "MIGRATIONS_QUIET": True,  # no Alembic INFO lines in the demo's output
         }
     )
 
 
-def start_server(app: Flask, host: str, port: int) -> tuple[BaseWSGIServer, threading.Thread]:
-    """Serve `app` on host:port from a background thread (threaded server)."""
-    server = make_server(host, port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, thread
-
-
 def run_scenario(app: Flask, org_csv: bytes, say: Say, seed: int = 360) -> DemoResult:
-    """Build the whole demo inside `app` (its server must already be listening)."""
+    """Build the whole demo in `app`'s empty database; raters answer through its pages."""
     rng = random.Random(seed)
     base_url = str(app.config["BASE_URL"])
     outbox = Path(app.config["MAIL_OUTBOX"])
@@ -198,12 +189,13 @@ def _answer(
     say(f"  {len(chosen)} of {_raters(len(raters))} open their e-mailed link and answer")
     behaviours = [_behaviour(rng) for _ in chosen]
     seeds = [rng.randrange(1 << 30) for _ in chosen]
-    base_url = _base_url()
+    # made here, in the app context: each one keeps its own client (cookies) for its thread
+    browsers = [Browser(current_app, str(current_app.config["BASE_URL"])) for _ in chosen]
     comments_used = CommentsUsed()
 
     def work(index: int) -> None:
         rater = SimulatedRater(
-            base_url=base_url, link=links[chosen[index]], rng=random.Random(seeds[index]),
+            browser=browsers[index], link=links[chosen[index]], rng=random.Random(seeds[index]),
             assignment_of=assignments.__getitem__, profile_of=profiles.__getitem__,
             area_of=area_of, comments_used=comments_used,
         )
@@ -227,12 +219,6 @@ def _raters(count: int) -> str:
 def _behaviour(rng: random.Random) -> str:
     roll = rng.random()
     return "decline" if roll < 0.04 else "draft" if roll < 0.08 else "submit"
-
-
-def _base_url() -> str:
-    from flask import current_app
-
-    return str(current_app.config["BASE_URL"]).rstrip("/")
 
 
 def _settings(name: str, days: int) -> campaigns.CampaignSettings:

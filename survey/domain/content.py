@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from survey.errors import SurveyError
+from survey.packaged import QUESTIONNAIRES, packaged_folder
 
 LEVELS = ("individual_contributor", "team_leader", "business_leader")
 RATER_GROUPS = ("self", "manager", "peers", "direct_reports")
@@ -275,11 +276,11 @@ def _level_data(level: Level) -> dict[str, Any]:
 
 
 def default_directory() -> Path:
-    """Return the content folder: $SURVEY_QUESTIONNAIRES, else the repository's questionnaires/."""
+    """Return the content folder: $SURVEY_QUESTIONNAIRES, else the one shipped with survey."""
     override = os.environ.get(ENV_VAR)
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "questionnaires"
+    return packaged_folder(QUESTIONNAIRES)
 
 
 def load_content(directory: Path | None = None) -> Content:

@@ -12,12 +12,14 @@ when at least `ORG_NORM_MIN_SUBJECTS` subjects contribute; otherwise the norm is
 0). HR's organisation view keeps every norm with its n: HR may read every report anyway.
 """
 
+from __future__ import annotations
+
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from survey.domain.anonymity import ALL_OTHERS
-from survey.domain.report import SubjectReport
+from survey.domain.report import AreaScore
 from survey.domain.rounding import exact_mean, round_score, to_exact
 
 Key = TypeVar("Key", bound=Hashable)
@@ -34,30 +36,44 @@ class AreaNorm:
     score: float
     n: int
 
+    def to_data(self) -> dict[str, Any]:
+        """Return {area, score, n} (also the report JSON's `org_norms` entry, SPEC §9)."""
+        return vars(self) | {}
 
-def compute_org_norms(reports: Iterable[SubjectReport]) -> dict[str, AreaNorm]:
-    """Return area key → norm over `reports` (pass one level's reports), in first-seen order."""
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> AreaNorm:
+        """Rebuild what `to_data` gave; KeyError or TypeError when `data` is malformed."""
+        return cls(data["area"], data["score"], data["n"])
+
+
+def compute_org_norms(area_scores: Iterable[AreaScore]) -> dict[str, AreaNorm]:
+    """Return area key → norm over the area cells of one level's subjects' reports.
+
+    Pass every subject's `area_scores` (one cell per subject, area and group): only the
+    `all_others` cells count. Areas come in first-seen order.
+    """
     scores: dict[str, list[float]] = {}
-    for report in reports:
-        for cell in report.area_scores:
-            if cell.group == ALL_OTHERS:
-                scores.setdefault(cell.area, []).append(cell.score)
+    for cell in area_scores:
+        if cell.group == ALL_OTHERS:
+            scores.setdefault(cell.area, []).append(cell.score)
     return {
         area: AreaNorm(area, round_score(exact_mean(to_exact(s) for s in found)), len(found))
         for area, found in scores.items()
     }
 
 
+def compute_org_norms_by(
+    area_scores: Iterable[tuple[Key, AreaScore]],
+) -> dict[Key, dict[str, AreaNorm]]:
+    """Return norms per key (level, team, ...) of (key, area cell) pairs, keys in first-seen
+    order; a key none of whose cells is an `all_others` cell has no entry."""
+    grouped: dict[Key, list[AreaScore]] = {}
+    for key, cell in area_scores:
+        if cell.group == ALL_OTHERS:
+            grouped.setdefault(key, []).append(cell)
+    return {key: compute_org_norms(found) for key, found in grouped.items()}
+
+
 def norms_for_subjects(norms: Mapping[str, AreaNorm]) -> dict[str, AreaNorm]:
     """Return the norms a subject may see: those with n >= ORG_NORM_MIN_SUBJECTS, same order."""
     return {area: norm for area, norm in norms.items() if norm.n >= ORG_NORM_MIN_SUBJECTS}
-
-
-def compute_org_norms_by(
-    reports: Iterable[tuple[Key, SubjectReport]],
-) -> dict[Key, dict[str, AreaNorm]]:
-    """Return norms per key (level, team, ...) for the HR heatmap, keys in first-seen order."""
-    grouped: dict[Key, list[SubjectReport]] = {}
-    for key, report in reports:
-        grouped.setdefault(key, []).append(report)
-    return {key: compute_org_norms(found) for key, found in grouped.items()}

@@ -13,6 +13,8 @@ shown item cells (SPEC §7.6 over §7.1: see `survey.domain.anonymity`), so no a
 equation to the shown item cells; `self` and `manager` area scores follow §7.1-2 exactly.
 """
 
+from __future__ import annotations
+
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -99,18 +101,49 @@ class SubjectReport:
         shown = {g.key for g in self.groups if g.shown}
         return [key for key in DISPLAY_ORDER if key in shown]
 
-    def to_json_parts(self) -> dict[str, Any]:
-        """Return the SPEC §9 report keys from `areas` to `comments` as plain JSON data."""
+    def to_data(self) -> dict[str, Any]:
+        """Return the report as JSON data, field by field (tuples become lists).
+
+        The frozen store's form (`from_data` reads it back into an equal report): `areas`
+        [{key, title, items}], `groups`, `area_scores`, `item_scores`, `gaps` [{area,
+        self_score, others_score, delta, kind}], `strengths`, `development`, `comments`, each
+        entry a dict of that dataclass's fields in field order.
+        """
         return {
-            "areas": [{"key": a.key, "title": a.title} for a in self.areas],
+            "areas": [{"key": a.key, "title": a.title, "items": list(a.items)} for a in self.areas],
             "groups": [vars(g) | {} for g in self.groups],
             "area_scores": [vars(c) | {} for c in self.area_scores],
             "item_scores": [vars(c) | {} for c in self.item_scores],
-            "gaps": [_gap_json(g) for g in self.gaps],
+            "gaps": [vars(g) | {} for g in self.gaps],
             "strengths": [vars(i) | {} for i in self.strengths],
             "development": [vars(i) | {} for i in self.development],
             "comments": [vars(c) | {} for c in self.comments],
         }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> SubjectReport:
+        """Rebuild the report `to_data` gave; KeyError or TypeError when `data` is malformed."""
+        return cls(
+            areas=tuple(AreaSpec(a["key"], a["title"], tuple(a["items"])) for a in data["areas"]),
+            groups=tuple(GroupSummary(**g) for g in data["groups"]),
+            area_scores=tuple(AreaScore(**c) for c in data["area_scores"]),
+            item_scores=tuple(ItemScore(**c) for c in data["item_scores"]),
+            gaps=tuple(Gap(**g) for g in data["gaps"]),
+            strengths=tuple(RankedItem(**i) for i in data["strengths"]),
+            development=tuple(RankedItem(**i) for i in data["development"]),
+            comments=tuple(Comment(**c) for c in data["comments"]),
+        )
+
+    def to_json_parts(self) -> dict[str, Any]:
+        """Return the SPEC §9 report keys from `areas` to `comments` as plain JSON data.
+
+        As `to_data`, except that `areas` are [{key, title}] and `gaps` [{area, self, others,
+        delta, kind}].
+        """
+        parts = self.to_data()
+        parts["areas"] = [{"key": a.key, "title": a.title} for a in self.areas]
+        parts["gaps"] = [_gap_json(g) for g in self.gaps]
+        return parts
 
 
 def _gap_json(gap: Gap) -> dict[str, Any]:
@@ -121,6 +154,34 @@ def _gap_json(gap: Gap) -> dict[str, Any]:
         "delta": gap.delta,
         "kind": gap.kind,
     }
+
+
+@dataclass(frozen=True)
+class ScoredSubject:
+    """A subject's report at their level and, when the campaign asked for it, at the next level
+    (the readiness section, without comments): the form a report is frozen in at close."""
+
+    report: SubjectReport
+    readiness: SubjectReport | None = None
+    readiness_level: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        """Return JSON data: {report, readiness (null or a report), readiness_level}."""
+        return {
+            "report": self.report.to_data(),
+            "readiness": self.readiness.to_data() if self.readiness is not None else None,
+            "readiness_level": self.readiness_level,
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> ScoredSubject:
+        """Rebuild what `to_data` gave; KeyError or TypeError when `data` is malformed."""
+        readiness = data["readiness"]
+        return cls(
+            SubjectReport.from_data(data["report"]),
+            SubjectReport.from_data(readiness) if readiness is not None else None,
+            data["readiness_level"],
+        )
 
 
 def build_subject_report(

@@ -135,20 +135,21 @@ def _not_remindable(campaign: Campaign) -> str:
     )
 
 
-def close_campaign(campaign: Campaign, now: datetime, *, precompute: bool = True) -> int:
-    """open → closed: no more answers; responses sealed (survey.services.sealing); every
-    subject's report computed and frozen (~5 ms per subject; `precompute=False` leaves that to
-    a background job, `survey.tasks.precompute_reports`, or to the first read of each report).
+def close_campaign(campaign: Campaign, now: datetime, *, freeze: bool = True) -> int:
+    """open → closed: no more answers; responses sealed (`survey.services.sealing`); every
+    subject's report computed and frozen (`survey.services.frozen_reports.freeze_reports`,
+    about 5 ms per subject). `freeze=False` leaves that to the queue job
+    `survey.tasks.freeze_reports`; until it has run, each read computes the report in memory.
 
     Returns the number of reports stored. Raises InvalidState unless the campaign is open.
     """
-    from survey.services.report_cache import precompute_reports
+    from survey.services.frozen_reports import freeze_reports
     from survey.services.sealing import seal_campaign
 
     campaign.close(now)
     db.session.flush()
     seal_campaign(campaign)
-    return precompute_reports(campaign) if precompute else 0
+    return freeze_reports(campaign) if freeze else 0
 
 
 def release_campaign(campaign: Campaign, now: datetime) -> list[OutgoingMail]:

@@ -1,42 +1,30 @@
 """Reports as users and tools read them: who may see which report, and the SPEC §9 JSON document.
 
-Every figure comes from the domain report (`survey.domain.report.SubjectReport`), stored once the
-campaign is closed (`survey.services.report_cache`). Nothing computed from answers is returned
-while a campaign is draft or open, and no function here returns an individual response.
+Every figure comes from the subject's frozen domain report (`survey.services.frozen_reports`).
+Nothing computed from answers is returned while a campaign is draft or open, no function here
+returns an individual response, and none writes to the database.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, inspect, select
-from sqlalchemy.engine import Dialect
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from survey.domain.content import Content
 from survey.domain.norms import ORG_NORM_MIN_SUBJECTS, AreaNorm, norms_for_subjects
-from survey.domain.report import SubjectReport
+from survey.domain.report import ScoredSubject, SubjectReport
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Campaign, CampaignStatus, Person, Subject, User
-from survey.models_reports import ReportSnapshot
-from survey.services.driver_sql import DriverQuery, compile_query
-from survey.services.organisation import level_norms
+from survey.services.frozen_reports import frozen_report, level_norms
 from survey.services.questionnaires import campaign_content
-from survey.services.report_cache import FORMAT, require_results, stored_report
-from survey.services.report_data import document_parts
-from survey.services.report_scoring import ScoredSubject
 
 NO_REPORT = "No such report."
 # A report reads its subject's campaign (status, k) and person (e-mail): one query, not three.
 WITH_CAMPAIGN_AND_PERSON = (joinedload(Subject.campaign), joinedload(Subject.person))
-WITHOUT_QUESTIONNAIRE = (
-    joinedload(Subject.campaign).defer(Campaign.questionnaire_snapshot),
-    joinedload(Subject.person),
-)
 
 
 @dataclass(frozen=True)
@@ -56,7 +44,7 @@ class ReportView:
 
 
 def may_view(user: User, subject: Subject) -> bool:
-    """True when `user` may read `subject`'s report now (SPEC §5, issue 5 point 4).
+    """True when `user` may read `subject`'s report now (SPEC §5).
 
     HR: once the campaign is closed or released. A subject: only their own report, only once
     released. Nobody while the campaign is draft or open.
@@ -70,64 +58,15 @@ def _may_view(user: User, status: CampaignStatus, person_id: int) -> bool:
     return status is CampaignStatus.RELEASED and person_id == user.person_id
 
 
-@dataclass(frozen=True)
-class ViewableReport:
-    """A report `user` may read now, as `viewable_report` found it: enough to recognise its
-    memoised page (`views.report_pages.frozen_key`) without loading any ORM object."""
-
-    subject_id: int
-    campaign_id: int
-    status: CampaignStatus
-    closed_at: datetime | None
-    released_at: datetime | None
-
-
-def viewable_report(user: User, campaign_id: int, subject_id: int) -> ViewableReport:
-    """The same check as `find_viewable_subject`, on one row read on the driver's cursor
-    (`driver_sql`): a memoised report page needs nothing more. NotFound, the same for every
-    case, when the report is not there for `user`."""
-    with db.engine.connect() as connection:
-        row = _viewable_query(connection.dialect).first(connection, {"subject_id": subject_id})
-    if (
-        row is None
-        or row["campaign_id"] != campaign_id
-        or not _may_view(user, row["status"], row["person_id"])
-    ):
-        raise NotFound(NO_REPORT)
-    return ViewableReport(
-        subject_id, campaign_id, row["status"], row["closed_at"], row["released_at"]
-    )
-
-
-@functools.lru_cache(maxsize=16)
-def _viewable_query(dialect: Dialect) -> DriverQuery:
-    return compile_query(
-        select(
-            Subject.campaign_id,
-            Subject.person_id,
-            Campaign.status,
-            Campaign.closed_at,
-            Campaign.released_at,
-        )
-        .join(Campaign, Campaign.id == Subject.campaign_id)
-        .where(Subject.id == bindparam("subject_id")),
-        dialect,
-    )
-
-
-def find_viewable_subject(
-    user: User, campaign_id: int, subject_id: int, *, with_questionnaire: bool = True
-) -> Subject:
+def find_viewable_subject(user: User, campaign_id: int, subject_id: int) -> Subject:
     """Return the subject if `user` may read its report; else NotFound, the same for every case.
 
     The same error whether the subject does not exist, belongs to another campaign or another
     person, or is not yet viewable, so changing ids in a URL reveals nothing. Loads the
-    subject with its campaign and person in one query; `with_questionnaire=False` leaves the
-    campaign's questionnaire snapshot (tens of KB of JSON) unread until something uses it.
+    subject with its campaign and person in one query.
     """
     viewable_subject_id(user, campaign_id, subject_id=subject_id)
-    options = WITH_CAMPAIGN_AND_PERSON if with_questionnaire else WITHOUT_QUESTIONNAIRE
-    subject = db.session.get(Subject, subject_id, options=options)
+    subject = db.session.get(Subject, subject_id, options=WITH_CAMPAIGN_AND_PERSON)
     if subject is None:  # deleted in between
         raise NotFound(NO_REPORT)
     return subject
@@ -194,11 +133,10 @@ def released_subjects(user: User) -> list[Subject]:
 def report_view(subject: Subject) -> ReportView:
     """Return the report page's data; raises InvalidState while the campaign is draft or open.
 
-    The one source of every subject-facing channel (page, chart, JSON via CLI and API): its
-    norms are only those at least `ORG_NORM_MIN_SUBJECTS` subjects contribute to, so nobody
+    Its norms are only those at least `ORG_NORM_MIN_SUBJECTS` subjects contribute to, so nobody
     can subtract their own score from a norm to learn a colleague's (`norms_for_subjects`).
     """
-    scored = stored_report(subject)
+    scored = frozen_report(subject)
     return ReportView(subject, scored, campaign_content(subject.campaign), _subject_norms(subject))
 
 
@@ -212,71 +150,10 @@ def report_document(subject: Subject) -> dict[str, Any]:
     n >= ORG_NORM_MIN_SUBJECTS subjects). Scores are rounded half up to 2 decimals. Raises
     InvalidState while the campaign is draft or open.
     """
-    stored = _stored_document(subject)
-    require_results(subject.campaign)
-    if stored is None:  # not stored yet, or stored under older rules: compute and store
-        return document_from_view(report_view(subject))
-    content = campaign_content(subject.campaign)
-    readiness = stored["readiness"]
-    return _document(
-        subject,
-        content,
-        document_parts(stored["report"]),
-        document_parts(readiness) if readiness else None,
-        stored.get("readiness_level"),
-        _subject_norms(subject),
-    )
-
-
-def document_from_view(view: ReportView) -> dict[str, Any]:
-    """Return the SPEC §9 document for an already loaded `ReportView`."""
-    readiness = view.scored.readiness
-    return _document(
-        view.subject,
-        view.content,
-        view.report.to_json_parts(),
-        readiness.to_json_parts() if readiness is not None else None,
-        view.scored.readiness_level,
-        view.norms,
-    )
-
-
-def _stored_document(subject: Subject) -> dict[str, Any] | None:
-    """The subject's stored report data, or None when missing or stored under older rules.
-
-    One query, which also loads the subject's campaign and person when they are not loaded
-    yet. The document is read as a column, never shared with an ORM object.
-    """
-    query = select(Subject, ReportSnapshot.document).options(*WITH_CAMPAIGN_AND_PERSON)
-    if not {"campaign", "person"} & inspect(subject).unloaded:
-        query = select(ReportSnapshot.document)
-    row = db.session.execute(
-        query.select_from(Subject)
-        .outerjoin(ReportSnapshot, ReportSnapshot.subject_id == Subject.id)
-        .where(Subject.id == subject.id)
-    ).first()
-    stored: dict[str, Any] | None = row[-1] if row is not None else None
-    if stored is None or stored.get("format") != FORMAT:
-        return None
-    return stored
-
-
-def _subject_norms(subject: Subject) -> dict[str, AreaNorm]:
-    """The org norms a subject-facing channel shows (n >= ORG_NORM_MIN_SUBJECTS subjects)."""
-    return norms_for_subjects(level_norms(subject.campaign, subject.level))
-
-
-def _document(
-    subject: Subject,
-    content: Content,
-    parts: dict[str, Any],
-    readiness: dict[str, Any] | None,
-    readiness_level: str | None,
-    norms: dict[str, AreaNorm],
-) -> dict[str, Any]:
-    """Assemble the SPEC §9 document from the report's JSON parts (see `report_document`)."""
-    campaign, scale = subject.campaign, content.scale
-    texts = _item_texts(content, subject, readiness_level)
+    view = report_view(subject)
+    subject, scale = view.subject, view.content.scale
+    campaign, readiness = subject.campaign, view.scored.readiness
+    texts = item_texts(view)
     document: dict[str, Any] = {
         "campaign": {
             "id": campaign.id,
@@ -286,28 +163,30 @@ def _document(
         },
         "subject": {"name": subject.name, "email": subject.person.email, "level": subject.level},
         "scale": {"min": scale.min, "max": scale.max, "labels": scale.to_json()["labels"]},
-        **_with_texts(parts, texts),
+        **_with_texts(view.report.to_json_parts(), texts),
         "readiness": None,
     }
     if readiness is not None:
-        readiness = _with_texts(readiness, texts)
-        del readiness["comments"]
-        document["readiness"] = {"level": readiness_level, **readiness}
-    document["org_norms"] = [vars(n) | {} for n in norms.values()]
+        parts = _with_texts(readiness.to_json_parts(), texts)
+        del parts["comments"]
+        document["readiness"] = {"level": view.scored.readiness_level, **parts}
+    document["org_norms"] = [norm.to_data() for norm in view.norms.values()]
     return document
+
+
+def _subject_norms(subject: Subject) -> dict[str, AreaNorm]:
+    """The org norms a subject-facing channel shows (n >= ORG_NORM_MIN_SUBJECTS subjects)."""
+    return norms_for_subjects(level_norms(subject.campaign, subject.level))
 
 
 def item_texts(view: ReportView) -> dict[str, str]:
     """Return item key → the wording other raters read about the subject (name filled in)."""
-    return _item_texts(view.content, view.subject, view.scored.readiness_level)
-
-
-def _item_texts(content: Content, subject: Subject, above: str | None) -> dict[str, str]:
+    subject, above = view.subject, view.scored.readiness_level
     levels = [subject.level] + ([above] if above else [])
     return {
         item.key: item.text_for("manager", subject.name)
         for level in levels
-        for item in content.level(level).items
+        for item in view.content.level(level).items
     }
 
 

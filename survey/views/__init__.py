@@ -20,6 +20,3 @@ def register_blueprints(app: Flask) -> None:
                 raise
             continue
         app.register_blueprint(module.bp)
-    from survey.views import rate_guard
-
-    rate_guard.skip_app_limits(app)

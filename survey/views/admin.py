@@ -309,7 +309,7 @@ def _close(campaign: Campaign, now: datetime) -> str:
         stored = service.close_campaign(campaign, now)
         ready = plural(stored, "report is", "reports are")
         return f"Campaign closed: no more answers are accepted; {ready} ready."
-    service.close_campaign(campaign, now, precompute=False)
+    service.close_campaign(campaign, now, freeze=False)
     after_this_request(_enqueue_reports(campaign.id))
     return "Campaign closed: no more answers are accepted; computing results…"
 
@@ -317,18 +317,18 @@ def _close(campaign: Campaign, now: datetime) -> str:
 def _enqueue_reports(campaign_id: int) -> Callable[[Response], Response]:
     """After the close is committed: queue the reports for the mail worker (`rq worker mail`).
 
-    If Redis is unreachable the close stands; each report is then computed on first read.
+    If Redis is unreachable the close stands; each read then computes its report in memory.
     """
 
     def enqueue(response: Response) -> Response:
         from redis.exceptions import RedisError
 
         from survey.mail import QUEUE_NAME
-        from survey.tasks import enqueue_precompute
+        from survey.tasks import enqueue_freeze
 
         config = current_app.config
         try:
-            enqueue_precompute(
+            enqueue_freeze(
                 campaign_id, config["REDIS_URL"], config.get("MAIL_QUEUE") or QUEUE_NAME
             )
         except RedisError as error:

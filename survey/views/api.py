@@ -12,7 +12,6 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from survey.errors import NotFound
-from survey.extensions import db
 from survey.services.reports import (
     find_viewable_subject,
     report_document,
@@ -44,9 +43,7 @@ def _not_found(error: NotFound) -> Any:
 def subject_report(campaign_id: int, subject_id: int) -> Any:
     """The SPEC §9 report JSON of one subject."""
     subject = find_viewable_subject(current_user, campaign_id, subject_id)
-    document = report_document(subject)
-    db.session.commit()  # the frozen report may have been stored on first read
-    return jsonify(document)
+    return jsonify(report_document(subject))
 
 
 @bp.get("/campaigns/<int:campaign_id>/report")

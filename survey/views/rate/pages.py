@@ -1,22 +1,20 @@
-"""Helpers for the rater pages: drafts into forms, progress, times in the campaign's zone,
-statuses in words, and what this browser may still see once a link is used up."""
+"""What the rater pages show: the questionnaire page, drafts as answers, progress per area,
+times in the campaign's zone and statuses in words (SPEC §6)."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import KeysView
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import get_template_attribute, session
-from markupsafe import Markup
+from flask import render_template
 
 from survey.domain import answer_sheet
 from survey.domain.answer_sheet import COMMENT_PREFIX, AnswerSheet
 from survey.domain.questionnaire import Questionnaire, Section
 from survey.models import Campaign, Invitation, InvitationStatus
-from survey.services.questionnaires import unnamed_questionnaire
+from survey.views.rate.forms import scale_options
 
 # status key → (words, badge class) as the rater's list shows them
 STATES = {
@@ -25,15 +23,6 @@ STATES = {
     "submitted": ("Submitted", "ok"),
     "declined": ("Declined", ""),
 }
-# Signed-session keys: invitations whose open form this browser was shown (so a late POST from
-# it, e.g. a second click or another tab, is told "already submitted"), and the one invitation
-# it has just submitted or declined (its thank-you page is shown once, even on a used link).
-KNOWN_KEY = "rate_known"
-THANKS_KEY = "rate_thanks"
-KNOWN_LIMIT = 50
-UNAVAILABLE_AUTOSAVE = (
-    "Not saved: the service is briefly unavailable. Your answers are kept in this browser."
-)
 
 
 @dataclass(frozen=True)
@@ -46,6 +35,28 @@ class AreaProgress:
     total: int
 
 
+def questionnaire_page(
+    token: str, invitation: Invitation, questionnaire: Questionnaire, sheet: AnswerSheet,
+    comment_limit: int,
+) -> str:
+    """The questionnaire page for `invitation`, filled in from `sheet` (blank, a draft, or a
+    refused submission with its messages)."""
+    draft = invitation.draft
+    return render_template(
+        "rate/questionnaire.html",
+        token=token,
+        invitation=invitation,
+        campaign=invitation.subject.campaign,
+        questionnaire=questionnaire,
+        sheet=sheet,
+        errors=error_list(questionnaire, sheet),
+        progress=progress(questionnaire, sheet),
+        scale_options=scale_options(questionnaire.scale),
+        comment_max_length=comment_limit,
+        draft_saved_ms=int(draft.saved_at.timestamp() * 1000) if draft else 0,
+    )
+
+
 def invitation_state(invitation: Invitation) -> str:
     """One of STATES' keys: what the rater sees next to a subject."""
     if invitation.status is InvitationStatus.SUBMITTED:
@@ -55,15 +66,13 @@ def invitation_state(invitation: Invitation) -> str:
     return "draft" if invitation.draft is not None else "not_started"
 
 
-def draft_sheet(invitation: Invitation) -> AnswerSheet:
+def draft_sheet(invitation: Invitation, questionnaire: Questionnaire) -> AnswerSheet:
     """The saved draft as an answer sheet to fill the form with (empty without a draft)."""
     draft = invitation.draft
     if draft is None:
         return AnswerSheet()
     comments = {COMMENT_PREFIX + key: text for key, text in (draft.comments or {}).items()}
-    posted = {**(draft.answers or {}), **comments}
-    questions = unnamed_questionnaire(invitation.subject, invitation.rater_group)
-    return answer_sheet.draft_sheet(questions, posted)
+    return answer_sheet.draft_sheet(questionnaire, {**(draft.answers or {}), **comments})
 
 
 def progress(questionnaire: Questionnaire, sheet: AnswerSheet) -> list[AreaProgress]:
@@ -95,25 +104,6 @@ def error_list(questionnaire: Questionnaire, sheet: AnswerSheet) -> list[tuple[s
     return items + questions
 
 
-def scale_inputs(
-    key: str, chosen: object, required: bool, options: tuple[tuple[int, str, str, bool], ...]
-) -> Markup:
-    """One item's radio inputs (`rate/_scale.html`), `chosen` checked if it is on the scale.
-
-    The markup depends on nothing else, so each variant is rendered once per process.
-    """
-    values = {value for _, value, _, _ in options}
-    return _scale_inputs(key, chosen if chosen in values else None, required, options)
-
-
-@functools.lru_cache(maxsize=8192)
-def _scale_inputs(
-    key: str, chosen: object, required: bool, options: tuple[tuple[int, str, str, bool], ...]
-) -> Markup:
-    macro = get_template_attribute("rate/_scale.html", "scale_inputs")
-    return Markup(macro(key, chosen, required, options))
-
-
 def closes_label(campaign: Campaign) -> str:
     """When answers close, in the campaign's zone; midnight reads as "the end of" the day before."""
     local = campaign.closes_at.astimezone(ZoneInfo(campaign.timezone))
@@ -130,28 +120,3 @@ def time_label(moment: datetime, campaign: Campaign) -> str:
 
 def _day(moment: datetime) -> str:
     return f"{moment:%A} {moment.day} {moment:%B %Y}"
-
-
-def remember_invitation(invitation_id: int) -> None:
-    """Note that this browser was shown this invitation's form while it was open."""
-    known = [i for i in session.get(KNOWN_KEY, []) if i != invitation_id]
-    session[KNOWN_KEY] = (known + [invitation_id])[-KNOWN_LIMIT:]
-
-
-def knows_invitation(invitation_id: int) -> bool:
-    """True if this browser was shown the invitation's form (see remember_invitation)."""
-    return invitation_id in session.get(KNOWN_KEY, [])
-
-
-def expect_thanks(invitation_id: int) -> None:
-    """This browser has just submitted or declined the invitation: thank it once."""
-    remember_invitation(invitation_id)
-    session[THANKS_KEY] = invitation_id
-
-
-def take_thanks(invitation_id: int) -> bool:
-    """True (once) if this browser has just submitted or declined the invitation."""
-    if session.get(THANKS_KEY) != invitation_id:
-        return False
-    session.pop(THANKS_KEY)
-    return True

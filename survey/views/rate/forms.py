@@ -2,7 +2,8 @@
 
 The questionnaire itself is not a WTForms form: `survey.domain.answer_sheet` reads and checks
 the posted answers against the questionnaire (SPEC §6), and the page writes the radio groups
-by hand (`rate/_scale.html`). CSRF is checked for every POST by Flask-WTF's CSRFProtect.
+by hand (`rate/_questionnaire_body.html`). CSRF is checked for every POST by Flask-WTF's
+CSRFProtect.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""A database error in the middle of a submission run on the driver's cursor (issue 8) gets the
-same page as any other: "your answers have not been sent yet", 503 with Retry-After, nothing
-half-written, and the retry goes through (SPEC §6). On SQLite a write lock held elsewhere; on
-PostgreSQL (TEST_DATABASE_URL) a lock wait that times out."""
+"""A database that is locked in the middle of a submission gets the rater a clear page: "your
+answers have not been sent yet", 503 with Retry-After, nothing half-written, and the retry goes
+through (SPEC §6). On SQLite a write lock held elsewhere; on PostgreSQL (TEST_DATABASE_URL) a
+lock wait that times out."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Report pages: a subject's released reports, one report, and HR's organisation view (SPEC §8).
 
-Who sees what (issue 5 point 4): a subject sees only their own report once released; HR sees
-every report once closed; nobody sees anything computed from answers while a campaign is draft
-or open. A report someone may not see is a 404 identical to a report that does not exist.
+Who sees what: a subject sees only their own report once released; HR sees every report once
+closed; nobody sees anything computed from answers while a campaign is draft or open. A report
+someone may not see is a 404 identical to a report that does not exist. Every page is rendered
+from the frozen reports on each request; none writes to the database.
 """
 
 from __future__ import annotations
@@ -13,15 +14,12 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     stream_with_context,
     url_for,
 )
 from flask_login import current_user, login_required
-from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup
 from sqlalchemy import select
 
 from survey import charts
@@ -31,18 +29,17 @@ from survey.errors import InvalidState, NotFound
 from survey.extensions import db
 from survey.models import Campaign, CampaignStatus, Subject
 from survey.services import export as export_service
-from survey.services.organisation import organisation_overview
-from survey.services.report_cache import RESULT_STATUSES
+from survey.services.frozen_reports import RESULT_STATUSES
+from survey.services.org_overview import organisation_overview
+from survey.services.questionnaires import campaign_content
 from survey.services.reports import (
     ReportView,
     find_viewable_subject,
     item_texts,
     released_subjects,
     report_view,
-    viewable_report,
 )
-from survey.views.report_pages import RenderedReport, rendered_report
-from survey.views.report_text import (
+from survey.views.reports.wording import (
     Voice,
     gap_sentence,
     group_sentences,
@@ -59,7 +56,7 @@ NOT_YET = (
 
 @bp.get("")
 @login_required
-def mine() -> str | Response:
+def mine() -> Any:
     """A signed-in subject's released reports (HR goes to the organisation view)."""
     if current_user.is_hr:
         return redirect(url_for("reports.organisation_index"))
@@ -71,38 +68,17 @@ def mine() -> str | Response:
 def subject_report(campaign_id: int, subject_id: int) -> Any:
     """One subject's report: radar, table, gaps, strengths, comments, norms, readiness."""
     try:
-        report = viewable_report(current_user, campaign_id, subject_id)
+        subject = find_viewable_subject(current_user, campaign_id, subject_id)
     except NotFound:
         return _not_viewable(campaign_id, subject_id)
-    # Access is checked above, before the memo (keyed by subject) is consulted; the subject's
-    # ORM objects are loaded only to render a page the memo does not hold.
-    viewer = "hr" if current_user.is_hr else "subject"
-    page = rendered_report(report, viewer, lambda: _render_viewable(campaign_id, subject_id))
-    return render_template(
-        "reports/report.html", title=page.title, body=page.body, figures_json=page.figures
-    )
+    return render_report_page(report_view(subject), to_subject=not current_user.is_hr)
 
 
-def _render_viewable(campaign_id: int, subject_id: int) -> RenderedReport:
-    # The questionnaire snapshot is read only when the body is rendered.
-    subject = find_viewable_subject(current_user, campaign_id, subject_id, with_questionnaire=False)
-    return _render_report(subject)
-
-
-def _render_report(subject: Subject) -> RenderedReport:
-    """Render the frozen parts of a report page (its body and figures) for the memo."""
-    view = report_view(subject)
-    db.session.commit()  # the frozen report may have been stored on first read
-    context = _report_context(view)
-    # The body is this app's own autoescaped template output, as an {% include %} would be.
-    body = Markup(render_template("reports/_report_body.html", **context))
+def render_report_page(view: ReportView, *, to_subject: bool) -> str:
+    """The report page of `view`, worded for the subject (`to_subject`) or for HR."""
+    subject = view.subject
     title = f"{subject.name} · {subject.campaign.name}"
-    return RenderedReport(title, body, _figures_markup(context["figures"]))
-
-
-def _figures_markup(figures: dict[str, Any]) -> Markup:
-    """Figures as JSON safe inside a <script> tag (exactly what Jinja's |tojson writes)."""
-    return htmlsafe_json_dumps(figures, dumps=current_app.json.dumps)
+    return render_template("reports/report.html", title=title, **_report_context(view, to_subject))
 
 
 @bp.get("/organisation")
@@ -122,7 +98,6 @@ def organisation(campaign_id: int) -> Any:
     """HR: per level, the org radar, the heatmap of areas by team and response rates."""
     campaign = _hr_campaign(campaign_id)
     levels = organisation_overview(campaign)
-    db.session.commit()  # frozen reports stored on first view
     scale = _scale(campaign)
     figures = {}
     for lv in levels:
@@ -137,7 +112,7 @@ def organisation(campaign_id: int) -> Any:
         campaign=campaign,
         levels=levels,
         subjects=subjects,
-        figures_json=_figures_markup(charts.figures_json(figures)),
+        figures=charts.figures_json(figures),
     )
 
 
@@ -148,8 +123,6 @@ def export(campaign_id: int, fmt: str) -> Any:
     campaign = _hr_campaign(campaign_id)
     if fmt not in export_service.FORMATS:
         abort(404)
-    export_service.prepare_export(campaign)
-    db.session.commit()
     chunks = export_service.export_chunks(campaign, fmt)
     name = export_service.file_name(campaign, fmt)
     return Response(
@@ -193,17 +166,15 @@ def _not_viewable(campaign_id: int, subject_id: int) -> Any:
 
 
 def _scale(campaign: Campaign) -> tuple[int, int]:
-    from survey.services.questionnaires import campaign_content
-
     scale = campaign_content(campaign).scale
     return scale.min, scale.max
 
 
-def _report_context(view: ReportView) -> dict[str, Any]:
+def _report_context(view: ReportView, to_subject: bool) -> dict[str, Any]:
     """Everything the report body shows; `cells` holds the dict lookups its tables use."""
     subject, report, content = view.subject, view.report, view.content
     scale = (content.scale.min, content.scale.max)
-    voice = Voice(subject.name, to_subject=not current_user.is_hr)
+    voice = Voice(subject.name, to_subject=to_subject)
     titles = {a.key: a.title for a in content.areas}
     figures = {"radar": charts.radar_figure(report, scale=scale, norms=view.norms)}
     if report.gaps:  # without self or others on an area, the page says why instead of a chart

@@ -1,0 +1,1 @@
+"""The demo organisation, installed as the data package `survey.examples` (see pyproject)."""

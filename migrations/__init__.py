@@ -1,0 +1,1 @@
+"""The Alembic migrations, installed as the data package `survey.migrations` (see pyproject)."""

@@ -1,0 +1,1 @@
+"""The questionnaire content, installed as the data package `survey.questionnaires` (see pyproject)."""

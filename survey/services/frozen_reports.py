@@ -1,0 +1,455 @@
+"""Frozen results: each subject's report computed at close, stored once, and read back (SPEC §5).
+
+A closed campaign accepts no answers and never reopens, so its reports cannot change.
+`freeze_reports` (run by `survey.services.lifecycle.close_campaign`, or by the queue job
+`survey.tasks.freeze_reports` after a close from the HR page) computes every subject's domain
+report from the stored responses and stores it as one JSON document (`ReportSnapshot`), then
+each level's organisation norms, computed from those reports by `survey.domain.norms`
+(`OrgNorms`). Every channel reads these back through the domain's `from_data`.
+
+Reading never writes. A report whose document is missing (the campaign was closed without
+freezing and the job has not run yet) or was stored under an older `FORMAT` is computed in
+memory for that read and not stored; so are norms missing or of an older format. Nothing is
+computed from answers while a campaign is draft or open (`require_results`).
+
+Nothing here decides a number or what is visible: it gathers the domain's inputs (areas in
+spoke order, items each group was shown, responses) and calls `build_subject_report`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, TypeGuard, TypeVar
+
+from sqlalchemy import delete, func, insert, or_, select
+
+from survey.domain.anonymity import ALL_OTHERS
+from survey.domain.norms import AreaNorm, compute_org_norms, compute_org_norms_by
+from survey.domain.questionnaire import (
+    LEVELS,
+    RATER_GROUPS,
+    Content,
+    area_items,
+    next_level,
+    observed_items,
+)
+from survey.domain.report import AreaScore, ScoredSubject, SubjectReport, build_subject_report
+from survey.domain.scoring import AreaSpec, RaterResponse
+from survey.errors import InvalidState
+from survey.extensions import db
+from survey.models import (
+    Answer,
+    Campaign,
+    CampaignStatus,
+    Comment,
+    OrgNorms,
+    Person,
+    ReportSnapshot,
+    Response,
+    Subject,
+)
+from survey.services.questionnaires import campaign_content
+
+RESULT_STATUSES = (CampaignStatus.CLOSED, CampaignStatus.RELEASED)
+FORMAT = 3  # 2: area scores pooled from shown item cells (SPEC §7.6); 3: strengths need n ≥ k
+BATCH = 200  # subjects whose responses or stored documents are read at once
+T = TypeVar("T")
+Norms = dict[str, AreaNorm]
+
+
+def require_results(campaign: Campaign) -> None:
+    """Raise InvalidState unless the campaign is closed or released (SPEC §5: none while open)."""
+    if campaign.status not in RESULT_STATUSES:
+        raise InvalidState(
+            f"campaign {campaign.id} is {campaign.status.value}; reports exist only once it is "
+            "closed"
+        )
+
+
+@dataclass(frozen=True)
+class LevelInputs:
+    """What the domain needs about one level: areas in spoke order, items shown per group."""
+
+    areas: tuple[AreaSpec, ...]
+    observed: dict[str, frozenset[str]]
+
+
+@dataclass
+class CampaignScorer:
+    """Scores subjects of one campaign with its snapshot content, `k` and gap threshold."""
+
+    campaign: Campaign
+    content: Content = field(init=False)
+    _levels: dict[str, LevelInputs] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self.content = campaign_content(self.campaign)
+
+    def inputs(self, level: str) -> LevelInputs:
+        """Return (and memoise) the domain inputs of `level`."""
+        if level not in self._levels:
+            areas = tuple(
+                AreaSpec(key, title, tuple(items))
+                for key, title, items in area_items(level, self.content)
+            )
+            observed = {
+                g: frozenset(observed_items(level, g, self.content)) for g in RATER_GROUPS
+            }
+            self._levels[level] = LevelInputs(areas, observed)
+        return self._levels[level]
+
+    def score(
+        self, level: str, include_next_level: bool, responses: Sequence[RaterResponse]
+    ) -> ScoredSubject:
+        """Return the subject's report (and readiness report) from their responses."""
+        report = self._build(level, responses, with_comments=True)
+        above = next_level(level) if include_next_level else None
+        if above is None:
+            return ScoredSubject(report)
+        return ScoredSubject(report, self._build(above, responses, with_comments=False), above)
+
+    def _build(
+        self, level: str, responses: Sequence[RaterResponse], *, with_comments: bool
+    ) -> SubjectReport:
+        inputs = self.inputs(level)
+        if not with_comments:  # comments belong to the main report only, never shown twice
+            responses = [RaterResponse(r.group, r.answers) for r in responses]
+        scale = self.content.scale
+        return build_subject_report(
+            inputs.areas,
+            inputs.observed,
+            responses,
+            k=self.campaign.min_raters,
+            gap_threshold=self.campaign.gap_threshold,
+            questions=[(q.key, q.other_text) for q in self.content.open_questions],
+            scale=(scale.min, scale.max),
+        )
+
+
+def load_responses(subject_ids: Iterable[int]) -> dict[int, list[RaterResponse]]:
+    """Return subject id → its submitted responses, read in two queries (answers, comments).
+
+    Response ids are random, so the order says nothing about who answered when (SPEC §6).
+    """
+    ids = list(subject_ids)
+    if not ids:
+        return {}
+    answers: dict[str, dict[str, int | None]] = defaultdict(dict)
+    owner: dict[str, tuple[int, str]] = {}
+    rows = db.session.execute(
+        select(Response.subject_id, Response.id, Response.rater_group, Answer.item, Answer.value)
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(Response.subject_id.in_(ids))
+    )
+    for subject_id, response_id, group, item, value in rows:
+        owner[response_id] = (subject_id, group)
+        if item is not None:
+            answers[response_id][item] = value
+    comments: dict[str, dict[str, str]] = defaultdict(dict)
+    for response_id, question, text in db.session.execute(
+        select(Comment.response_id, Comment.question, Comment.text)
+        .join(Response, Comment.response_id == Response.id)
+        .where(Response.subject_id.in_(ids))
+    ):
+        comments[response_id][question] = text
+    found: dict[int, list[RaterResponse]] = defaultdict(list)
+    for response_id, (subject_id, group) in owner.items():
+        found[subject_id].append(
+            RaterResponse(group, answers[response_id], comments.get(response_id, {}))
+        )
+    return found
+
+
+def frozen_report(subject: Subject) -> ScoredSubject:
+    """Return the subject's frozen report (and readiness report).
+
+    Read from the store; computed in memory, and not stored, when the stored document is
+    missing or of an older `FORMAT`. Raises InvalidState while the campaign is draft or open.
+    """
+    require_results(subject.campaign)
+    document = db.session.scalar(
+        select(ReportSnapshot.document).where(ReportSnapshot.subject_id == subject.id)
+    )
+    if _current(document):
+        return ScoredSubject.from_data(document)
+    responses = load_responses([subject.id]).get(subject.id, [])
+    return CampaignScorer(subject.campaign).score(
+        subject.level, subject.include_next_level, responses
+    )
+
+
+@dataclass(frozen=True)
+class SubjectRow:
+    """A subject as exports and norms show it: current name and e-mail, team as at close (the
+    person's team now when the report is not frozen yet)."""
+
+    id: int
+    name: str
+    email: str
+    level: str
+    team: str
+    include_next_level: bool
+
+
+@dataclass(frozen=True)
+class FrozenSubject:
+    """A subject with its frozen report; `stored` says whether it was read from the store."""
+
+    subject: SubjectRow
+    scored: ScoredSubject
+    stored: bool
+
+
+def campaign_reports(campaign: Campaign, level: str | None = None) -> Iterator[FrozenSubject]:
+    """Yield every subject of the campaign (of `level` only, if given) with its frozen report,
+    by subject id.
+
+    Reads `BATCH` stored documents at a time, so memory stays bounded whatever the campaign's
+    size; a missing or stale document is computed in memory (not stored), `BATCH` subjects'
+    responses at a time. Raises InvalidState while the campaign is draft or open.
+    """
+    require_results(campaign)
+    scorer = CampaignScorer(campaign)
+    for batch in _batches(_subject_rows(campaign, level), BATCH):
+        stored = _stored_reports([s.id for s in batch])
+        responses = load_responses(s.id for s in batch if s.id not in stored)
+        for s in batch:
+            found = stored.get(s.id)
+            if found is not None:
+                yield FrozenSubject(s, found, True)
+            else:
+                scored = scorer.score(s.level, s.include_next_level, responses.get(s.id, []))
+                yield FrozenSubject(s, scored, False)
+
+
+def freeze_reports(campaign: Campaign) -> int:
+    """Store the frozen report of every subject that has none of the current `FORMAT`, then
+    each level's org norms computed from all of them; returns how many reports were written.
+
+    Does nothing when every report and norm is already frozen under the current `FORMAT`.
+    Writes 200 documents per executemany. Raises InvalidState while the campaign is draft or
+    open. The caller commits.
+    """
+    require_results(campaign)
+    if _all_frozen(campaign):
+        return 0
+    cells = _NormCells()
+    written = 0
+    for batch in _batches(campaign_reports(campaign), BATCH):
+        fresh = [f for f in batch if not f.stored]
+        _store_reports(campaign, fresh)
+        written += len(fresh)
+        for frozen in batch:
+            cells.add(frozen)
+    _store_norms(campaign, cells.norms(campaign))
+    return written
+
+
+@dataclass(frozen=True)
+class LevelNorms:
+    """One level's organisation norms (SPEC §7.10): over all its subjects, and per team.
+
+    Every norm whatever its n: HR's figures. Areas in spoke order, teams alphabetical.
+    """
+
+    norms: Norms
+    teams: dict[str, Norms]
+
+
+def campaign_norms(campaign: Campaign) -> dict[str, LevelNorms]:
+    """Return level → its org norms for every level of the campaign that has subjects.
+
+    As frozen at close; computed in memory from the frozen reports (not stored) when not
+    frozen under the current `FORMAT`. Raises InvalidState while the campaign is draft or open.
+    """
+    require_results(campaign)
+    rows = db.session.execute(
+        select(OrgNorms.level, OrgNorms.format, OrgNorms.norms, OrgNorms.teams).where(
+            OrgNorms.campaign_id == campaign.id
+        )
+    ).all()
+    if rows and all(row.format == FORMAT for row in rows):
+        return {
+            row.level: LevelNorms(
+                _norms_from_data(row.norms),
+                {team: _norms_from_data(data) for team, data in sorted(row.teams.items())},
+            )
+            for row in sorted(rows, key=lambda row: LEVELS.index(row.level))
+        }
+    return _computed_norms(campaign)
+
+
+def level_norms(campaign: Campaign, level: str) -> Norms:
+    """Return area → org norm of one level (SPEC §7.10): every norm, whatever its n.
+
+    HR's figures: a subject-facing channel passes them through
+    `survey.domain.norms.norms_for_subjects`. As frozen at close, or computed in memory as
+    `campaign_norms` does. Raises InvalidState while the campaign is draft or open.
+    """
+    require_results(campaign)
+    row = db.session.execute(
+        select(OrgNorms.format, OrgNorms.norms).where(
+            OrgNorms.campaign_id == campaign.id, OrgNorms.level == level
+        )
+    ).first()
+    if row is not None and row.format == FORMAT:
+        return _norms_from_data(row.norms)
+    found = _computed_norms(campaign, level).get(level)
+    return found.norms if found is not None else {}
+
+
+@dataclass
+class _NormCells:
+    """The all_others area cells of a campaign's frozen reports, by level, with their team."""
+
+    cells: dict[str, list[tuple[str, AreaScore]]] = field(default_factory=dict)
+
+    def add(self, frozen: FrozenSubject) -> None:
+        """Keep the subject's all_others area cells (a level without any still counts)."""
+        found = self.cells.setdefault(frozen.subject.level, [])
+        team = frozen.subject.team
+        found += [(team, c) for c in frozen.scored.report.area_scores if c.group == ALL_OTHERS]
+
+    def norms(self, campaign: Campaign) -> dict[str, LevelNorms]:
+        """Return level → norms computed by the domain rule, areas in the level's spoke order."""
+        content = campaign_content(campaign)
+        result = {}
+        for level in [lv for lv in LEVELS if lv in self.cells]:
+            order = [key for key, _, _ in area_items(level, content)]
+            cells = self.cells[level]
+            teams = compute_org_norms_by(cells)
+            result[level] = LevelNorms(
+                _in_order(compute_org_norms(c for _, c in cells), order),
+                {team: _in_order(teams[team], order) for team in sorted(teams)},
+            )
+        return result
+
+
+def _computed_norms(campaign: Campaign, level: str | None = None) -> dict[str, LevelNorms]:
+    cells = _NormCells()
+    for frozen in campaign_reports(campaign, level):
+        cells.add(frozen)
+    return cells.norms(campaign)
+
+
+def _in_order(norms: Norms, order: list[str]) -> Norms:
+    return {area: norms[area] for area in order if area in norms}
+
+
+def _norms_from_data(data: list[dict[str, Any]]) -> Norms:
+    return {entry["area"]: AreaNorm.from_data(entry) for entry in data}
+
+
+def _norms_data(norms: Norms) -> list[dict[str, Any]]:
+    return [norm.to_data() for norm in norms.values()]
+
+
+def _current(document: dict[str, Any] | None) -> TypeGuard[dict[str, Any]]:
+    return document is not None and document.get("format") == FORMAT
+
+
+def _subject_rows(campaign: Campaign, level: str | None) -> list[SubjectRow]:
+    query = (
+        select(
+            Subject.id,
+            Subject.name,
+            Person.email,
+            Subject.level,
+            func.coalesce(ReportSnapshot.team, Person.team),
+            Subject.include_next_level,
+        )
+        .join(Person, Subject.person_id == Person.id)
+        .outerjoin(ReportSnapshot, ReportSnapshot.subject_id == Subject.id)
+        .where(Subject.campaign_id == campaign.id)
+        .order_by(Subject.id)
+    )
+    if level is not None:
+        query = query.where(Subject.level == level)
+    return [SubjectRow(*row) for row in db.session.execute(query)]
+
+
+def _stored_reports(subject_ids: list[int]) -> dict[int, ScoredSubject]:
+    """Subject id → frozen report, for those of these subjects stored under `FORMAT`."""
+    rows = db.session.execute(
+        select(ReportSnapshot.subject_id, ReportSnapshot.document).where(
+            ReportSnapshot.subject_id.in_(subject_ids)
+        )
+    )
+    return {sid: ScoredSubject.from_data(doc) for sid, doc in rows if _current(doc)}
+
+
+def _all_frozen(campaign: Campaign) -> bool:
+    """True when every subject's report and every level's norms are stored under `FORMAT`."""
+    unfrozen = (
+        select(Subject.id)
+        .outerjoin(ReportSnapshot, ReportSnapshot.subject_id == Subject.id)
+        .where(
+            Subject.campaign_id == campaign.id,
+            or_(
+                ReportSnapshot.subject_id.is_(None),
+                ReportSnapshot.document["format"].as_integer() != FORMAT,
+            ),
+        )
+        .limit(1)
+    )
+    if db.session.execute(unfrozen).first() is not None:
+        return False
+    levels = set(
+        db.session.scalars(select(Subject.level).where(Subject.campaign_id == campaign.id))
+    )
+    frozen = set(
+        db.session.scalars(
+            select(OrgNorms.level).where(
+                OrgNorms.campaign_id == campaign.id, OrgNorms.format == FORMAT
+            )
+        )
+    )
+    return levels == frozen
+
+
+def _store_reports(campaign: Campaign, fresh: list[FrozenSubject]) -> None:
+    """Replace these subjects' stored documents (none, or of an older format) in one insert."""
+    if not fresh:
+        return
+    db.session.execute(
+        delete(ReportSnapshot).where(ReportSnapshot.subject_id.in_([f.subject.id for f in fresh]))
+    )
+    db.session.execute(
+        insert(ReportSnapshot),
+        [
+            {
+                "subject_id": f.subject.id,
+                "campaign_id": campaign.id,
+                "team": f.subject.team,
+                "document": {"format": FORMAT, **f.scored.to_data()},
+            }
+            for f in fresh
+        ],
+    )
+
+
+def _store_norms(campaign: Campaign, norms: dict[str, LevelNorms]) -> None:
+    db.session.execute(delete(OrgNorms).where(OrgNorms.campaign_id == campaign.id))
+    if norms:
+        db.session.execute(
+            insert(OrgNorms),
+            [
+                {
+                    "campaign_id": campaign.id,
+                    "level": level,
+                    "format": FORMAT,
+                    "norms": _norms_data(found.norms),
+                    "teams": {team: _norms_data(n) for team, n in found.teams.items()},
+                }
+                for level, found in norms.items()
+            ],
+        )
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
