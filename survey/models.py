@@ -239,6 +239,9 @@ class Subject(db.Model):
     level: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(200))  # as shown in the questionnaire
     include_next_level: Mapped[bool] = mapped_column(Boolean, default=False)
+    # comments HR removed from the report before release (services/moderation.py): every
+    # channel says how many, never whose
+    comments_removed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     campaign: Mapped[Campaign] = relationship(back_populates="subjects")
     person: Mapped[Person] = relationship()

@@ -13,13 +13,18 @@ from sqlalchemy import func, select
 from survey.extensions import db
 from survey.models import (
     CampaignStatus,
+    Invitation,
     InvitationStatus,
+    OrgNorms,
     Person,
+    ReportSnapshot,
     Response,
+    Subject,
     utcnow,
 )
 from survey.models_audit import AuditEntry
 from survey.services import accounts
+from survey.services.frozen_reports import freeze_reports
 from tests.factories import (
     add_response,
     add_subject,
@@ -167,3 +172,64 @@ def test_privacy_pages_are_for_hr_only(app: Flask, page: str) -> None:
     subject = app.test_client()
     sign_in_subject(app, subject, world.alice_user)
     assert subject.get(page).status_code == 403
+
+
+def alice_and_bob(app: Flask) -> dict[str, Any]:
+    """A closed campaign with frozen reports: Alice (the worked example) and Bob, whom Alice
+    rated as a peer; Alice has a sign-in account; both are in one team."""
+    with app.app_context():
+        example = worked_example(status=CampaignStatus.CLOSED)
+        bob = add_subject(example.campaign, make_person("bob@example.test", "Bob Other"))
+        invitation, _ = invite(bob, example.person, "peers")
+        add_response(bob, "peers", ic_answers(1, 2, 3, 4, 5, 1, 2, 3),
+                     {"keep_doing": "Bob keeps going"}, invitation=invitation)  # fmt: skip
+        for _ in range(2):
+            add_response(bob, "peers", ic_answers(2, 2, 3, 3, 4, 4, 5, 5))
+        user = make_subject_user(example.person)
+        accounts.issue_link_token(user, accounts.SIGN_IN, utcnow())
+        make_hr_user("hr@example.test", PASSWORD)
+        freeze_reports(example.campaign)
+        db.session.commit()
+        return {"alice": example.subject.id, "bob": api_url(bob), "campaign": example.campaign.id}
+
+
+ABOUT_ALICE = ("alice@example.test", "Alice Example", "I keep my promises.", "Helpful reviews",
+               "always on time")  # fmt: skip
+
+
+def test_an_erased_subject_leaves_no_row_about_them(app: Flask, runner: FlaskCliRunner) -> None:
+    world = alice_and_bob(app)
+    hr = hr_client(app)
+    bob_before = hr.get(world["bob"]).json
+    assert set(tables_mentioning(app, *ABOUT_ALICE)) >= {"person", "subject", "report_snapshot"}
+
+    result = runner.invoke(args=["person", "erase", "alice@example.test", "--yes"])
+
+    assert result.exit_code == 0, result.output
+    assert "as a subject in campaign 1: their reports, and the answers" in result.output
+    assert tables_mentioning(app, *ABOUT_ALICE) == {}
+    with app.app_context():
+        for model in (Subject, ReportSnapshot, Response, Invitation):
+            column = model.id if model is Subject else model.subject_id
+            assert db.session.scalar(select(func.count()).where(column == world["alice"])) == 0
+        (norms,) = db.session.scalars(select(OrgNorms)).all()
+    assert {norm["n"] for norm in norms.norms} == {1}  # Bob's report alone now
+    bob_after = hr.get(world["bob"]).json
+    assert bob_after == bob_before  # Bob's answers stay, Alice's among them, unlinked
+
+
+def test_hr_erases_a_subject_from_the_page(app: Flask) -> None:
+    world = alice_and_bob(app)
+    hr = hr_client(app)
+    form = hr.get("/admin/people/erase")
+    preview = hr.post(
+        "/admin/people/erase", data={"csrf_token": csrf_token(form), "email": "alice@example.test"}
+    )
+    assert "as a subject in campaign 1" in preview.text
+    done = hr.post(
+        "/admin/people/erase",
+        data={"csrf_token": csrf_token(preview), "email": "alice@example.test", "confirmed": "yes"},
+    )
+    assert done.status_code == 302
+    assert tables_mentioning(app, *ABOUT_ALICE) == {}
+    assert hr.get(f"/reports/{world['campaign']}/{world['alice']}").status_code == 404

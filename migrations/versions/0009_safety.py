@@ -1,5 +1,5 @@
-"""Safety (issue 20): session versions on accounts, the audit log, and the retention date of a
-campaign.
+"""Safety (issue 20): session versions on accounts, the audit log, the retention date of a
+campaign, and how many comments HR removed from a subject's report.
 
 Revision ID: c4f1a9e2d7b3
 Revises: c4a1e9d27b60
@@ -22,6 +22,10 @@ def upgrade():
         )
     with op.batch_alter_table('campaign', schema=None) as batch_op:
         batch_op.add_column(sa.Column('delete_after', sa.DateTime(), nullable=True))
+    with op.batch_alter_table('subject', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('comments_removed', sa.Integer(), server_default='0', nullable=False)
+        )
     op.create_table('audit_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
@@ -40,6 +44,8 @@ def downgrade():
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entry_at'))
     op.drop_table('audit_entry')
+    with op.batch_alter_table('subject', schema=None) as batch_op:
+        batch_op.drop_column('comments_removed')
     with op.batch_alter_table('campaign', schema=None) as batch_op:
         batch_op.drop_column('delete_after')
     with op.batch_alter_table('user', schema=None) as batch_op:

@@ -19,7 +19,8 @@ person_cli = SurveyGroup("person", help="People's data: erasure.")
 @click.option("--yes", is_flag=True, help="Erase; without it, only say what would go.")
 def erase_command(email: str, yes: bool) -> None:
     """Erase the person EMAIL: as a rater, their name, e-mail and invitations (their anonymous
-    answers stay); refused while they take part in an open campaign."""
+    answers stay); as a subject, everything about them; refused while they take part in an
+    open campaign."""
     if not yes:
         plan = plan_erasure(email)
         click.echo(f"would erase {plan.email}: {plan}")

@@ -4,7 +4,10 @@
   draft or decline reason); the answers they submitted stay, because they were never linked
   to them (SPEC §6): every report stays exactly as it was.
 - As a **subject**, every row about them goes: their subject entries, with the answers and
-  comments about them and their frozen reports.
+  comments about them and their frozen reports; raters asked only about them go too, and the
+  org norms of their closed campaigns are recomputed without them (a team of one's norm was
+  their own scores). (Development plans and pulses go with the subject entries once they
+  exist.)
 - The person, their sign-in account and its link tokens go; people they managed keep their
   place in the org chart with no manager until the next import names one.
 
@@ -33,6 +36,7 @@ from survey.models import (
     User,
 )
 from survey.services import audit
+from survey.services.frozen_reports import RESULT_STATUSES, refreeze_norms
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ class ErasurePlan:
         if self.subject_campaigns:
             parts.append(
                 f"as a subject in {_campaigns(self.subject_campaigns)}: their reports, and the "
-                "answers and comments about them, deleted"
+                "answers and comments about them, deleted (organisation norms recomputed)"
             )
         if self.accounts:
             parts.append(f"{_count(self.accounts, 'sign-in account')} deleted")
@@ -69,7 +73,6 @@ def plan_erasure(email: str) -> ErasurePlan:
     InvalidState (naming the campaign) while they take part in an open campaign."""
     person = _person(email)
     _refuse_open_campaigns(person)
-    _refuse_subjects(person)
     rater_campaigns = db.session.scalars(
         select(Rater.campaign_id).where(Rater.person_id == person.id).order_by(Rater.campaign_id)
     ).all()
@@ -107,7 +110,10 @@ def erase_person(email: str, *, actor: str, now: datetime) -> ErasurePlan:
     rater_ids = select(Rater.id).where(Rater.person_id == person.id).scalar_subquery()
     db.session.execute(delete(Invitation).where(Invitation.rater_id.in_(rater_ids)))
     db.session.execute(delete(Rater).where(Rater.person_id == person.id))
+    # as a subject: invitations, responses (answers, comments) and frozen reports go by cascade
     db.session.execute(delete(Subject).where(Subject.person_id == person.id))
+    _delete_raters_left_without_invitations(plan.subject_campaigns)
+    _refreeze_norms(plan.subject_campaigns)
     db.session.execute(delete(User).where(_accounts_of(person)))
     db.session.execute(
         update(Person).where(Person.manager_id == person.id).values(manager_id=None)
@@ -116,6 +122,24 @@ def erase_person(email: str, *, actor: str, now: datetime) -> ErasurePlan:
     db.session.expire_all()
     audit.record("person.erased", actor=actor, now=now, detail=_audit_detail(plan))
     return plan
+
+
+def _delete_raters_left_without_invitations(campaign_ids: tuple[int, ...]) -> None:
+    """Raters who were asked only about an erased subject have nothing left to answer."""
+    if campaign_ids:
+        asked = select(Invitation.rater_id).scalar_subquery()
+        db.session.execute(
+            delete(Rater).where(Rater.campaign_id.in_(campaign_ids), Rater.id.not_in(asked))
+        )
+
+
+def _refreeze_norms(campaign_ids: tuple[int, ...]) -> None:
+    """Org norms are computed from every subject's report: once a subject is erased, those of
+    their closed campaigns are recomputed without them (a team of one's norm was theirs)."""
+    for campaign_id in campaign_ids:
+        campaign = db.session.get(Campaign, campaign_id)
+        if campaign is not None and campaign.status in RESULT_STATUSES:
+            refreeze_norms(campaign)
 
 
 def _audit_detail(plan: ErasurePlan) -> str:
@@ -151,19 +175,6 @@ def _refuse_open_campaigns(person: Person) -> None:
                 f"cannot erase {person.email}: they are {role} in the open campaign "
                 f"“{campaign.name}” (id {campaign.id}); erase them once it is closed"
             )
-
-
-def _refuse_subjects(person: Person) -> None:
-    """Erasing a subject must also delete their frozen reports, whose store is being
-    rewritten: until it lands, a subject is not erased."""
-    campaign_id = db.session.scalar(
-        select(Subject.campaign_id).where(Subject.person_id == person.id).limit(1)
-    )
-    if campaign_id is not None:
-        raise InvalidState(
-            f"cannot erase {person.email}: they are a subject in campaign {campaign_id}, and "
-            "erasing a subject is not available yet (only raters can be erased)"
-        )
 
 
 def _campaigns(ids: tuple[int, ...]) -> str:

@@ -146,8 +146,9 @@ def report_document(subject: Subject) -> dict[str, Any]:
     Keys: campaign {id, name, status, min_raters}, subject {name, email, level}, scale {min, max,
     labels}, areas, groups, area_scores, item_scores, gaps, strengths, development, comments;
     extra keys `readiness` (null or {level, areas, groups, area_scores, item_scores, gaps,
-    strengths, development}) and `org_norms` [{area, score, n}] (only areas whose norm has
-    n >= ORG_NORM_MIN_SUBJECTS subjects). Scores are rounded half up to 2 decimals. Raises
+    strengths, development}), `org_norms` [{area, score, n}] (only areas whose norm has
+    n >= ORG_NORM_MIN_SUBJECTS subjects) and `comments_removed` (how many comments HR removed
+    before release; never which). Scores are rounded half up to 2 decimals. Raises
     InvalidState while the campaign is draft or open.
     """
     view = report_view(subject)
@@ -164,6 +165,7 @@ def report_document(subject: Subject) -> dict[str, Any]:
         "subject": {"name": subject.name, "email": subject.person.email, "level": subject.level},
         "scale": {"min": scale.min, "max": scale.max, "labels": scale.to_json()["labels"]},
         **_with_texts(view.report.to_json_parts(), texts),
+        "comments_removed": subject.comments_removed,
         "readiness": None,
     }
     if readiness is not None:

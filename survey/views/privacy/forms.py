@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, SubmitField
+from wtforms import EmailField, HiddenField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -15,3 +15,16 @@ class EraseForm(FlaskForm):
     )
     confirmed = HiddenField()
     submit = SubmitField("Show what would be erased")
+
+
+class RemoveCommentForm(FlaskForm):
+    """HR's reason for removing one comment; `digest` names the comment HR read."""
+
+    digest = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(
+        "Why it is removed",
+        validators=[DataRequired(), Length(max=500)],
+        description="For the audit log (e.g. “names a colleague”, “abusive”). It is never shown "
+        "to the subject.",
+    )
+    submit = SubmitField("Remove this comment")
