@@ -21,6 +21,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     config.load_config(app, test_config)
+    _trust_proxies(app)
     database.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(packaged_folder(MIGRATIONS)))
     extensions.csrf.init_app(app)
@@ -32,6 +33,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errorpages.init_app(app)
     _register_cli(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind `TRUSTED_PROXIES` proxies, read the client's address and scheme from the
+    X-Forwarded-For/-Proto headers they set (Werkzeug's ProxyFix), so rate limits count each
+    client and not the proxy. With 0 (the default) those headers are ignored: anyone can
+    send them."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -28,9 +28,18 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:5000",
     "REMINDER_INTERVAL_HOURS": 72,
     "SIGN_IN_LINK_MINUTES": 60,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "HR_SESSION_IDLE_MINUTES": 8 * 60,  # an HR session ends after this long without a request
+    "HR_SESSION_MAX_HOURS": 7 * 24,  # and this long after signing in, however busy
+    # RATELIMIT_STORAGE_URI: REDIS_URL when set (limits shared by every worker), else memory
     "RATELIMIT_HEADERS_ENABLED": False,
     "RATELIMIT_SWALLOW_ERRORS": True,  # limit storage down: pages still answer, the log says so
+    "RATELIMIT_KEY_PREFIX": "survey",
+    "SIGN_IN_LIMIT": "10/minute",  # failed HR sign-ins per account from one client
+    "SIGN_IN_CLIENT_LIMIT": "30/minute",  # sign-in attempts from one client, any account
+    "RETENTION_MONTHS": 0,  # closed campaigns are deleted after this many months; 0: kept
+    "RETENTION_WARNING_DAYS": 30,  # HR pages announce a deletion at least this long before
+    "TRUSTED_PROXIES": 0,  # proxies in front of the app that set X-Forwarded-For/-Proto
+    "WTF_CSRF_SSL_STRICT": False,  # the referrer check cannot pass: pages send no-referrer
     "RATE_BAD_LINK_LIMIT": "20/minute",  # failed rater-link look-ups per client IP
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -56,9 +65,17 @@ ENVIRONMENT = {
     "REDIS_URL": "REDIS_URL",
     "BASE_URL": "BASE_URL",
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "TRUSTED_PROXIES": "TRUSTED_PROXIES",
+    "RETENTION_MONTHS": "RETENTION_MONTHS",
+    "RETENTION_WARNING_DAYS": "RETENTION_WARNING_DAYS",
 }
 _BOOLEAN_KEYS = {"MAIL_SMTP_TLS", "MAIL_SMTP_SSL"}
-_INTEGER_KEYS = {"MAIL_SMTP_PORT"}
+_INTEGER_KEYS = {
+    "MAIL_SMTP_PORT",
+    "TRUSTED_PROXIES",
+    "RETENTION_MONTHS",
+    "RETENTION_WARNING_DAYS",
+}
 
 
 class ConfigError(SurveyError):
@@ -82,6 +99,10 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     )
     _ensure_secret_key(app)
     _check_rate_limit(app)
+    _check_trusted_proxies(app)
+    # one limit store for every worker when Redis is there (SPEC §5: failures are counted
+    # per client, not per process); an explicit RATELIMIT_STORAGE_URI wins
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     # Flask's own defaults already hold SESSION_COOKIE_SECURE=False, so no setdefault here:
     # an https site or production always gets Secure cookies; config can only add it.
     secure = bool(app.config.get("SESSION_COOKIE_SECURE")) or _served_over_https(app)
@@ -92,13 +113,18 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 def _check_rate_limit(app: Flask) -> None:
     from limits import parse
 
-    value = str(app.config.get("RATE_BAD_LINK_LIMIT", ""))
-    try:
-        parse(value)
-    except ValueError:
-        raise ConfigError(
-            f"RATE_BAD_LINK_LIMIT {value!r} is not a limit such as '20/minute'"
-        ) from None
+    for key in ("RATE_BAD_LINK_LIMIT", "SIGN_IN_LIMIT", "SIGN_IN_CLIENT_LIMIT"):
+        value = str(app.config.get(key, ""))
+        try:
+            parse(value)
+        except ValueError:
+            raise ConfigError(f"{key} {value!r} is not a limit such as '20/minute'") from None
+
+
+def _check_trusted_proxies(app: Flask) -> None:
+    value = app.config.get("TRUSTED_PROXIES") or 0
+    if not isinstance(value, int) or value < 0:
+        raise ConfigError(f"TRUSTED_PROXIES {value!r} is not a number of proxies (0, 1, 2, ...)")
 
 
 def normalise_database_url(url: str) -> str:
@@ -117,9 +143,16 @@ def _read_environment(app: Flask) -> None:
         if key in _BOOLEAN_KEYS:
             app.config[key] = value.lower() in {"1", "true", "yes", "on"}
         elif key in _INTEGER_KEYS:
-            app.config[key] = int(value)
+            app.config[key] = _integer(variable, value)
         else:
             app.config[key] = value
+
+
+def _integer(variable: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{variable}={value!r} is not a whole number") from None
 
 
 def is_production(app: Flask) -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, render_template
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -41,10 +44,26 @@ def render_error(code: int, title: str | None = None, detail: str | None = None)
     )
 
 
-def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+def _http_error(
+    error: HTTPException,
+) -> tuple[str, int] | tuple[str, int, dict[str, str]] | HTTPException:
     if error.code is None or error.code < 400:
         return error
-    return render_error(error.code, detail=_description(error))
+    page, code = render_error(error.code, detail=_description(error))
+    if code == 429:
+        return page, code, {"Retry-After": str(_retry_after())}
+    return page, code
+
+
+def _retry_after() -> int:
+    """Seconds until the limit this request broke lets the client in again (RFC 9110 §10.2.3);
+    a minute when Flask-Limiter cannot tell."""
+    from survey.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None or not current.reset_at:
+        return 60
+    return max(1, math.ceil(current.reset_at - time.time()))
 
 
 def _description(error: HTTPException) -> str | None:

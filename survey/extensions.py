@@ -28,4 +28,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+# Limits count per client address: behind TRUSTED_PROXIES, ProxyFix (the app factory) has put
+# the real client's address in `remote_addr`, which `get_remote_address` reads.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

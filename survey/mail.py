@@ -91,11 +91,11 @@ def deliver(mails: Sequence[OutgoingMail], config: Mapping[str, Any]) -> None:
 
 
 def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
-    """A multipart/alternative message: text first, then HTML."""
+    """A multipart/alternative message: text first, then HTML; headers on one line each."""
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
+    message["From"] = _one_line(sender)
+    message["To"] = _one_line(mail.to)
+    message["Subject"] = _one_line(mail.subject)  # a line break would end the header
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip("> ") or None)
     message.set_content(mail.text)

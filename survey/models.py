@@ -134,6 +134,9 @@ class User(UserMixin, db.Model):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every session's user id: raising it (sign-out, new password, "sign out
+    # everywhere") ends every session signed in before, even a copied cookie.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     person: Mapped[Person | None] = relationship()
 
@@ -141,6 +144,10 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         """Flask-Login refuses a deactivated account."""
         return self.active
+
+    def get_id(self) -> str:
+        """The id a session stores: `<id>:<session_version>` (Flask-Login's alternative id)."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_hr(self) -> bool:
@@ -195,6 +202,8 @@ class Campaign(db.Model):
     nominations_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_days: Mapped[list[int]] = mapped_column(JSON, default=list)  # days before a deadline
     release_after_days: Mapped[int | None] = mapped_column(Integer)
+    # RETENTION_MONTHS: when it will be deleted, set once HR is warned (services/retention.py)
+    delete_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     subjects: Mapped[list[Subject]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan", order_by="Subject.id"
@@ -245,6 +254,9 @@ class Subject(db.Model):
     level: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(200))  # as shown in the questionnaire
     include_next_level: Mapped[bool] = mapped_column(Boolean, default=False)
+    # comments HR removed from the report before release (services/moderation.py): every
+    # channel says how many, never whose
+    comments_removed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     campaign: Mapped[Campaign] = relationship(back_populates="subjects")
     person: Mapped[Person] = relationship()
@@ -441,5 +453,5 @@ class OrgNorms(db.Model):
     teams: Mapped[dict[str, list[dict[str, Any]]]] = mapped_column(JSON)
 
 
-# Questionnaire sets and nomination live in their own modules.
-from survey import models_nomination, models_questionnaire_sets  # noqa: E402,F401
+# Questionnaire sets, nomination and the audit log live in their own modules.
+from survey import models_audit, models_nomination, models_questionnaire_sets  # noqa: E402,F401

@@ -1,8 +1,9 @@
-"""RQ job functions (importable by `rq worker mail`): sending e-mail and computing the frozen
-reports of a just-closed campaign off the request."""
+"""RQ job functions (importable by `rq worker mail`): sending e-mail, answering a sign-in link
+request, and computing the frozen reports of a just-closed campaign off the request."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -21,6 +22,43 @@ def send_messages(mails: list[dict[str, str]]) -> int:
     app = create_app()
     with app.app_context():
         return _deliver(mails, app.config)
+
+
+def send_sign_in_link(email: str) -> int:
+    """E-mail a fresh sign-in link when `email` belongs to an active subject account; returns
+    how many messages went (0 or 1). Commits once.
+
+    Runs after the `/request-link` response has been sent (or on the queue), so that page takes
+    the same time whoever asks (issue 20).
+    """
+    if has_app_context():
+        return _send_sign_in_link(email)
+    from survey import create_app
+
+    with create_app().app_context():
+        return _send_sign_in_link(email)
+
+
+def _send_sign_in_link(email: str) -> int:
+    from survey.extensions import db
+    from survey.mail import deliver
+    from survey.models import utcnow
+    from survey.services.accounts import request_sign_in_mail
+
+    mail = request_sign_in_mail(email, utcnow())
+    db.session.commit()
+    if mail is None:
+        return 0
+    deliver([mail], current_app.config)
+    return 1
+
+
+def enqueue(function: Callable[..., Any], *args: Any, redis_url: str, queue_name: str) -> None:
+    """Put `function(*args)` on the RQ queue `queue_name`."""
+    from redis import Redis
+    from rq import Queue
+
+    Queue(queue_name, connection=Redis.from_url(redis_url)).enqueue(function, *args)
 
 
 def freeze_reports(campaign_id: int) -> int:

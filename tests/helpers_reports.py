@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from flask.testing import FlaskClient
 
 from survey.extensions import db
-from survey.models import Campaign, CampaignStatus, Person, Subject
+from survey.models import Campaign, CampaignStatus, Person, Subject, User
 from tests.factories import add_response, add_subject, make_campaign, make_person
 
 IC_ITEMS = {
@@ -99,10 +100,15 @@ def sign_in(client: FlaskClient, user_id: int) -> None:
     environ = {"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": f"Werkzeug/{werkzeug_version}"}
     with client.application.test_request_context(environ_base=environ):
         identifier = _create_identifier()  # session_protection="strong" checks it
+        user = db.session.get(User, user_id)
+        assert user is not None
+        session_id = user.get_id()  # carries the account's session version
+    now = int(time.time())
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(user_id)
+        sess["_user_id"] = session_id
         sess["_fresh"] = True
         sess["_id"] = identifier
+        sess["signed_in_at"] = sess["seen_at"] = now
 
 
 def report_url(subject: Subject) -> str:

@@ -37,6 +37,8 @@ from tests.helpers_campaigns import (
 
 @pytest.fixture
 def ids(app: Flask) -> Iterator[dict[str, int]]:
+    # no app context stays open around the test: each request gets its own, as in a server
+    # (a shared one keeps Flask-WTF's token on `g` across a sign-in's fresh session)
     with app.app_context():
         make_hr_user()
         make_subject_user(make_person("sam@example.test", "Sam Subject"))
@@ -50,7 +52,8 @@ def ids(app: Flask) -> Iterator[dict[str, int]]:
             select(Invitation).where(Invitation.subject_id == subject.id)
         )
         assert invitation is not None
-        yield {"c": campaign_id, "s": subject.id, "i": invitation.id}
+        found = {"c": campaign_id, "s": subject.id, "i": invitation.id}
+    yield found
 
 
 def get_pages(ids: dict[str, int]) -> dict[str, str]:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.models import utcnow
+from survey.models import LoginToken, utcnow
 from survey.services.accounts import (
     SET_PASSWORD,
     SIGN_IN,
@@ -20,6 +21,7 @@ from survey.services.accounts import (
 )
 from tests.factories import make_hr_user, make_person, make_subject_user
 from tests.helpers_campaigns import PASSWORD, AuthActions, csrf_token, read_outbox, text_of
+from tests.helpers_queue import REDIS_URL, private_queue
 
 
 def test_hr_signs_in_and_out(app: Flask, client: FlaskClient) -> None:
@@ -149,3 +151,51 @@ def test_request_link_never_reveals_who_has_an_account(
     assert [m["To"] for m in messages] == ["ana@example.test"]
     link = re.search(r"http://localhost(/link/\S+)", text_of(messages[0]))
     assert link and client.get(link.group(1)).status_code == 200
+
+
+def test_request_link_answers_before_looking_the_address_up(
+    app: Flask, client: FlaskClient, outbox: Path
+) -> None:
+    """The review: a known address was answered in 2.7 ms, an unknown one in 1.4 ms (inline
+    SMTP made the gap a whole SMTP round trip). Now the answer is the same work for both: the
+    look-up, the token and the mail come once the answer has gone."""
+    with app.app_context():
+        make_subject_user(make_person("ana@example.test", "Ana Alves"))
+        db.session.commit()
+    answers = []
+    for email in ("nobody@example.test", "ana@example.test"):
+        token = csrf_token(client.get("/request-link"))
+        answer = client.post("/request-link", data={"csrf_token": token, "email": email})
+        answers.append((answer.status_code, answer.location, answer.get_data()))
+        with app.app_context():  # answered, and nothing looked up or stored yet
+            assert db.session.scalar(select(func.count()).select_from(LoginToken)) == 0
+        assert read_outbox(outbox) == []
+        answer.close()  # the server has sent the answer
+    assert answers[0] == answers[1]
+    assert [m["To"] for m in read_outbox(outbox)] == ["ana@example.test"]
+
+
+def test_with_redis_every_link_request_is_one_job_whoever_asks(
+    app: Flask, client: FlaskClient, outbox: Path
+) -> None:
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    with app.app_context():
+        make_subject_user(make_person("ana@example.test", "Ana Alves"))
+        db.session.commit()
+    with private_queue(app, "test-link") as name, app.app_context():
+        connection = Redis.from_url(REDIS_URL)
+        queue = Queue(name, connection=connection)
+        for email in ("nobody@example.test", "ana@example.test"):
+            token = csrf_token(client.get("/request-link"))
+            client.post("/request-link", data={"csrf_token": token, "email": email}).close()
+        assert queue.count == 2 and read_outbox(outbox) == []
+        job_ids = queue.job_ids
+        worker = SimpleWorker([queue], connection=connection)
+        worker.work(burst=True)
+        connection.delete(worker.key)
+        for job_id in job_ids:
+            connection.delete(f"rq:job:{job_id}", f"rq:results:{job_id}")
+        connection.close()
+    assert [m["To"] for m in read_outbox(outbox)] == ["ana@example.test"]

@@ -166,15 +166,15 @@ def test_request_link(anon: FlaskClient, email: Any) -> None:
 @HOSTILE
 @given(password=hostile_value(), confirm=hostile_value(), same=st.booleans())
 def test_set_password(
-    module_app: Flask, world: Any, anon: FlaskClient, password: Any, confirm: Any, same: bool
+    module_app: Flask, world: Any, password: Any, confirm: Any, same: bool
 ) -> None:
     with module_app.app_context():
         user = db.session.get(User, world.alice_user)
         token = accounts.issue_link_token(user, accounts.SET_PASSWORD, accounts_now())
         db.session.commit()
-    client = anon
+    client = module_app.test_client()  # a set password signs in on a fresh session
     path = f"/link/{token}"
-    fields = [("csrf_token", csrf_of(client, path)), ("password", password)]
+    fields = [("csrf_token", read_csrf(client, path)), ("password", password)]
     status, page = post(client, path, fields + [("confirm", password if same else confirm)])
     assert status in (200, 302)
     if status == 200:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
-from survey.domain.orgchart import OrgChartError, parse_org_chart
+from survey.domain.orgchart import MAX_LISTED_PROBLEMS, OrgChartError, parse_org_chart
 from survey.extensions import db
 from survey.models import Person
 from survey.services.orgchart import import_people
-from tests.helpers_campaigns import EXCEL_CSV
+from tests.factories import make_hr_user
+from tests.helpers_campaigns import EXCEL_CSV, PASSWORD, AuthActions, csrf_token
 
 HEADER = "email,name,level,manager_email,team\n"
 BOSS = "boss@example.test,Bea Boss,business_leader,,Exec\n"
@@ -106,8 +112,54 @@ def test_manager_cycle_names_every_row_in_the_cycle() -> None:
     )
     assert problems_of(text) == [
         "line 3: manager cycle: a@example.test → b@example.test → a@example.test",
-        "line 4: manager cycle: b@example.test → a@example.test → b@example.test",
+        "line 4: part of the manager cycle named on line 3",
     ]
+
+
+def cycle_csv(size: int) -> bytes:
+    """`size` people, each managed by the next, the last by the first: one long cycle."""
+    rows = [
+        f"p{i}@example.test,Person {i},team_leader,p{(i + 1) % size}@example.test,Ops\n"
+        for i in range(size)
+    ]
+    return (HEADER + "".join(rows)).encode()
+
+
+def test_a_long_manager_cycle_is_named_once_and_briefly() -> None:
+    """The review's 2,000-person cycle made 82 MB of messages (every row spelt out the whole
+    chain); the cycle is now named once, by its first people and its size."""
+    problems = problems_of(cycle_csv(2000))
+    assert len(problems) == 2000  # every row of the cycle is still named by its line
+    assert problems[0].startswith("line 2: manager cycle of 2,000 people: p0@example.test → ")
+    assert problems[0].endswith("→ … → p1999@example.test → p0@example.test")
+    assert problems[1] == "line 3: part of the manager cycle named on line 2"
+    assert sum(len(problem) for problem in problems) < 200_000
+
+
+def test_a_20000_person_cycle_through_the_hr_page_lists_a_few_hundred_rows(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The review's 1.2 MB file (a 20,000-person cycle) made the worker time out with a 500."""
+    with app.app_context():
+        make_hr_user("hr@example.test", PASSWORD)
+        db.session.commit()
+    auth = AuthActions(client)
+    auth.sign_in()
+    page = client.get("/admin/people")
+    upload = FileStorage(io.BytesIO(cycle_csv(20_000)), "org.csv")
+    fields = {"csrf_token": csrf_token(page), "file": upload}
+    # encoded here: the test client spools a body this large to a file it never closes
+    boundary, body = encode_multipart(fields)
+    response = client.post(
+        "/admin/people", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Rows to fix (20,000)" in text
+    assert "manager cycle of 20,000 people" in text
+    assert text.count("part of the manager cycle named on line 2") == MAX_LISTED_PROBLEMS - 1
+    assert "and 19,800 more not listed here" in text
+    assert len(text) < 100_000
 
 
 def test_cycle_through_someone_already_imported() -> None:

@@ -154,7 +154,10 @@ def test_sign_in_link_works_once(app: Flask) -> None:
     assert first.post(f"/link/{token}", data={"csrf_token": csrf}).status_code == 302
     assert first.get("/reports").status_code == 200
     assert second.get(f"/link/{token}").status_code == 404
-    assert first.post(f"/link/{token}", data={"csrf_token": csrf}).status_code == 404
+    # signing in started a fresh session, so the form token from before is void too (400)
+    assert first.post(f"/link/{token}", data={"csrf_token": csrf}).status_code == 400
+    fresh = csrf_of(first, "/request-link")
+    assert first.post(f"/link/{token}", data={"csrf_token": fresh}).status_code == 404
 
 
 def test_sign_in_link_expires(app: Flask) -> None:

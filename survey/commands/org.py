@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from survey.cli import SurveyGroup
-from survey.domain.orgchart import OrgChartError
+from survey.domain.orgchart import MAX_LISTED_PROBLEMS, OrgChartError
 from survey.extensions import db
 from survey.services.orgchart import import_people
 
@@ -29,8 +29,11 @@ def import_command(file: Path) -> None:
             summary = import_people(data, progress=bar.update)
     except OrgChartError as error:
         db.session.rollback()
-        for problem in error.problems:
+        for problem in error.problems[:MAX_LISTED_PROBLEMS]:
             click.echo(f"{file.name}: {problem}", err=True)
+        hidden = len(error.problems) - MAX_LISTED_PROBLEMS
+        if hidden > 0:
+            click.echo(f"{file.name}: … and {hidden:,} more not listed", err=True)
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"imported {file.name}: {summary}")

@@ -63,10 +63,19 @@ def create_hr_user(email: str, password: str | None = None) -> User:
 
 
 def set_password(user: User, password: str) -> None:
-    """Store a werkzeug hash of `password`; raises AccountError when it is too short."""
+    """Store a werkzeug hash of `password` and end the account's other sessions; raises
+    AccountError when it is too short."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"use a password of at least {MIN_PASSWORD_LENGTH} characters")
     user.password_hash = generate_password_hash(password)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """End every session of `user`, on every device (`survey.sessions`): sign-out, a new
+    password and "sign out everywhere" all come here."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -20,6 +20,7 @@ from survey.domain.nomination import PeerLimits
 from survey.domain.orgchart import normalise_email
 from survey.domain.raters import Assignment, assign_default_raters
 from survey.domain.schedule import check_release_after, parse_reminder_days
+from survey.domain.text import name_problems
 from survey.errors import InvalidState, NotFound, SurveyError
 from survey.extensions import db
 from survey.models import (
@@ -121,6 +122,9 @@ def _apply_settings(campaign: Campaign, settings: CampaignSettings, now: datetim
     name = settings.name.strip()
     if not name or len(name) > 200:
         raise CampaignError("a campaign needs a name of 1 to 200 characters")
+    problems = name_problems(name, "the campaign name")
+    if problems:
+        raise CampaignError("; ".join(problems))
     if settings.min_raters < MIN_K:
         raise CampaignError(f"k (minimum raters) must be at least {MIN_K}")
     if settings.max_peers < 1:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeGuard, TypeVar
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from survey.domain.anonymity import ALL_OTHERS
 from survey.domain.norms import AreaNorm, compute_org_norms, compute_org_norms_by
@@ -408,6 +408,28 @@ def _all_frozen(campaign: Campaign) -> bool:
         )
     )
     return levels == frozen
+
+
+def rewrite_frozen_report(subject: Subject, scored: ScoredSubject) -> bool:
+    """Replace the subject's stored report with `scored` (HR removed a comment); returns False,
+    changing nothing, when no report of the current `FORMAT` is stored (the next freeze then
+    computes it from the remaining answers). The caller commits."""
+    updated = db.session.execute(
+        update(ReportSnapshot)
+        .where(
+            ReportSnapshot.subject_id == subject.id,
+            ReportSnapshot.document["format"].as_integer() == FORMAT,
+        )
+        .values(document={"format": FORMAT, **scored.to_data()})
+    )
+    return bool(updated.rowcount)  # type: ignore[attr-defined]
+
+
+def refreeze_norms(campaign: Campaign) -> None:
+    """Recompute and store the campaign's org norms from its frozen reports as they are now (a
+    subject was erased). The caller commits."""
+    require_results(campaign)
+    _store_norms(campaign, _computed_norms(campaign))
 
 
 def _store_reports(campaign: Campaign, fresh: list[FrozenSubject]) -> None:

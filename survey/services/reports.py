@@ -49,10 +49,13 @@ def may_view(user: User, subject: Subject) -> bool:
     HR: once the campaign is closed or released. A subject: only their own report, only once
     released. Nobody while the campaign is draft or open.
     """
-    status = subject.campaign.status
+    return _may_view(user, subject.campaign.status, subject.person_id)
+
+
+def _may_view(user: User, status: CampaignStatus, person_id: int) -> bool:
     if user.is_hr:
         return status in (CampaignStatus.CLOSED, CampaignStatus.RELEASED)
-    return status is CampaignStatus.RELEASED and subject.person_id == user.person_id
+    return status is CampaignStatus.RELEASED and person_id == user.person_id
 
 
 def find_viewable_subject(user: User, campaign_id: int, subject_id: int) -> Subject:
@@ -62,10 +65,37 @@ def find_viewable_subject(user: User, campaign_id: int, subject_id: int) -> Subj
     person, or is not yet viewable, so changing ids in a URL reveals nothing. Loads the
     subject with its campaign and person in one query.
     """
+    viewable_subject_id(user, campaign_id, subject_id=subject_id)
     subject = db.session.get(Subject, subject_id, options=WITH_CAMPAIGN_AND_PERSON)
-    if subject is None or subject.campaign_id != campaign_id or not may_view(user, subject):
+    if subject is None:  # deleted in between
         raise NotFound(NO_REPORT)
     return subject
+
+
+def viewable_subject_id(
+    user: User, campaign_id: int, *, subject_id: int | None = None, email: str | None = None
+) -> int:
+    """The id of the campaign's subject (by id or e-mail) whose report `user` may read now.
+
+    One query of plain columns whatever the answer, and no object loaded: a missing subject
+    and one `user` may not see cost the same work and raise the same NotFound, so neither
+    the answer nor its timing tells them apart (issue 20).
+    """
+    query = (
+        select(Subject.id, Subject.campaign_id, Subject.person_id, Campaign.status)
+        .join(Campaign, Campaign.id == Subject.campaign_id)
+        .where(Subject.campaign_id == campaign_id)
+    )
+    if email is not None:
+        query = query.join(Person, Person.id == Subject.person_id).where(
+            Person.email == email.strip().lower()
+        )
+    else:
+        query = query.where(Subject.id == subject_id)
+    row = db.session.execute(query).first()
+    if row is None or not _may_view(user, row.status, row.person_id):
+        raise NotFound(NO_REPORT)
+    return int(row.id)
 
 
 def find_subject_by_email(campaign_id: int, email: str) -> Subject:
@@ -116,8 +146,9 @@ def report_document(subject: Subject) -> dict[str, Any]:
     Keys: campaign {id, name, status, min_raters}, subject {name, email, level}, scale {min, max,
     labels}, areas, groups, area_scores, item_scores, gaps, strengths, development, comments;
     extra keys `readiness` (null or {level, areas, groups, area_scores, item_scores, gaps,
-    strengths, development}) and `org_norms` [{area, score, n}] (only areas whose norm has
-    n >= ORG_NORM_MIN_SUBJECTS subjects). Scores are rounded half up to 2 decimals. Raises
+    strengths, development}), `org_norms` [{area, score, n}] (only areas whose norm has
+    n >= ORG_NORM_MIN_SUBJECTS subjects) and `comments_removed` (how many comments HR removed
+    before release; never which). Scores are rounded half up to 2 decimals. Raises
     InvalidState while the campaign is draft or open.
     """
     view = report_view(subject)
@@ -134,6 +165,7 @@ def report_document(subject: Subject) -> dict[str, Any]:
         "subject": {"name": subject.name, "email": subject.person.email, "level": subject.level},
         "scale": {"min": scale.min, "max": scale.max, "labels": scale.to_json()["labels"]},
         **_with_texts(view.report.to_json_parts(), texts),
+        "comments_removed": subject.comments_removed,
         "readiness": None,
     }
     if readiness is not None:

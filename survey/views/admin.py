@@ -26,16 +26,17 @@ from werkzeug.wrappers import Response
 from survey.database import purge_deleted_rows
 from survey.domain.deadlines import format_deadline
 from survey.domain.nomination import DEFAULT_MIN_PEERS, default_max_peers
-from survey.domain.orgchart import OrgChartError
+from survey.domain.orgchart import MAX_LISTED_PROBLEMS, OrgChartError
 from survey.domain.schedule import parse_reminder_days
 from survey.errors import NotFound, SurveyError
 from survey.extensions import db, login_manager
-from survey.mail import OutgoingMail, send_mails
+from survey.mail import MailError, OutgoingMail, send_mails
 from survey.models import Campaign, Invitation, utcnow
 from survey.services import campaigns as service
 from survey.services import nominations, orgchart
 from survey.services.progress import campaign_progress, launch_warnings, next_action
 from survey.services.questionnaire_sets import campaign_set_label
+from survey.services.retention import scheduled_deletions
 from survey.views.admin_forms import (
     GROUP_LABELS,
     LEVEL_LABELS,
@@ -101,6 +102,7 @@ def people() -> ViewResult:
         form=form,
         problems=problems,
         summary=summary,
+        max_listed=MAX_LISTED_PROBLEMS,
         people=orgchart.list_people(),
         count=orgchart.count_people(),
     )
@@ -111,7 +113,12 @@ def people() -> ViewResult:
 def campaigns() -> str:
     """Every campaign with its status, deadline and progress."""
     rows = [(c, campaign_progress(c).total) for c in service.list_campaigns()]
-    return render_template("admin/campaigns.html", rows=rows, deadline=_deadline)
+    return render_template(
+        "admin/campaigns.html",
+        rows=rows,
+        deadline=_deadline,
+        deletions=scheduled_deletions(),  # retention: HR is warned before anything goes
+    )
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
@@ -360,9 +367,23 @@ def _act(
         flash(sentence(str(error)), "error")
     else:
         db.session.commit()
-        send_mails(mails)
         flash(message, "success")
+        _send_after_commit(mails)
     return redirect(back or url_for("admin.campaign", campaign_id=campaign.id))
+
+
+def _send_after_commit(mails: list[OutgoingMail]) -> None:
+    """Send what a committed action e-mails; a mail server that refuses is a banner, not a 500
+    (the action stands: remind sends open raters a fresh link once the server works)."""
+    try:
+        send_mails(mails)
+    except MailError:  # its text may name recipients: the log says only how many
+        current_app.logger.error("mail server refused %d messages", len(mails))
+        flash(
+            f"The change is saved, but {plural(len(mails), 'e-mail', 'e-mails')} could not be "
+            "sent: the mail server refused them. Check the mail settings, then use Remind.",
+            "error",
+        )
 
 
 def _done(

@@ -25,6 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.domain.deadlines import DeadlineError, check_timezone, timezone_names
 from survey.domain.schedule import ScheduleError, parse_reminder_days
+from survey.domain.text import name_problems
 from survey.models import LEVELS, RATER_GROUPS
 from survey.services.questionnaire_sets import BUILT_IN_NAME, launchable_sets
 
@@ -94,10 +95,16 @@ def _valid_days(form: FlaskForm, field: Field) -> None:
         raise ValidationError(str(error)) from None
 
 
+def _plain_name(form: FlaskForm, field: Field) -> None:
+    problems = name_problems(field.data or "", "the name")
+    if problems:
+        raise ValidationError(sentence("; ".join(problems)) + ".")
+
+
 class CampaignSettingsForm(FlaskForm):
     """Name, deadline (date + IANA zone), k and peers: editable while draft."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=200), _plain_name])
     deadline = DateField(
         "Deadline",
         validators=[DataRequired()],

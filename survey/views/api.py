@@ -13,9 +13,9 @@ from flask_login import current_user
 
 from survey.errors import NotFound
 from survey.services.reports import (
-    find_subject_by_email,
     find_viewable_subject,
     report_document,
+    viewable_subject_id,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -49,8 +49,6 @@ def subject_report(campaign_id: int, subject_id: int) -> Any:
 @bp.get("/campaigns/<int:campaign_id>/report")
 def report_by_email(campaign_id: int) -> Any:
     """The report JSON of the subject named by `?subject=EMAIL` (same access rules)."""
-    try:
-        found = find_subject_by_email(campaign_id, request.args.get("subject", ""))
-    except NotFound:
-        raise NotFound("not found") from None
-    return subject_report(campaign_id, found.id)
+    email = request.args.get("subject", "")
+    subject_id = viewable_subject_id(current_user, campaign_id, email=email)
+    return subject_report(campaign_id, subject_id)

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
+from survey import sessions, tasks
+from survey.domain.orgchart import normalise_email
+from survey.errors import SurveyError
 from survey.extensions import db, limiter
-from survey.mail import send_mails
+from survey.mail import QUEUE_NAME
 from survey.models import LoginToken, utcnow
 from survey.services import accounts
 from survey.views.auth_forms import ConfirmLinkForm, RequestLinkForm, SetPasswordForm, SignInForm
@@ -18,24 +35,51 @@ bp = Blueprint("auth", __name__)
 LINK_SENT = "If that address belongs to someone with a report, a sign-in link is on its way."
 
 
+def _sign_in_limit() -> str:
+    return str(current_app.config["SIGN_IN_LIMIT"])
+
+
+def _sign_in_client_limit() -> str:
+    return str(current_app.config["SIGN_IN_CLIENT_LIMIT"])
+
+
+def _account_and_client() -> str:
+    """The limit key of one account tried from one client: one client cannot lock the account
+    out for everyone else. The e-mail is hashed so the limit store holds no address."""
+    email = normalise_email(str(request.form.get("email", "")))
+    digest = hashlib.sha256(email.encode()).hexdigest()[:32]
+    return f"{digest}:{get_remote_address()}"
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 302  # a successful sign-in redirects
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(_sign_in_client_limit, methods=["POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_account_and_client, deduct_when=_failed)
 def sign_in() -> str | Response:
     """HR signs in with e-mail and password."""
     form = SignInForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            login_user(user)
-            return redirect(_next_page() or _home())
+            next_page = _next_page()
+            sessions.begin(user)
+            return redirect(next_page or _home())
         form.password.errors = ["That e-mail and password do not match an account."]
     return render_template("auth/sign_in.html", form=form)
 
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
-    """Sign out (POST only, CSRF-checked)."""
+    """Sign out (POST only, CSRF-checked): ends every session of the account, so a copy of
+    this browser's cookie signs in nobody either."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user)
+        db.session.commit()
     logout_user()
+    session.clear()
     flash("You are signed out.", "success")
     return redirect(url_for("main.index"))
 
@@ -57,7 +101,7 @@ def link(token: str) -> str | Response | tuple[str, int]:
             db.session.rollback()
             return render_template("auth/link_invalid.html"), 404
         db.session.commit()
-        login_user(record.user)
+        sessions.begin(record.user)
         return redirect(_home())
     return render_template("auth/link_confirm.html", form=form, user=record.user)
 
@@ -72,7 +116,7 @@ def _set_password(token: str, record: LoginToken) -> str | Response | tuple[str,
             return render_template("auth/link_invalid.html"), 404
         accounts.set_password(record.user, form.password.data or "")
         db.session.commit()
-        login_user(record.user)
+        sessions.begin(record.user)
         flash("Your password is set.", "success")
         return redirect(_home())
     return render_template("auth/set_password.html", form=form, user=record.user)
@@ -84,13 +128,42 @@ def request_link() -> str | Response:
     """Ask for a new sign-in link; the answer never says whether the e-mail is known."""
     form = RequestLinkForm()
     if form.validate_on_submit():
-        mail = accounts.request_sign_in_mail(form.email.data or "", utcnow())
-        db.session.commit()
-        if mail is not None:
-            send_mails([mail])
         flash(LINK_SENT, "success")
-        return redirect(url_for("auth.request_link"))
+        response = redirect(url_for("auth.request_link"))
+        # the same answer in the same time for every address: looking it up, storing a token
+        # and sending the mail all happen once the answer has gone (or on the queue)
+        response.call_on_close(_request_link_later(form.email.data or ""))
+        return response
     return render_template("auth/request_link.html", form=form)
+
+
+def _request_link_later(email: str) -> Callable[[], None]:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def request_link_now() -> None:
+        with app.app_context():
+            redis_url = app.config.get("REDIS_URL")
+            if redis_url:
+                _enqueue_link_request(app, email, redis_url)
+                return
+            try:
+                tasks.send_sign_in_link(email)
+            except (SurveyError, SQLAlchemyError, OSError) as error:  # never the address
+                db.session.rollback()
+                app.logger.error("sign-in link request failed: %s", type(error).__name__)
+
+    return request_link_now
+
+
+def _enqueue_link_request(app: Flask, email: str, redis_url: str) -> None:
+    from redis.exceptions import RedisError
+
+
+    queue = app.config.get("MAIL_QUEUE") or QUEUE_NAME
+    try:
+        tasks.enqueue(tasks.send_sign_in_link, email, redis_url=redis_url, queue_name=queue)
+    except RedisError as error:
+        app.logger.error("sign-in link request not queued: %s", type(error).__name__)
 
 
 def _home() -> str:

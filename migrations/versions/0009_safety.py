@@ -1,0 +1,51 @@
+"""Safety (issue 20): session versions on accounts, the audit log, the retention date of a
+campaign, and how many comments HR removed from a subject's report.
+
+Revision ID: c4f1a9e2d7b3
+Revises: c4a1e9d27b60
+Create Date: 2026-12-06
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = 'c4f1a9e2d7b3'
+down_revision = 'a7c4e9b2d518'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('session_version', sa.Integer(), server_default='0', nullable=False)
+        )
+    with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('delete_after', sa.DateTime(), nullable=True))
+    with op.batch_alter_table('subject', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('comments_removed', sa.Integer(), server_default='0', nullable=False)
+        )
+    op.create_table('audit_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('actor', sa.String(length=254), nullable=False),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=True),
+    sa.Column('campaign_name', sa.String(length=200), nullable=True),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entry'))
+    )
+    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_entry_at'), ['at'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_entry_at'))
+    op.drop_table('audit_entry')
+    with op.batch_alter_table('subject', schema=None) as batch_op:
+        batch_op.drop_column('comments_removed')
+    with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.drop_column('delete_after')
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('session_version')
