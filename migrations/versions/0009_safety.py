@@ -43,9 +43,8 @@ def downgrade():
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entry_at'))
     op.drop_table('audit_entry')
-    with op.batch_alter_table('subject', schema=None) as batch_op:
-        batch_op.drop_column('comments_removed')
-    with op.batch_alter_table('campaign', schema=None) as batch_op:
-        batch_op.drop_column('delete_after')
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('session_version')
+    # in place (SQLite 3.35+ has DROP COLUMN): a batch copy of campaign would turn its column
+    # references into table constraints that 0007's downgrade cannot drop with their column
+    op.drop_column('subject', 'comments_removed')
+    op.drop_column('campaign', 'delete_after')
+    op.drop_column('user', 'session_version')
