@@ -85,7 +85,8 @@ def _questionnaires() -> Any:
 def create_bare_app() -> Flask:
     """The bare app on `BENCH_DATABASE_URL`."""
     app = Flask(__name__)
-    app.secret_key = secrets.token_hex(32)
+    # one key for every worker: the form's CSRF token may come back to another worker
+    app.secret_key = os.environ.get("SECRET_KEY", "benchmark")
     engine = _engine(os.environ["BENCH_DATABASE_URL"])
     area_of = _areas()
     questionnaires = _questionnaires()

@@ -1,4 +1,4 @@
-"""One in-process measurement in a fresh Python process; prints one JSON line (issue 8).
+"""One in-process measurement in a fresh Python process; prints one JSON line.
 
     python -m benchmarks.probe COMMAND --database URL [--campaign ID] [...]
 

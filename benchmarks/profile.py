@@ -1,4 +1,4 @@
-"""Profile one product operation with pyinstrument on a generated database (issue 8).
+"""Profile one product operation with pyinstrument on a generated database.
 
     .venv/bin/pip install pyinstrument
     .venv/bin/python -m benchmarks.profile submit --database sqlite:///benchmarks/.data/survey-200.sqlite

@@ -1,1 +1,1 @@
-"""The questionnaire content, installed as the data package `survey.questionnaires` (see pyproject)."""
+"""The questionnaire content, installed as the data package `survey.questionnaires`."""

@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     ("survey.commands.retention", "retention_cli", None),
     ("survey.commands.campaign", "campaign_cli", None),
     ("survey.commands.export", "export_command", "campaign"),
+    ("survey.commands.nomination", "nominate_command", "campaign"),
+    ("survey.commands.tick", "tick_command", None),
     ("survey.commands.report", "report_command", None),
     ("survey.commands.accounts", "create_admin_command", None),
     ("survey.commands.accounts", "sign_out_everywhere_command", None),

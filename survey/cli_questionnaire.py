@@ -1,4 +1,4 @@
-"""`questionnaire check` and `questionnaire show`: inspect the content without an app (SPEC §9)."""
+"""`questionnaire check`, `show` and `generate`: the content without an app (SPEC §9, issue 21)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from typing import NoReturn
 import click
 from flask.cli import AppGroup
 
+from survey.domain.content_toml import content_files
+from survey.domain.generator import generate_draft
+from survey.domain.levels_document import DocumentError
 from survey.domain.questionnaire import (
     LEVELS,
     RATER_GROUPS,
@@ -21,7 +24,9 @@ from survey.domain.questionnaire import (
     load_content,
 )
 
-questionnaire_cli = AppGroup("questionnaire", help="Check and show the questionnaire content.")
+questionnaire_cli = AppGroup(
+    "questionnaire", help="Check, show and generate the questionnaire content."
+)
 
 _DIR_OPTION = click.option(
     "--dir",
@@ -67,6 +72,50 @@ def show_command(
         click.echo(json.dumps(questionnaire.to_json(), indent=2, ensure_ascii=False))
     else:
         click.echo(format_text(questionnaire))
+
+
+@questionnaire_cli.command("generate", with_appcontext=False)
+@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the content files to (created if missing).",
+)
+@click.option("--force", is_flag=True, help="Overwrite content files already in the folder.")
+@_DIR_OPTION
+def generate_command(document: Path, output: Path, force: bool, directory: Path | None) -> None:
+    """Write a draft content folder for the levels DOCUMENT (issue 21).
+
+    The scale, the open questions and the areas to suggest come from the current content
+    (--dir). Check the result with `SURVEY_QUESTIONNAIRES=OUTPUT survey questionnaire check`.
+    """
+    base = _load(directory)
+    try:
+        text = document.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"cannot read {document}: {error}") from None
+    try:
+        draft = generate_draft(text, base)
+    except DocumentError as error:
+        for problem in error.problems:
+            click.echo(f"{document.name}: {problem}", err=True)
+        raise click.exceptions.Exit(1) from None
+    files = content_files(draft.content, draft.notes, document.name)
+    taken = sorted(name for name in files if (output / name).exists())
+    if taken and not force:
+        raise click.ClickException(f"{output} already has {', '.join(taken)} (--force replaces)")
+    output.mkdir(parents=True, exist_ok=True)
+    for name, body in files.items():
+        (output / name).write_text(body, encoding="utf-8")
+    for key, note in draft.notes.items():
+        click.echo(f"{key}: {note}", err=True)
+    count = sum(len(level["responsibilities"]) for level in draft.content["levels"].values())
+    click.echo(
+        f"wrote {len(files)} files to {output}: {count} items, "
+        f"{len(draft.content['areas'])} areas, {len(draft.notes)} item(s) to word by hand"
+    )
 
 
 def _load(directory: Path | None) -> Content:

@@ -183,10 +183,25 @@ class Campaign(db.Model):
     gap_threshold: Mapped[float] = mapped_column(default=1.0)
     # tens of KB of JSON, read only when its parsed content is not at hand (`campaign_content`)
     questionnaire_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    # the questionnaire set to launch with (None: the built-in set, the shipped files), and
+    # the number of its version the snapshot was taken from
+    questionnaire_set_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questionnaire_set.id"), index=True
+    )
+    questionnaire_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Nomination and the clock (SPEC §13, issue 18): survey.services.nominations, .schedule
+    nomination: Mapped[bool] = mapped_column(Boolean, default=False)
+    min_peers: Mapped[int] = mapped_column(Integer, default=3)
+    max_requests_per_rater: Mapped[int] = mapped_column(Integer, default=8)
+    nomination_deadline: Mapped[date | None] = mapped_column(Date)
+    nomination_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    nominations_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_days: Mapped[list[int]] = mapped_column(JSON, default=list)  # days before a deadline
+    release_after_days: Mapped[int | None] = mapped_column(Integer)
     # RETENTION_MONTHS: when it will be deleted, set once HR is warned (services/retention.py)
     delete_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -438,5 +453,5 @@ class OrgNorms(db.Model):
     teams: Mapped[dict[str, list[dict[str, Any]]]] = mapped_column(JSON)
 
 
-# The audit log lives in its own module.
-from survey import models_audit  # noqa: E402,F401
+# Questionnaire sets, nomination and the audit log live in their own modules.
+from survey import models_audit, models_nomination, models_questionnaire_sets  # noqa: E402,F401

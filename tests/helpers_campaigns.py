@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 
 from survey.extensions import db
 from survey.services.campaigns import CampaignSettings, SubjectChoice, create_campaign
-from survey.services.org import import_people
+from survey.services.orgchart import import_people
 from tests.factories import NOW
 
 DATA = Path(__file__).parent / "data"

@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from survey.extensions import db
+from survey.models import utcnow
+from survey.models_questionnaire_sets import QuestionnaireSet
+from survey.services.questionnaire_sets import copy_built_in
 from tests.helpers_security import (
     SecurityWorld,
     build_security_world,
@@ -69,7 +74,26 @@ def admin(suffix: str) -> Path:
     return lambda w, app: f"/admin/campaigns/{w.draft}{suffix}"
 
 
+def qset(suffix: str = "") -> Path:
+    """A path under a questionnaire set (a copy of the built-in set, made on first use)."""
+
+    def path(w: W, app: Flask) -> str:
+        with app.app_context():
+            found = db.session.scalar(select(QuestionnaireSet.id))
+            if found is None:
+                found = copy_built_in("Access set", utcnow()).id
+                db.session.commit()
+        return f"/admin/questionnaires/{found}{suffix}"
+
+    return path
+
+
+ITEM_FORM = {"self_text": "I delegate.", "other_text": "{name} delegates.", "area": "delegation",
+             "observers": "self"}
+
+
 ALICE_REPORT = "/{c}/subjects/{s}/report"
+UNKNOWN_NOMINATION = "/n/" + "A" * 32
 GETS = [
     Case("main.index", "GET", lambda w, a: "/", {**every(302), "anon": 200}),
     Case("main.health", "GET", lambda w, a: "/healthz", every(200)),
@@ -136,6 +160,27 @@ GETS = [
         lambda w, a: f"/reports/organisation/{w.released}/export.csv",
         hr_only(200, subject=404),
     ),
+    Case("questionnaires.index", "GET", lambda w, a: "/admin/questionnaires/", hr_only(200)),
+    Case("questionnaires.edit", "GET", qset(), hr_only(200)),
+    Case("questionnaires.item", "GET", qset("/items/tl_delegates"), hr_only(200)),
+    Case("questionnaires.areas", "GET", qset("/areas"), hr_only(200)),
+    Case("questionnaires.questions", "GET", qset("/questions"), hr_only(200)),
+    Case("questionnaires.preview", "GET", qset("/preview"), hr_only(200)),
+    Case(
+        "questionnaires.preview",
+        "GET",
+        lambda w, a: "/admin/questionnaires/built-in/preview",
+        hr_only(200),
+        variant="built-in",
+    ),
+    Case("questionnaires.export", "GET", qset("/export"), hr_only(200)),
+    Case(
+        "questionnaires.export",
+        "GET",
+        lambda w, a: "/admin/questionnaires/built-in/export",
+        hr_only(200),
+        variant="built-in",
+    ),
     Case("rate.rater_home", "GET", lambda w, a: f"/r/{w.rater_token}", every(200)),
     Case("rate.rater_home", "GET", lambda w, a: "/r/" + "A" * 32, every(404), variant="unknown"),
     Case("rate.questionnaire", "GET", rate(), every(200)),
@@ -144,6 +189,9 @@ GETS = [
     Case("rate.decline", "GET", rate("/decline", other=True), every(404), variant="other"),
     Case("rate.thanks", "GET", rate("/thanks"), every(302)),  # still open: back to the form
     Case("rate.thanks", "GET", rate("/thanks", other=True), every(404), variant="other"),
+    Case("nominate.hr.send_links", "GET", admin("/nominate"), hr_only(200)),
+    Case("nominate.links.nomination", "GET", lambda w, a: UNKNOWN_NOMINATION, every(404)),
+    Case("nominate.links.done", "GET", lambda w, a: UNKNOWN_NOMINATION + "/done", every(404)),
 ]
 # In this order: each POST below may change what a later request sees.
 POSTS = [
@@ -176,6 +224,15 @@ POSTS = [
         lambda w, a: f"/admin/campaigns/{w.draft}/subjects/{w.draft_subject}/remove",
         hr_only(302),
     ),
+    # a draft without the nomination step: refused with a message, and nothing to decide on
+    Case("nominate.hr.send_links", "POST", admin("/nominate"), hr_only(302)),
+    Case(
+        "nominate.hr.decide",
+        "POST",
+        lambda w, a: f"/admin/campaigns/{w.draft}/subjects/{w.draft_subject}/nomination/approve",
+        hr_only(404),
+    ),
+    Case("nominate.links.nomination", "POST", lambda w, a: UNKNOWN_NOMINATION, every(404)),
     Case("admin.confirm_action", "POST", admin("/launch"), hr_only(302)),
     Case(
         "privacy.erase",
@@ -191,6 +248,24 @@ POSTS = [
         hr_only(302),  # released: nothing removed
         {"digest": "0" * 16, "reason": "abusive"},
     ),
+    Case(
+        "questionnaires.new_set",
+        "POST",
+        lambda w, a: "/admin/questionnaires/new",
+        hr_only(422),
+        {"text": "no levels here"},
+    ),
+    Case(
+        "questionnaires.copy_built_in",
+        "POST",
+        lambda w, a: "/admin/questionnaires/copy",
+        hr_only(302),
+        {"copy_name": "Another copy"},
+    ),
+    Case("questionnaires.item", "POST", qset("/items/tl_delegates"), hr_only(302), ITEM_FORM),
+    Case("questionnaires.areas", "POST", qset("/areas"), hr_only(302)),
+    Case("questionnaires.questions", "POST", qset("/questions"), hr_only(302)),
+    Case("questionnaires.save", "POST", qset("/save"), hr_only(302)),
     Case("rate.save_draft", "POST", rate("/draft"), every(200), {"action": ""}),
     Case("rate.save_draft", "POST", rate("/draft", other=True), every(404), {}, variant="other"),
     Case("rate.questionnaire", "POST", rate(), every(303), {"action": "save"}),

@@ -220,7 +220,7 @@ def test_dashboard_warns_and_hr_edits_raters(
     auth.sign_in()
     c, s = ids["c"], ids["s"]
     dashboard = client.get(f"/admin/campaigns/{c}")
-    assert "Tina Lead: 1 peer, below k = 3" in dashboard.text
+    assert "Tina Lead: 1 peer (Tom Lead), below k = 3" in dashboard.text
     assert "Launch campaign" in dashboard.text
     subject_page = f"/admin/campaigns/{c}/subjects/{s}"
     added = auth.post_form(

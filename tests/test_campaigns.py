@@ -139,12 +139,12 @@ def test_warnings_for_groups_below_k(ctx: Flask) -> None:
     campaign = service.get_campaign(make_draft(levels=("team_leader",)))
     warnings = launch_warnings(campaign, campaign_progress(campaign))
     assert (
-        "Tom Lead: 1 direct report, below k = 3; their answers will be merged with other "
-        "small groups or not shown." in warnings
+        "Tom Lead: 1 direct report (Isa Four), below k = 3; their answers will be merged "
+        "with other small groups or not shown." in warnings
     )
     assert (
-        "Tina Lead: 1 peer, below k = 3; their answers will be merged with other small "
-        "groups or not shown." in warnings
+        "Tina Lead: 1 peer (Tom Lead), below k = 3; their answers will be merged with other "
+        "small groups or not shown." in warnings
     )
     assert not any(w.startswith("Tina Lead: 3 direct") for w in warnings)
 

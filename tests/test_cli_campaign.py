@@ -191,8 +191,8 @@ def test_create_prints_the_dashboards_below_k_warnings_on_stderr(
     assert result.stderr.splitlines() == [
         "created draft campaign 'Spring 360' with 1 subject",
         "warning: 1 group below k = 3 (add raters before launch, or launch anyway):",
-        "  Tina Lead: 1 peer, below k = 3; their answers will be merged with other small groups "
-        "or not shown.",
+        "  Tina Lead: 1 peer (Tom Lead), below k = 3; their answers will be merged with other "
+        "small groups or not shown.",
     ]
 
 

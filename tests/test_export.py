@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
@@ -121,6 +122,22 @@ def test_hr_downloads_the_export_from_the_organisation_page(
     xlsx = client.get(f"/reports/organisation/{campaign_id}/export.xlsx")
     assert xlsx.data[:2] == b"PK"
     assert client.get(f"/reports/organisation/{campaign_id}/export.pdf").status_code == 404
+
+
+def test_a_download_as_the_first_request_reads_the_campaigns_questionnaire(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The body streams after the view's session has closed; the campaign's questionnaire,
+    never read in this process before (a launch instant of its own), is read all the same."""
+    with app.app_context():
+        campaign = worked_example(status=CampaignStatus.CLOSED).campaign
+        campaign.launched_at = datetime.now(UTC)
+        hr = make_hr_user().id
+        db.session.commit()
+        campaign_id = campaign.id
+    sign_in(client, hr)
+    download = client.get(f"/reports/organisation/{campaign_id}/export.csv")
+    assert download.status_code == 200 and b"4.63" in download.data
 
 
 def test_export_of_unknown_campaign_is_one_line(runner: FlaskCliRunner, tmp_path) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from survey.domain.orgchart import OrgChartError
 from survey.extensions import db
 from survey.models import Person
-from survey.services.org import import_people
+from survey.services.orgchart import import_people
 from tests.factories import make_hr_user
 from tests.helpers_hostile import HOSTILE, NASTY, SCRIPT, hostile_text, module_app
 from tests.helpers_security import HR_EMAIL, HR_PASSWORD, csrf_of, sign_in_hr

@@ -1,4 +1,4 @@
-"""Upgrading a database that holds the first release's data loses nothing (issue 7 point 6).
+"""Upgrading a database that holds the first release's data loses nothing.
 
 The database is built at the first revision (fe8bd7ef8804, the initial schema) and filled with
 plain SQL as that release wrote it: people, an HR account, a released campaign with Alice's
@@ -105,6 +105,13 @@ def test_upgrading_keeps_the_first_releases_data(
         assert before["answer"] == 40 and before["response"] == 5 and before["comment"] == 3
         subject = db.session.get(Subject, 1)
         assert subject is not None
+        campaign = subject.campaign  # runs as before: no nomination, no clock
+        assert (campaign.nomination, campaign.min_peers, campaign.max_requests_per_rater) == (
+            False,
+            3,
+            8,
+        )
+        assert (campaign.reminder_days, campaign.release_after_days) == ([], None)
         document = report_document(subject)
         db.session.commit()
         db.session.remove()

@@ -14,7 +14,7 @@ from werkzeug.test import encode_multipart
 from survey.domain.orgchart import MAX_LISTED_PROBLEMS, OrgChartError, parse_org_chart
 from survey.extensions import db
 from survey.models import Person
-from survey.services.org import import_people
+from survey.services.orgchart import import_people
 from tests.factories import make_hr_user
 from tests.helpers_campaigns import EXCEL_CSV, PASSWORD, AuthActions, csrf_token
 

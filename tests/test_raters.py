@@ -90,6 +90,43 @@ def test_subject_never_rates_themself_except_as_self() -> None:
         assert (a.rater_id == a.subject_id) == (a.group == "self")
 
 
+def test_people_without_a_manager_get_no_peers_from_another_tree() -> None:
+    # Two unrelated trees: BL 1 → TL 2 → IC 3, and BL 10 → TL 11 → ICs 12, 13.
+    org = [
+        OrgPerson(1, BL, None),
+        OrgPerson(2, TL, 1),
+        OrgPerson(3, IC, 2),
+        OrgPerson(10, BL, None),
+        OrgPerson(11, TL, 10),
+        OrgPerson(12, IC, 11),
+        OrgPerson(13, IC, 11),
+    ]
+    tree_of = {1: 1, 2: 1, 3: 1, 10: 10, 11: 10, 12: 10, 13: 10}
+    assignments = assign_default_raters(org, [p.id for p in org], k=3)
+    assert all(tree_of[a.subject_id] == tree_of[a.rater_id] for a in assignments)
+    assert raters_of(1, org=org) == {"self": [1], "direct_reports": [2]}
+    assert raters_of(10, org=org) == {"self": [10], "direct_reports": [11]}
+
+
+def test_nobody_at_the_cap_is_chosen_as_a_peer() -> None:
+    org = [OrgPerson(1, TL, None)] + [OrgPerson(i, IC, 1) for i in range(2, 7)]
+    chosen = assign_default_raters(
+        org, [2], k=3, max_peers=3, initial_load={3: 2, 4: 1}, max_requests=2
+    )
+    assert [a.rater_id for a in chosen if a.group == "peers"] == [4, 5, 6]
+
+
+def test_the_cap_never_drops_the_manager_or_direct_reports() -> None:
+    # Manager 1 has five reports, all reviewed: five "manager" invitations over a cap of 2.
+    org = [OrgPerson(1, TL, None)] + [OrgPerson(i, IC, 1) for i in range(2, 7)]
+    chosen = assign_default_raters(org, list(range(2, 7)), k=2, max_peers=2, max_requests=2)
+    assert sum(a.rater_id == 1 and a.group == "manager" for a in chosen) == 5
+    load: dict[int, int] = {}
+    for a in chosen:
+        load[a.rater_id] = load.get(a.rater_id, 0) + 1
+    assert all(count <= 2 for person, count in load.items() if person != 1)
+
+
 @pytest.mark.parametrize(
     ("counts", "managers", "expected"),
     [
@@ -110,8 +147,20 @@ def test_group_warnings(
     assert group_warnings(counts, 3, expect_reports=managers) == expected
 
 
-def test_warning_message_reads_well() -> None:
-    assert GroupWarning(7, "direct_reports", 2, 3).message("Ada") == (
-        "Ada: 2 direct reports, below k = 3; their answers will be merged with other small "
-        "groups or not shown."
+def test_group_warnings_carry_the_names_of_the_raters_they_count() -> None:
+    names = {(7, "peers"): ["Bo Berg", "Cy Cole"], (8, "peers"): ["Di Dahl"] * 3}
+    warnings = group_warnings({7: {"peers": 2}, 8: {"peers": 3}}, 3, names=names)
+    assert warnings == [GroupWarning(7, "peers", 2, 3, ("Bo Berg", "Cy Cole"))]
+
+
+def test_warning_message_names_the_raters_it_counts() -> None:
+    assert GroupWarning(7, "direct_reports", 2, 3, ("Bo Berg", "Cy Cole")).message("Ada") == (
+        "Ada: 2 direct reports (Bo Berg, Cy Cole), below k = 3; their answers will be merged "
+        "with other small groups or not shown."
     )
+    assert (
+        GroupWarning(7, "peers", 1, 3, ("Bo Berg",))
+        .message("Ada")
+        .startswith("Ada: 1 peer (Bo Berg), below k = 3")
+    )
+    assert GroupWarning(7, "peers", 0, 3).message("Ada") == "Ada: no peers."

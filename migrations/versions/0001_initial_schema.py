@@ -8,9 +8,8 @@ Revision ID: fe8bd7ef8804
 Revises:
 Create Date: 2026-11-29
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'fe8bd7ef8804'
@@ -20,7 +19,7 @@ depends_on = None
 
 
 def upgrade():
-    
+
     op.create_table('campaign',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -182,11 +181,11 @@ def upgrade():
     sa.ForeignKeyConstraint(['invitation_id'], ['invitation.id'], name=op.f('fk_submission_receipt_invitation_id_invitation'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('invitation_id', name=op.f('pk_submission_receipt'))
     )
-    
+
 
 
 def downgrade():
-    
+
     op.drop_table('submission_receipt')
     op.drop_table('draft')
     op.drop_table('comment')
@@ -222,4 +221,4 @@ def downgrade():
 
     op.drop_table('person')
     op.drop_table('campaign')
-    
+

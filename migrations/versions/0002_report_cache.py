@@ -5,9 +5,8 @@ Revision ID: 7b3e2c1d9a40
 Revises: fe8bd7ef8804
 Create Date: 2026-11-29
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '7b3e2c1d9a40'
 down_revision = 'fe8bd7ef8804'

@@ -4,9 +4,8 @@ Revision ID: 3c1f0a7e5b21
 Revises: 7b3e2c1d9a40
 Create Date: 2026-11-29
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '3c1f0a7e5b21'
 down_revision = '7b3e2c1d9a40'

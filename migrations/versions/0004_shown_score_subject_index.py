@@ -7,7 +7,6 @@ Create Date: 2026-11-29
 """
 from alembic import op
 
-
 revision = '5d2a9c7e4f13'
 down_revision = '3c1f0a7e5b21'
 branch_labels = None

@@ -8,9 +8,8 @@ Revision ID: 8e4b6d2f1a37
 Revises: 5d2a9c7e4f13
 Create Date: 2026-11-29
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '8e4b6d2f1a37'
 down_revision = '5d2a9c7e4f13'

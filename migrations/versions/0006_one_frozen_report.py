@@ -14,9 +14,8 @@ Revision ID: c4a1e9d27b60
 Revises: 8e4b6d2f1a37
 Create Date: 2026-12-06
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c4a1e9d27b60'
 down_revision = '8e4b6d2f1a37'

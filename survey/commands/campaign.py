@@ -6,16 +6,20 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import click
 from flask import current_app
 
 from survey.cli import SurveyGroup
+from survey.commands.nomination import echo_same_name, nomination_options
 from survey.database import purge_deleted_rows
+from survey.domain.nomination import default_max_peers
 from survey.extensions import db
 from survey.mail import OutgoingMail, send_mails
-from survey.models import Campaign, utcnow
+from survey.models import Campaign, CampaignStatus, utcnow
 from survey.services import campaigns as service
+from survey.services.nominations import nomination_warnings
 from survey.services.progress import campaign_progress, launch_warnings
 
 campaign_cli = SurveyGroup("campaign", help="Create and run feedback campaigns.")
@@ -31,7 +35,9 @@ campaign_cli = SurveyGroup("campaign", help="Create and run feedback campaigns."
 )
 @click.option("--timezone", "zone", required=True, help="IANA time zone, e.g. Europe/Paris.")
 @click.option("--min-raters", default=3, show_default=True, type=int, help="Anonymity threshold k.")
-@click.option("--max-peers", default=5, show_default=True, type=int)
+@click.option(
+    "--max-peers", type=int, help="Peers per subject at most.  [default: 5; 8 with --nomination]"
+)
 @click.option("--level", "levels", multiple=True, help="Review everyone at this level.")
 @click.option("--subject", "subjects", multiple=True, help="Review this person (e-mail).")
 @click.option(
@@ -40,25 +46,33 @@ campaign_cli = SurveyGroup("campaign", help="Create and run feedback campaigns."
     multiple=True,
     help="Review this person and ask about the next level too (e-mail).",
 )
+@nomination_options
 def create_command(
     name: str,
     deadline: datetime,
     zone: str,
     min_raters: int,
-    max_peers: int,
+    max_peers: int | None,
     levels: tuple[str, ...],
     subjects: tuple[str, ...],
     next_level: tuple[str, ...],
+    **clock: Any,
 ) -> None:
     """Create a draft campaign; prints its id alone on the last line."""
     settings = service.CampaignSettings(
-        name, date.fromordinal(deadline.toordinal()), zone, min_raters, max_peers
+        name,
+        date.fromordinal(deadline.toordinal()),
+        zone,
+        min_raters,
+        max_peers or default_max_peers(clock["nomination"]),
+        **clock,
     )
     choice = service.SubjectChoice(levels, subjects, next_level)
     campaign = service.create_campaign(settings, choice, now=utcnow())
     db.session.commit()
     count = _plural(len(campaign.subjects), "subject")
     click.echo(f"created draft campaign {campaign.name!r} with {count}", err=True)
+    echo_same_name(campaign)
     _echo_warnings(campaign)
     click.echo(str(campaign.id))
 
@@ -85,6 +99,9 @@ def _plural(count: int, noun: str) -> str:
 def launch_command(campaign_id: int) -> None:
     """Send every rater their invitation e-mail and open the campaign."""
     campaign = service.get_campaign(campaign_id)
+    if campaign.status is CampaignStatus.DRAFT:
+        for note in nomination_warnings(campaign):
+            click.echo(f"note: {note}", err=True)
     with _progress(service.count_invitations(campaign), "Preparing") as update:
         result = service.launch_campaign(campaign, utcnow(), progress=update)
     _commit_and_send(result.mails)

@@ -10,7 +10,7 @@ import click
 from survey.cli import SurveyGroup
 from survey.domain.orgchart import MAX_LISTED_PROBLEMS, OrgChartError
 from survey.extensions import db
-from survey.services.org import import_people
+from survey.services.orgchart import import_people
 
 org_cli = SurveyGroup("org", help="Manage the org chart.")
 
@@ -37,3 +37,7 @@ def import_command(file: Path) -> None:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"imported {file.name}: {summary}")
+    for change in summary.changes:
+        click.echo(f"  moved: {change}")
+    for note in summary.notes():
+        click.echo(f"note: {note}")

@@ -35,7 +35,7 @@ from survey.domain.questionnaire import default_content
 from survey.extensions import db
 from survey.mail import send_mails
 from survey.models import Campaign, Invitation, InvitationStatus, Person, Rater, Subject
-from survey.services import accounts, campaigns, lifecycle, org
+from survey.services import accounts, campaigns, lifecycle, orgchart
 
 HR_EMAIL = "hr@example.test"
 Say = Callable[[str], None]
@@ -85,7 +85,7 @@ def run_scenario(app: Flask, org_csv: bytes, say: Say, seed: int = 360) -> DemoR
     result = DemoResult(base_url, HR_EMAIL, _password(rng))
     with app.app_context():
         upgrade()
-        say(f"Importing the organisation: {org.import_people(org_csv)}")
+        say(f"Importing the organisation: {orgchart.import_people(org_csv)}")
         accounts.create_hr_user(HR_EMAIL, result.hr_password)
         db.session.commit()
         released = _released_campaign(rng, outbox, say, result)

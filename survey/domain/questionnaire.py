@@ -21,9 +21,8 @@ from survey.domain.content import (
     OpenQuestion,
     Responsibility,
     Scale,
-    default_directory,
-    load_content,
 )
+from survey.domain.content_loader import default_directory, load_content
 from survey.errors import SurveyError
 
 __all__ = [

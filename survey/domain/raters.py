@@ -5,7 +5,11 @@ Per subject: `self`; `manager` = their manager; `direct_reports` = everyone they
 topped up (up to `k`) from people at the same level one step further up the tree: those whose
 manager reports to the subject's manager's manager, or who report to that person directly.
 Never more than `max_peers` peers. Where there is a choice, the person with the fewest
-invitations so far wins, then the lowest id: deterministic, and load spreads evenly.
+invitations so far wins, then the lowest id: deterministic, and load spreads evenly. Nobody is
+chosen as a peer once they hold `max_requests` invitations in the campaign (SPEC §13).
+
+Someone without a manager is the top of their own tree: they get no default peers, since
+anyone else without a manager heads an unrelated tree.
 """
 
 from __future__ import annotations
@@ -37,22 +41,25 @@ class Assignment:
 
 @dataclass(frozen=True)
 class GroupWarning:
-    """An anonymous group that will have fewer than `k` raters (its answers get merged)."""
+    """An anonymous group that will have fewer than `k` raters (its answers get merged);
+    `raters` names the raters it counts."""
 
     subject_id: int
     group: str
     count: int
     k: int
+    raters: tuple[str, ...] = ()
 
     def message(self, subject_name: str) -> str:
-        """A sentence for HR, e.g. 'Ada Lovelace: 2 peers, below k = 3 …'."""
+        """A sentence for HR, e.g. 'Ada Lovelace: 2 peers (Bo, Cy), below k = 3 …'."""
         plural = {"peers": "peers", "direct_reports": "direct reports"}[self.group]
         label = plural if self.count != 1 else plural.removesuffix("s")
         if self.count == 0:
             return f"{subject_name}: no {plural}."
+        named = f" ({', '.join(self.raters)})" if self.raters else ""
         return (
-            f"{subject_name}: {self.count} {label}, below k = {self.k}; their answers will be "
-            "merged with other small groups or not shown."
+            f"{subject_name}: {self.count} {label}{named}, below k = {self.k}; their answers "
+            "will be merged with other small groups or not shown."
         )
 
 
@@ -75,13 +82,14 @@ class OrgTree:
         return sorted(i for i in ids if i not in exclude and self.people[i].level == level)
 
     def peer_pool(self, subject: OrgPerson) -> tuple[list[int], list[int]]:
-        """(same manager and level, same level one step further up the tree)."""
-        exclude = {subject.id, *(self.reports[subject.id])}
-        if subject.manager_id is not None:
-            exclude.add(subject.manager_id)
+        """(same manager and level, same level one step further up the tree); both empty for
+        someone without a manager, whose only "siblings" head other trees."""
+        if subject.manager_id is None:
+            return [], []
+        exclude = {subject.id, subject.manager_id, *(self.reports[subject.id])}
         near = self.same_level(self.reports[subject.manager_id], subject.level, exclude)
-        grand = self.manager_of(subject.manager_id) if subject.manager_id is not None else None
-        if subject.manager_id is None or grand is None:
+        grand = self.manager_of(subject.manager_id)
+        if grand is None:
             return near, []
         wider = [*self.reports[grand]]
         for uncle in self.reports[grand]:
@@ -97,11 +105,14 @@ def assign_default_raters(
     k: int,
     max_peers: int = 5,
     initial_load: Mapping[int, int] | None = None,
+    max_requests: int | None = None,
 ) -> list[Assignment]:
     """Default raters for each subject, in subject-id order (SPEC §4).
 
     `initial_load` counts invitations people already have (e.g. earlier subjects of the same
-    campaign) so load keeps spreading when subjects are added later. Unknown ids are skipped.
+    campaign) so load keeps spreading when subjects are added later. Nobody holding
+    `max_requests` invitations is chosen as a peer (SPEC §13); self, manager and direct reports
+    come from the org chart and are never dropped. Unknown ids are skipped.
     """
     tree = OrgTree(people)
     subjects = [tree.people[i] for i in sorted(set(subject_ids)) if i in tree.people]
@@ -110,7 +121,7 @@ def assign_default_raters(
     load.update(a.rater_id for a in fixed)
     assignments = list(fixed)
     for subject in subjects:
-        chosen = _choose_peers(tree, subject, k, max_peers, load)
+        chosen = _choose_peers(tree, subject, k, max_peers, load, max_requests)
         load.update(chosen)
         assignments += [Assignment(subject.id, rater, "peers") for rater in chosen]
     return sorted(assignments, key=lambda a: (a.subject_id, a.group, a.rater_id))
@@ -125,26 +136,39 @@ def _fixed_raters(tree: OrgTree, subject: OrgPerson) -> list[Assignment]:
 
 
 def _choose_peers(
-    tree: OrgTree, subject: OrgPerson, k: int, max_peers: int, load: Mapping[int, int]
+    tree: OrgTree,
+    subject: OrgPerson,
+    k: int,
+    max_peers: int,
+    load: Mapping[int, int],
+    cap: int | None,
 ) -> list[int]:
     near, far = tree.peer_pool(subject)
-    chosen = _least_loaded(near, max_peers, load)
+    chosen = _least_loaded(near, max_peers, load, cap)
     if len(chosen) < k:
-        chosen += _least_loaded(far, min(k, max_peers) - len(chosen), load)
+        chosen += _least_loaded(far, min(k, max_peers) - len(chosen), load, cap)
     return sorted(chosen)
 
 
-def _least_loaded(candidates: Sequence[int], count: int, load: Mapping[int, int]) -> list[int]:
-    ranked = sorted(candidates, key=lambda person_id: (load.get(person_id, 0), person_id))
+def _least_loaded(
+    candidates: Sequence[int], count: int, load: Mapping[int, int], cap: int | None
+) -> list[int]:
+    available = [i for i in candidates if cap is None or load.get(i, 0) < cap]
+    ranked = sorted(available, key=lambda person_id: (load.get(person_id, 0), person_id))
     return ranked[: max(count, 0)]
 
 
 def group_warnings(
-    counts: Mapping[int, Mapping[str, int]], k: int, *, expect_reports: Iterable[int] = ()
+    counts: Mapping[int, Mapping[str, int]],
+    k: int,
+    *,
+    expect_reports: Iterable[int] = (),
+    names: Mapping[tuple[int, str], Sequence[str]] | None = None,
 ) -> list[GroupWarning]:
     """Warnings for anonymous groups below `k`, per subject id (SPEC §4, §7.4).
 
-    `counts` maps subject id → {group: raters}. A group with no raters is only reported for the
+    `counts` maps subject id → {group: raters}; `names` maps (subject id, group) → the names of
+    those raters, which each warning carries. A group with no raters is only reported for the
     subjects in `expect_reports` (managers, who should have direct reports) and for peers.
     """
     managers = set(expect_reports)
@@ -156,5 +180,6 @@ def group_warnings(
                 count == 0 and group == "direct_reports" and subject_id not in managers
             ):
                 continue
-            warnings.append(GroupWarning(subject_id, group, count, k))
+            raters = tuple((names or {}).get((subject_id, group), ()))
+            warnings.append(GroupWarning(subject_id, group, count, k, raters))
     return warnings

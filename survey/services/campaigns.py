@@ -15,9 +15,11 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, insert, select, update
 
 from survey.domain.content import LEVELS
-from survey.domain.deadlines import check_deadline, check_timezone
+from survey.domain.deadlines import check_deadline, check_timezone, closes_at
+from survey.domain.nomination import PeerLimits
 from survey.domain.orgchart import normalise_email
 from survey.domain.raters import Assignment, assign_default_raters
+from survey.domain.schedule import check_release_after, parse_reminder_days
 from survey.domain.text import name_problems
 from survey.errors import InvalidState, NotFound, SurveyError
 from survey.extensions import db
@@ -31,7 +33,8 @@ from survey.models import (
     Rater,
     Subject,
 )
-from survey.services.org import find_people, org_people
+from survey.services.orgchart import find_people, org_people
+from survey.services.questionnaire_sets import check_launchable
 
 MIN_K = 2
 
@@ -49,6 +52,14 @@ class CampaignSettings:
     timezone: str
     min_raters: int = 3
     max_peers: int = 5
+    questionnaire_set_id: int | None = None  # None: the built-in set (issue 21)
+    # nomination and the clock (SPEC §13, issue 18)
+    nomination: bool = False
+    min_peers: int = 3
+    max_requests_per_rater: int = 8
+    nomination_deadline: date | None = None
+    reminder_days: Sequence[int] = ()
+    release_after_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,8 +90,9 @@ def create_campaign(
 ) -> Campaign:
     """A new draft campaign with its subjects and default raters (SPEC §4, §5).
 
-    Raises CampaignError/DeadlineError for bad settings (k < 2, unknown zone, past deadline)
-    and NotFound for e-mails that are not in the org chart.
+    Raises CampaignError/DeadlineError for bad settings (k < 2, unknown zone, past deadline),
+    SetError for a questionnaire set without a saved version, and NotFound for e-mails that
+    are not in the org chart.
     """
     campaign = Campaign(status=CampaignStatus.DRAFT)
     _apply_settings(campaign, settings, now)
@@ -118,9 +130,47 @@ def _apply_settings(campaign: Campaign, settings: CampaignSettings, now: datetim
     if settings.max_peers < 1:
         raise CampaignError("at most-peers must be at least 1")
     check_timezone(settings.timezone)
+    check_launchable(settings.questionnaire_set_id)
+    campaign.questionnaire_set_id = settings.questionnaire_set_id
     campaign.closes_at = check_deadline(settings.deadline, settings.timezone, now)
     campaign.name, campaign.deadline, campaign.timezone = name, settings.deadline, settings.timezone
     campaign.min_raters, campaign.max_peers = settings.min_raters, settings.max_peers
+    _apply_nomination_and_clock(campaign, settings, now)
+
+
+def _apply_nomination_and_clock(
+    campaign: Campaign, settings: CampaignSettings, now: datetime
+) -> None:
+    """Peer limits, the nomination deadline, reminder days and release delay (SPEC §13)."""
+    limits = PeerLimits(settings.min_peers, settings.max_peers, settings.max_requests_per_rater)
+    if settings.nomination:
+        limits.check()
+    elif limits.max_requests < 1:
+        raise CampaignError("the most requests per rater must be at least 1")
+    campaign.nomination_closes_at = _nomination_closes_at(campaign, settings, now)
+    campaign.nomination, campaign.nomination_deadline = (
+        settings.nomination,
+        settings.nomination_deadline,
+    )
+    campaign.min_peers, campaign.max_requests_per_rater = limits.min_peers, limits.max_requests
+    campaign.reminder_days = list(parse_reminder_days(settings.reminder_days))
+    campaign.release_after_days = check_release_after(settings.release_after_days)
+
+
+def _nomination_closes_at(
+    campaign: Campaign, settings: CampaignSettings, now: datetime
+) -> datetime | None:
+    if settings.nomination_deadline is None:
+        return None
+    if not settings.nomination:
+        raise CampaignError("a nomination deadline needs the nomination step switched on")
+    day, zone = settings.nomination_deadline, settings.timezone
+    closes = closes_at(day, zone)
+    if closes <= now and day != campaign.nomination_deadline:  # an unchanged one may be past
+        raise CampaignError(f"the nomination deadline {day.isoformat()} ({zone}) has passed")
+    if closes >= closes_at(settings.deadline, zone):
+        raise CampaignError("the nomination deadline must come before the answer deadline")
+    return closes
 
 
 def add_subjects(campaign: Campaign, choice: SubjectChoice) -> int:
@@ -143,6 +193,7 @@ def add_subjects(campaign: Campaign, choice: SubjectChoice) -> int:
         k=campaign.min_raters,
         max_peers=campaign.max_peers,
         initial_load=_rater_load(campaign),
+        max_requests=campaign.max_requests_per_rater,
     )
     _insert_invitations(campaign, assignments)
     return len(new_ids)
@@ -290,6 +341,9 @@ def add_rater(campaign: Campaign, subject_id: int, email: str, group: str) -> In
     subject = get_subject(campaign, subject_id)
     person_id = _people_by_email([email])[normalise_email(email)]
     _check_rater(subject, person_id, group)
+    from survey.services.nominations import check_rater_load
+
+    check_rater_load(campaign, person_id)
     _insert_invitations(
         campaign, [Assignment(subject.person_id, person_id, group)], added_by_hr=True
     )
@@ -314,6 +368,32 @@ def _check_rater(subject: Subject, person_id: int, group: str) -> None:
     if already is not None:
         label = already.replace("_", " ")
         raise CampaignError(f"that person already rates {subject.name} (as {label})")
+
+
+def replace_peers(campaign: Campaign, subject: Subject, person_ids: Iterable[int]) -> None:
+    """Make exactly `person_ids` the subject's peers in a draft (an approved nomination)."""
+    require_draft(campaign, "changed")
+    db.session.execute(
+        delete(Invitation.__table__).where(
+            Invitation.subject_id == subject.id, Invitation.rater_group == "peers"
+        )
+    )
+    assignments = [Assignment(subject.person_id, p, "peers") for p in sorted(set(person_ids))]
+    _insert_invitations(campaign, assignments)
+    _drop_idle_raters(campaign)
+
+
+def same_name_campaigns(campaign: Campaign) -> list[Campaign]:
+    """Other campaigns with the same name (case and spaces aside), newest first."""
+    query = (
+        select(Campaign)
+        .where(
+            func.lower(func.trim(Campaign.name)) == campaign.name.strip().lower(),
+            Campaign.id != campaign.id,
+        )
+        .order_by(Campaign.id.desc())
+    )
+    return list(db.session.scalars(query))
 
 
 def remove_invitation(campaign: Campaign, invitation_id: int) -> None:
@@ -376,7 +456,9 @@ __all__ = [
     "remind_campaign",
     "remove_invitation",
     "remove_subject",
+    "replace_peers",
     "require_draft",
+    "same_name_campaigns",
     "set_include_next_level",
     "subject_invitations",
     "update_campaign",

@@ -57,8 +57,11 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def export_rows(campaign: Campaign, score: Callable[[float], Any] = float) -> Iterator[Row]:
-    """Yield the export's rows after `HEADER`, subjects by id (see the module docstring).
+def export_rows(
+    campaign: Campaign, score: Callable[[float], Any] = float
+) -> Iterator[Iterator[Row]]:
+    """Yield the export's rows after `HEADER` as one run per report section of each subject
+    (see the module docstring), subjects by id; a subject with nothing shown has no rows.
 
     Values: free text (names, e-mail, team, area titles) neutralised; keys and group names are
     identifiers (`survey.domain.content.KEY_PATTERN`), which never start like a formula;
@@ -68,12 +71,12 @@ def export_rows(campaign: Campaign, score: Callable[[float], Any] = float) -> It
     for frozen in campaign_reports(campaign):
         s, scored = frozen.subject, frozen.scored
         person = tuple(neutralise(v) for v in (campaign.name, s.name, s.email, s.level, s.team))
-        for section, report in (("level", scored.report), ("readiness", scored.readiness)):
-            if report is not None:
-                yield from _section_rows(person, section, report, score)
+        yield _rows(person, "level", scored.report, score)
+        if scored.readiness is not None:
+            yield _rows(person, "readiness", scored.readiness, score)
 
 
-def _section_rows(
+def _rows(
     person: Row, section: str, report: SubjectReport, score: Callable[[float], Any]
 ) -> Iterator[Row]:
     titles = {a.key: neutralise(a.title) for a in report.areas}
@@ -96,8 +99,8 @@ def csv_chunks(campaign: Campaign) -> Iterator[bytes]:
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow(HEADER)
-    for row in export_rows(campaign, "{:.2f}".format):
-        writer.writerow(row)
+    for rows in export_rows(campaign, "{:.2f}".format):
+        writer.writerows(rows)
         if buffer.tell() >= CHARS_PER_CHUNK:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -120,8 +123,9 @@ def write_xlsx(campaign: Campaign, target: IO[bytes] | str | Path) -> None:
         return cell
 
     sheet.append(HEADER)
-    for row in export_rows(campaign, score):
-        sheet.append(row)
+    for rows in export_rows(campaign, score):
+        for row in rows:
+            sheet.append(row)
     workbook.save(target)
 
 

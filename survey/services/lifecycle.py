@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import bindparam, insert, or_, select, update
 
 from survey.domain.deadlines import format_deadline
-from survey.domain.questionnaire import load_content
 from survey.errors import InvalidState
 from survey.extensions import db
 from survey.mail import OutgoingMail, compose
@@ -31,6 +30,7 @@ from survey.models import (
     Rater,
     Subject,
 )
+from survey.services.questionnaire_sets import launch_snapshot
 from survey.tokens import hash_token, new_token
 
 Progress = Callable[[int], None]
@@ -82,17 +82,19 @@ class _Row:
 def launch_campaign(
     campaign: Campaign, now: datetime, progress: Progress | None = None
 ) -> LaunchResult:
-    """draft → open: snapshot the questionnaire, give every rater a token, one e-mail each.
+    """draft → open: snapshot the questionnaire (of the campaign's set, SPEC §3), give every
+    rater a token, one e-mail each.
 
     A repeated launch of an open campaign changes nothing and sends nothing. Raises
-    InvalidState for a closed/released campaign, one without raters, or a passed deadline.
+    InvalidState for a closed/released campaign, one without raters, or a passed deadline;
+    SetError if its questionnaire set has no saved version.
     """
     if campaign.status is CampaignStatus.OPEN:
         return LaunchResult(raters=0, invitations=0, already_open=True)
     rows = _invitation_rows(campaign, only_open=False)
     if not rows:
         raise InvalidState(f"campaign {campaign.id} has no subjects with raters yet")
-    campaign.questionnaire_snapshot = load_content().to_snapshot()
+    campaign.questionnaire_snapshot = launch_snapshot(campaign)
     campaign.open(now)
     mails = _mail_raters(campaign, rows, "invitation", now, progress)
     db.session.flush()

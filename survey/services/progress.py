@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
-from survey.domain.raters import GroupWarning, group_warnings
+from survey.domain.raters import ANONYMOUS_GROUPS, GroupWarning, group_warnings
 from survey.extensions import db
 from survey.models import (
     RATER_GROUPS,
@@ -134,14 +134,46 @@ def _not_answered(campaign: Campaign) -> list[tuple[int, str, str]]:
 
 
 def launch_warnings(campaign: Campaign, progress: CampaignProgress) -> list[str]:
-    """Sentences for HR about anonymous groups below k, before launch (SPEC §4)."""
+    """Sentences for HR about anonymous groups below k, before launch, each naming the raters
+    it counts (SPEC §4)."""
     counts = {s.subject_id: {g: p.invited for g, p in s.groups.items()} for s in progress.subjects}
     managers = [s.subject_id for s in progress.subjects if s.level != "individual_contributor"]
     names = {s.subject_id: s.name for s in progress.subjects}
     warnings: list[GroupWarning] = group_warnings(
-        counts, campaign.min_raters, expect_reports=managers
+        counts, campaign.min_raters, expect_reports=managers, names=_small_group_names(campaign)
     )
     return [warning.message(names[warning.subject_id]) for warning in warnings]
+
+
+def _small_group_names(campaign: Campaign) -> dict[tuple[int, str], list[str]]:
+    """(subject id, group) → rater names, by name, for the anonymous groups below k only."""
+    small = (
+        select(Invitation.subject_id, Invitation.rater_group)
+        .where(
+            Invitation.campaign_id == campaign.id,
+            Invitation.rater_group.in_(ANONYMOUS_GROUPS),
+        )
+        .group_by(Invitation.subject_id, Invitation.rater_group)
+        .having(func.count() < campaign.min_raters)
+        .subquery()
+    )
+    query = (
+        select(Invitation.subject_id, Invitation.rater_group, Person.name)
+        .join(
+            small,
+            and_(
+                small.c.subject_id == Invitation.subject_id,
+                small.c.rater_group == Invitation.rater_group,
+            ),
+        )
+        .join(Rater, Invitation.rater_id == Rater.id)
+        .join(Person, Rater.person_id == Person.id)
+        .order_by(Person.name, Person.id)
+    )
+    names: dict[tuple[int, str], list[str]] = {}
+    for subject_id, group, name in db.session.execute(query):
+        names.setdefault((subject_id, group), []).append(name)
+    return names
 
 
 def next_action(campaign: Campaign, now: datetime) -> str | None:

@@ -25,14 +25,17 @@ from werkzeug.wrappers import Response
 
 from survey.database import purge_deleted_rows
 from survey.domain.deadlines import format_deadline
+from survey.domain.nomination import DEFAULT_MIN_PEERS, default_max_peers
 from survey.domain.orgchart import MAX_LISTED_PROBLEMS, OrgChartError
+from survey.domain.schedule import parse_reminder_days
 from survey.errors import NotFound, SurveyError
 from survey.extensions import db, login_manager
 from survey.mail import MailError, OutgoingMail, send_mails
 from survey.models import Campaign, Invitation, utcnow
 from survey.services import campaigns as service
-from survey.services import org
+from survey.services import nominations, orgchart
 from survey.services.progress import campaign_progress, launch_warnings, next_action
+from survey.services.questionnaire_sets import campaign_set_label
 from survey.services.retention import scheduled_deletions
 from survey.views.admin_forms import (
     GROUP_LABELS,
@@ -80,9 +83,10 @@ def people() -> ViewResult:
     """The org chart, and its CSV upload (all-or-nothing; every bad row listed)."""
     form = UploadPeopleForm()
     problems: list[Any] = []
+    summary = None
     if form.validate_on_submit():
         try:
-            summary = org.import_people(form.file.data.read())
+            summary = orgchart.import_people(form.file.data.read())
         except OrgChartError as error:
             db.session.rollback()
             problems = error.problems
@@ -90,15 +94,17 @@ def people() -> ViewResult:
         else:
             db.session.commit()
             flash(f"Imported: {summary}.", "success")
-            return redirect(url_for("admin.people"))
+            if not summary.changes:
+                return redirect(url_for("admin.people"))
     status = 422 if problems else 200
     page = render_template(
         "admin/people.html",
         form=form,
         problems=problems,
+        summary=summary,
         max_listed=MAX_LISTED_PROBLEMS,
-        people=org.list_people(),
-        count=org.count_people(),
+        people=orgchart.list_people(),
+        count=orgchart.count_people(),
     )
     return page, status
 
@@ -128,6 +134,7 @@ def new_campaign() -> ViewResult:
         else:
             db.session.commit()
             flash("Draft campaign created. Check the raters, then launch.", "success")
+            _flash_same_name(campaign)
             return redirect(url_for("admin.campaign", campaign_id=campaign.id))
     return render_template("admin/campaign_form.html", form=form, campaign=None)
 
@@ -148,6 +155,7 @@ def edit_campaign(campaign_id: int) -> ViewResult:
         else:
             db.session.commit()
             flash("Campaign saved.", "success")
+            _flash_same_name(campaign)
             return redirect(url_for("admin.campaign", campaign_id=campaign.id))
     return render_template("admin/campaign_form.html", form=form, campaign=campaign)
 
@@ -163,8 +171,11 @@ def campaign(campaign_id: int) -> str:
         campaign=campaign,
         progress=progress,
         warnings=launch_warnings(campaign, progress) if draft else [],
+        nominations=nominations.nomination_overview(campaign) if campaign.nomination else [],
+        launch_notes=nominations.nomination_warnings(campaign) if draft else [],
         action=next_action(campaign, utcnow()),
         deadline=_deadline(campaign),
+        questionnaire_set=campaign_set_label(campaign),
         subjects_form=SubjectsForm() if draft else None,
         action_form=ActionForm(),
     )
@@ -190,6 +201,7 @@ def subject(campaign_id: int, subject_id: int) -> str:
         campaign=campaign,
         subject=subject,
         invitations=service.subject_invitations(subject),
+        nomination=nominations.nomination_of(subject),
         rater_form=AddRaterForm() if _is_draft(campaign) else None,
         action_form=ActionForm(),
     )
@@ -230,7 +242,7 @@ def add_rater(campaign_id: int, subject_id: int) -> Response:
     form = AddRaterForm()
     if not form.validate_on_submit():
         return _back_with_errors(campaign, form, back)
-    if org.find_person(form.email.data or "") is None:  # a typo: say so, not "page not found"
+    if orgchart.find_person(form.email.data or "") is None:  # a typo: say so, not "page not found"
         flash(f"No one with the e-mail {form.email.data!r} is in the org chart.", "error")
         return redirect(back)
     return _act(
@@ -285,6 +297,7 @@ def confirm_action(campaign_id: int, action: str) -> ViewResult:
         progress=progress,
         deadline=_deadline(campaign),
         warnings=launch_warnings(campaign, progress) if action == "launch" else [],
+        launch_notes=nominations.nomination_warnings(campaign) if action == "launch" else [],
     )
 
 
@@ -428,8 +441,26 @@ def _settings(form: CampaignSettingsForm) -> service.CampaignSettings:
         deadline=form.deadline.data,
         timezone=form.timezone.data or "",
         min_raters=form.min_raters.data or 0,
-        max_peers=form.max_peers.data or 0,
+        max_peers=form.max_peers.data or default_max_peers(bool(form.nomination.data)),
+        questionnaire_set_id=form.questionnaire_set_id.data or None,
+        nomination=bool(form.nomination.data),
+        min_peers=form.min_peers.data or DEFAULT_MIN_PEERS,
+        max_requests_per_rater=form.max_requests_per_rater.data or 0,
+        nomination_deadline=form.nomination_deadline.data,
+        reminder_days=parse_reminder_days(form.reminder_days.data or ""),
+        release_after_days=form.release_after_days.data,
     )
+
+
+def _flash_same_name(campaign: Campaign) -> None:
+    """Warn when other campaigns carry the same name: the list tells them apart by dates."""
+    for other in service.same_name_campaigns(campaign):
+        flash(
+            f"Campaign {other.id} is also called “{other.name}” (created "
+            f"{other.created_at.date().isoformat()}, deadline {other.deadline.isoformat()}, "
+            f"{other.status.value}); the campaign list shows each one's dates.",
+            "warning",
+        )
 
 
 def _choice(form: SubjectsForm) -> service.SubjectChoice:

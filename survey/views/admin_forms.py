@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfoNotFoundError
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     Field,
@@ -23,8 +24,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.domain.deadlines import DeadlineError, check_timezone, timezone_names
+from survey.domain.schedule import ScheduleError, parse_reminder_days
 from survey.domain.text import name_problems
 from survey.models import LEVELS, RATER_GROUPS
+from survey.services.questionnaire_sets import BUILT_IN_NAME, launchable_sets
 
 LEVEL_LABELS = {
     "individual_contributor": "Individual contributors",
@@ -82,6 +85,22 @@ def _plain_name(form: FlaskForm, field: Field) -> None:
         raise ValidationError(sentence("; ".join(problems)) + ".")
 
 
+class DaysField(StringField):
+    """Whole days as text ("7, 2"), shown from a stored list of numbers."""
+
+    def _value(self) -> str:
+        if isinstance(self.data, list | tuple):
+            return ", ".join(str(day) for day in self.data)
+        return str(self.data or "")
+
+
+def _valid_days(form: FlaskForm, field: Field) -> None:
+    try:
+        parse_reminder_days(field.data or "")
+    except ScheduleError as error:
+        raise ValidationError(str(error)) from None
+
+
 class CampaignSettingsForm(FlaskForm):
     """Name, deadline (date + IANA zone), k and peers: editable while draft."""
 
@@ -102,14 +121,53 @@ class CampaignSettingsForm(FlaskForm):
     )
     max_peers = IntegerField(
         "Peers per subject at most",
-        default=5,
-        validators=[DataRequired(), NumberRange(min=1, max=50)],
+        validators=[Optional(), NumberRange(min=1, max=50)],
+        description="Leave empty for 5, or 8 when subjects choose their peers.",
+    )
+    # nomination and the clock (SPEC §13, issue 18); drawn by nominate/_campaign_fields.html
+    nomination = BooleanField("Subjects choose their peers; their manager approves the list")
+    nomination_deadline = DateField(  # its label avoids "deadline": one field answers to that
+        "Lists due by",
+        validators=[Optional()],
+        description="Optional: the last day subjects can send a list (the time zone above).",
+    )
+    min_peers = IntegerField(
+        "Peers per list at least", default=3, validators=[Optional(), NumberRange(min=1, max=50)]
+    )
+    max_requests_per_rater = IntegerField(
+        "Requests per rater at most",
+        default=8,
+        validators=[DataRequired(), NumberRange(min=1, max=100)],
+        description="Nobody is asked about more people than this in the campaign.",
+    )
+    reminder_days = DaysField(
+        "Reminders, days before closing",
+        validators=[Optional(), Length(max=100), _valid_days],
+        description="E.g. 7, 2: sent by survey tick before answers close and before lists are due.",
+    )
+    release_after_days = IntegerField(
+        "Release reports automatically, days after close",
+        validators=[Optional(), NumberRange(min=0, max=365)],
+        description="Leave empty to release by hand.",
+    )
+    questionnaire_set_id = SelectField(
+        "Questionnaire",
+        coerce=int,
+        default=0,
+        description="The set's latest saved version is copied into the campaign at launch; "
+        "later versions never change a launched campaign.",
     )
     submit = SubmitField("Save")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.timezone.choices = [SelectChoice(zone, zone) for zone in timezone_names()]
+        self.questionnaire_set_id.choices = [
+            SelectChoice(0, BUILT_IN_NAME),
+            *(SelectChoice(set_id, label) for set_id, label in launchable_sets()),
+        ]
+        if self.questionnaire_set_id.data is None:  # a campaign's NULL: the built-in set
+            self.questionnaire_set_id.data = 0
 
 
 class SubjectsForm(FlaskForm):

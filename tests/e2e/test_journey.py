@@ -104,7 +104,7 @@ def test_hr_raters_and_managers_walk_through_a_campaign(
     assert "8 created" in hr.content()
     hr.goto(live_server.url + "/admin/campaigns/new")
     hr.get_by_label("Name").fill("Browser 360")
-    hr.get_by_label("Deadline").fill((date.today() + timedelta(days=10)).isoformat())
+    hr.get_by_label("Deadline", exact=True).fill((date.today() + timedelta(days=10)).isoformat())
     hr.get_by_label("Anonymity threshold k").fill("2")
     hr.get_by_label("Review these people").fill("tina.lead@example.test, tom.lead@example.test")
     hr.get_by_role("button", name="Create draft campaign").click()

@@ -8,6 +8,7 @@ from the frozen reports on each request; none writes to the database.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from flask import (
@@ -123,10 +124,14 @@ def export(campaign_id: int, fmt: str) -> Any:
     campaign = _hr_campaign(campaign_id)
     if fmt not in export_service.FORMATS:
         abort(404)
-    chunks = export_service.export_chunks(campaign, fmt)
     name = export_service.file_name(campaign, fmt)
+
+    def chunks() -> Iterator[bytes]:
+        # The body is sent after this view's session has closed: load the campaign anew.
+        yield from export_service.export_chunks(db.session.get_one(Campaign, campaign_id), fmt)
+
     return Response(
-        stream_with_context(chunks),
+        stream_with_context(chunks()),
         mimetype=export_service.FORMATS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from survey.domain.content import default_directory
+from survey.domain.content_loader import default_directory
 
 SHIPPED = default_directory()
 

@@ -11,21 +11,57 @@ from sqlalchemy.orm import aliased, joinedload
 from survey.domain.orgchart import PersonRow, normalise_email, parse_org_chart
 from survey.domain.raters import OrgPerson
 from survey.extensions import db
-from survey.models import Person
+from survey.models import Campaign, CampaignStatus, Person
 
 Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
+class PersonChange:
+    """One change a re-import made to someone already known: manager, team or level."""
+
+    name: str
+    email: str
+    what: str  # "manager", "team" or "level"
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.email}): {self.what} {self.before} → {self.after}"
+
+
+@dataclass(frozen=True)
 class ImportSummary:
-    """What an import changed: people created, updated, and left as they were."""
+    """What an import changed: people created, updated, and left as they were; for people
+    already known, who moved manager, team or level, and the campaigns (by name) that keep the
+    raters they were set up with."""
 
     created: int
     updated: int
     unchanged: int
+    changes: tuple[PersonChange, ...] = ()
+    open_campaigns: tuple[str, ...] = ()
+    draft_campaigns: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+    def notes(self) -> list[str]:
+        """Sentences about the campaigns the changes do not reach (empty without changes)."""
+        if not self.changes:
+            return []
+        notes = []
+        if self.open_campaigns:
+            notes.append(
+                "Open campaigns keep the raters they were launched with: "
+                + ", ".join(self.open_campaigns)
+            )
+        if self.draft_campaigns:
+            notes.append(
+                "Draft campaigns keep the raters chosen so far (check them before launch): "
+                + ", ".join(self.draft_campaigns)
+            )
+        return notes
 
 
 def import_people(data: bytes, progress: Progress | None = None) -> ImportSummary:
@@ -37,6 +73,7 @@ def import_people(data: bytes, progress: Progress | None = None) -> ImportSummar
     before = _manager_emails()
     rows = parse_org_chart(data, before)
     existing = {person.email: person for person in db.session.scalars(select(Person))}
+    changes = _changes(rows, existing, before)
     states = [_apply(row, existing) for row in rows]
     db.session.flush()
     for index, row in enumerate(rows):
@@ -51,7 +88,46 @@ def import_people(data: bytes, progress: Progress | None = None) -> ImportSummar
         created=states.count("created"),
         updated=states.count("updated"),
         unchanged=states.count("unchanged"),
+        changes=tuple(changes),
+        open_campaigns=_campaign_names(CampaignStatus.OPEN) if changes else (),
+        draft_campaigns=_campaign_names(CampaignStatus.DRAFT) if changes else (),
     )
+
+
+def _changes(
+    rows: Sequence[PersonRow], existing: dict[str, Person], managers: dict[str, str | None]
+) -> list[PersonChange]:
+    """Who already in the org chart moves manager, team or level with these rows."""
+    names = {email: person.name for email, person in existing.items()}
+    names.update({row.email: row.name for row in rows})
+    changes = []
+    for row in rows:
+        person = existing.get(row.email)
+        if person is None:
+            continue
+        old_manager = managers.get(row.email)
+        pairs = [
+            ("manager", _name_of(old_manager, names), _name_of(row.manager_email, names)),
+            ("team", person.team or "no team", row.team or "no team"),
+            ("level", person.level.replace("_", " "), row.level.replace("_", " ")),
+        ]
+        if old_manager == row.manager_email:
+            pairs = pairs[1:]
+        changes += [
+            PersonChange(row.name, row.email, what, old, new)
+            for what, old, new in pairs
+            if old != new
+        ]
+    return changes
+
+
+def _name_of(email: str | None, names: dict[str, str]) -> str:
+    return "nobody" if email is None else names.get(email, email)
+
+
+def _campaign_names(status: CampaignStatus) -> tuple[str, ...]:
+    query = select(Campaign.id, Campaign.name).where(Campaign.status == status)
+    return tuple(f"{name} ({campaign_id})" for campaign_id, name in db.session.execute(query))
 
 
 def _manager_emails() -> dict[str, str | None]:

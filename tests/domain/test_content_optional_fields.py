@@ -1,0 +1,76 @@
+"""The optional `you` wording (SPEC §10) and a level's own `bullets` count (issue 21)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from survey.domain.content import Content, ContentError
+from survey.domain.questionnaire import load_content
+
+BASE = load_content(Path(__file__).resolve().parents[2] / "questionnaires")
+
+
+def snapshot() -> dict[str, Any]:
+    return copy.deepcopy(BASE.to_snapshot())
+
+
+def first_item(data: dict[str, Any], level: str = "team_leader") -> dict[str, Any]:
+    item: dict[str, Any] = data["levels"][level]["responsibilities"][0]["items"][0]
+    return item
+
+
+def test_shipped_content_has_no_you_wording_and_its_snapshot_none_either() -> None:
+    data = BASE.to_snapshot()
+    assert "you" not in first_item(data)
+    assert "bullets" not in data["levels"]["team_leader"]
+
+
+def test_a_you_wording_is_kept_through_a_snapshot() -> None:
+    data = snapshot()
+    first_item(data)["you"] = "You keep the team focused on delivering its agreed results."
+    data["open_questions"][0]["you"] = "What do you do well?"
+    content = Content.from_snapshot(data)
+    item = content.level("team_leader").items[0]
+    assert item.you_text == "You keep the team focused on delivering its agreed results."
+    assert content.open_questions[0].you_text == "What do you do well?"
+    assert Content.from_snapshot(content.to_snapshot()) == content
+
+
+@pytest.mark.parametrize(
+    ("you", "message"),
+    [
+        ("{name} keeps the team focused.", "you wording must not contain {name}"),
+        ("Keeps the team focused.", "you wording must be in the second person"),
+        ("  ", "empty you wording"),
+    ],
+)
+def test_a_bad_you_wording_is_named(you: str, message: str) -> None:
+    data = snapshot()
+    first_item(data)["you"] = you
+    with pytest.raises(ContentError) as error:
+        Content.from_snapshot(data)
+    assert f"team_leader.toml: tl_team_results: {message}" in str(error.value)
+
+
+def test_a_level_with_its_own_bullets_needs_that_many_responsibilities() -> None:
+    data = snapshot()
+    level = data["levels"]["individual_contributor"]
+    level["bullets"] = 3
+    del level["responsibilities"][3]
+    content = Content.from_snapshot(data)
+    assert content.level("individual_contributor").bullets == 3
+    level["bullets"] = 2
+    with pytest.raises(ContentError) as error:
+        Content.from_snapshot(data)
+    assert "has 3 responsibilities; the source document has 2 bullets" in str(error.value)
+
+
+def test_bullets_must_be_a_positive_whole_number() -> None:
+    data = snapshot()
+    data["levels"]["business_leader"]["bullets"] = 0
+    with pytest.raises(ContentError, match="business_leader: bullets must be at least 1"):
+        Content.from_snapshot(data)
