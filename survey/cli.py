@@ -10,6 +10,7 @@ import importlib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -36,6 +37,18 @@ COMMAND_MODULES = (
     ("survey.commands.serve", "serve_command", None),
     ("survey.commands.backup", "backup_cli", None),
 )
+
+
+def instant_option(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime:
+    """A `--now` option's instant: ISO 8601 (UTC unless it names an offset), or now."""
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        message = f"{value!r} is not an ISO date-time such as 2027-03-31T22:00Z"
+        raise click.BadParameter(message) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class SurveyCommand(click.Command):

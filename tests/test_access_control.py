@@ -235,6 +235,20 @@ POSTS = [
     Case("nominate.links.nomination", "POST", lambda w, a: UNKNOWN_NOMINATION, every(404)),
     Case("admin.confirm_action", "POST", admin("/launch"), hr_only(302)),
     Case(
+        "privacy.erase",
+        "POST",
+        lambda w, a: "/admin/people/erase",
+        hr_only(422),  # nobody with that e-mail: the form says so
+        {"email": "ghost@example.test", "confirmed": "yes"},
+    ),
+    Case(
+        "privacy.remove_comment",
+        "POST",
+        lambda w, a: f"/admin/campaigns/{w.released}/subjects/{w.alice_subject}/comments/0/remove",
+        hr_only(302),  # released: nothing removed
+        {"digest": "0" * 16, "reason": "abusive"},
+    ),
+    Case(
         "questionnaires.new_set",
         "POST",
         lambda w, a: "/admin/questionnaires/new",
@@ -252,20 +266,6 @@ POSTS = [
     Case("questionnaires.areas", "POST", qset("/areas"), hr_only(302)),
     Case("questionnaires.questions", "POST", qset("/questions"), hr_only(302)),
     Case("questionnaires.save", "POST", qset("/save"), hr_only(302)),
-    Case(
-        "privacy.erase",
-        "POST",
-        lambda w, a: "/admin/people/erase",
-        hr_only(422),  # nobody with that e-mail: the form says so
-        {"email": "ghost@example.test", "confirmed": "yes"},
-    ),
-    Case(
-        "privacy.remove_comment",
-        "POST",
-        lambda w, a: f"/admin/campaigns/{w.released}/subjects/{w.alice_subject}/comments/0/remove",
-        hr_only(302),  # released: nothing removed
-        {"digest": "0" * 16, "reason": "abusive"},
-    ),
     Case("rate.save_draft", "POST", rate("/draft"), every(200), {"action": ""}),
     Case("rate.save_draft", "POST", rate("/draft", other=True), every(404), {}, variant="other"),
     Case("rate.questionnaire", "POST", rate(), every(303), {"action": "save"}),

@@ -365,5 +365,6 @@ def test_questionnaire_pages_need_hr(app: Flask, client: FlaskClient) -> None:
     for url in ("/admin/questionnaires/", "/admin/questionnaires/built-in/preview",
                 "/admin/questionnaires/built-in/export"):
         assert client.get(url).status_code == 403, url
+    fresh = csrf_token(client.get("/request-link"))  # signing in started a fresh session
     assert client.post("/admin/questionnaires/copy",
-                       data={"csrf_token": csrf_token(page)}).status_code == 403
+                       data={"csrf_token": fresh}).status_code == 403

@@ -102,11 +102,13 @@ def test_the_first_run_only_announces_then_hr_pages_warn(
 
 
 def test_after_the_warning_period_the_campaigns_and_all_in_them_are_gone(
-    app: Flask, campaigns: dict[str, int]
+    app: Flask, runner: FlaskCliRunner, campaigns: dict[str, int]
 ) -> None:
+    assert runner.invoke(args=["retention", "purge"]).exit_code == 0
+    later = (utcnow() + 29 * DAY).isoformat()
+    early = runner.invoke(args=["retention", "purge", "--now", later])
+    assert early.output.splitlines()[-1].startswith("0 campaigns deleted")
     with app.app_context():
-        apply_retention(settings(app), utcnow(), actor="survey tick")
-        db.session.commit()
         result = apply_retention(settings(app), utcnow() + 31 * DAY, actor="survey tick")
         db.session.commit()
         assert sorted(name for _, name in result.deleted) == ["Oldest 360", "Soon 360"]
@@ -124,10 +126,10 @@ def test_after_the_warning_period_the_campaigns_and_all_in_them_are_gone(
     assert all("kept 12 months" in line.detail for line in lines)
 
 
-def test_now_deletes_what_is_past_the_period_without_the_warning(
+def test_skip_warning_deletes_what_is_past_the_period_at_once(
     app: Flask, runner: FlaskCliRunner, campaigns: dict[str, int]
 ) -> None:
-    result = runner.invoke(args=["retention", "purge", "--now"])
+    result = runner.invoke(args=["retention", "purge", "--skip-warning"])
     assert result.exit_code == 0, result.output
     assert f"deleted campaign {campaigns['old']} “Oldest 360”" in result.output
     assert remaining(app) == {"Soon 360", "Recent 360", "Open 360"}  # Soon is not due yet
@@ -138,7 +140,7 @@ def test_without_a_retention_period_nothing_is_deleted_and_announcements_are_wit
 ) -> None:
     runner.invoke(args=["retention", "purge"])
     app.config["RETENTION_MONTHS"] = 0
-    result = runner.invoke(args=["retention", "purge", "--now"])
+    result = runner.invoke(args=["retention", "purge", "--skip-warning"])
     assert result.output.splitlines()[0] == "RETENTION_MONTHS is not set: every campaign is kept"
     assert result.output.splitlines()[-1].endswith("2 no longer scheduled")
     assert remaining(app) == {"Oldest 360", "Soon 360", "Recent 360", "Open 360"}

@@ -2,7 +2,7 @@
 campaign, and how many comments HR removed from a subject's report.
 
 Revision ID: c4f1a9e2d7b3
-Revises: c4a1e9d27b60
+Revises: a7c4e9b2d518
 Create Date: 2026-12-06
 """
 import sqlalchemy as sa
@@ -15,16 +15,15 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('session_version', sa.Integer(), server_default='0', nullable=False)
-        )
-    with op.batch_alter_table('campaign', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('delete_after', sa.DateTime(), nullable=True))
-    with op.batch_alter_table('subject', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('comments_removed', sa.Integer(), server_default='0', nullable=False)
-        )
+    # columns added and dropped in place (SQLite 3.35+ has DROP COLUMN): a batch copy of
+    # campaign would lose the names of its constraints that earlier downgrades drop by name
+    op.add_column(
+        'user', sa.Column('session_version', sa.Integer(), server_default='0', nullable=False)
+    )
+    op.add_column('campaign', sa.Column('delete_after', sa.DateTime(), nullable=True))
+    op.add_column(
+        'subject', sa.Column('comments_removed', sa.Integer(), server_default='0', nullable=False)
+    )
     op.create_table('audit_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
@@ -35,16 +34,12 @@ def upgrade():
     sa.Column('detail', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entry'))
     )
-    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_audit_entry_at'), ['at'], unique=False)
+    op.create_index(op.f('ix_audit_entry_at'), 'audit_entry', ['at'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_audit_entry_at'))
+    op.drop_index(op.f('ix_audit_entry_at'), table_name='audit_entry')
     op.drop_table('audit_entry')
-    # in place (SQLite 3.35+ has DROP COLUMN): a batch copy of campaign would turn its column
-    # references into table constraints that 0007's downgrade cannot drop with their column
     op.drop_column('subject', 'comments_removed')
     op.drop_column('campaign', 'delete_after')
     op.drop_column('user', 'session_version')

@@ -7,36 +7,24 @@ releases those set to release N days after close; a second run does nothing. Run
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
 
-from survey.cli import SurveyCommand
+from survey.cli import SurveyCommand, instant_option
 from survey.database import purge_deleted_rows
 from survey.extensions import db
 from survey.mail import send_mails
-from survey.models import utcnow
 from survey.services.schedule import run_tick
-
-
-def _instant(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime:
-    if value is None:
-        return utcnow()
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        message = f"{value!r} is not an ISO date-time such as 2027-03-31T22:00Z"
-        raise click.BadParameter(message) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @click.command("tick", cls=SurveyCommand)
 @click.option(
     "--now",
-    callback=_instant,
+    callback=instant_option,
     help="Act as if it were this instant (ISO 8601; UTC unless it names an offset).",
 )
 @with_appcontext

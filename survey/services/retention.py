@@ -57,17 +57,17 @@ class RetentionResult:
 
 
 def apply_retention(
-    settings: RetentionSettings, now: datetime, *, actor: str, immediately: bool = False
+    settings: RetentionSettings, now: datetime, *, actor: str, skip_warning: bool = False
 ) -> RetentionResult:
     """Schedule, unschedule and delete campaigns as the module docstring says.
 
-    `immediately` deletes every campaign past its due date now, warned or not (an operator's
-    explicit choice, `survey retention purge --now`).
+    `skip_warning` deletes every campaign past its due date now, announced or not (an operator's
+    explicit choice, `survey retention purge --skip-warning`).
     """
     result = RetentionResult()
     for campaign in _ended_campaigns():
         _review(campaign, settings, now, result, actor)
-    for campaign in _to_delete(settings, now, immediately):
+    for campaign in _to_delete(settings, now, skip_warning):
         audit.record(
             "campaign.deleted",
             actor=actor,
@@ -125,7 +125,7 @@ def _review(
         )
 
 
-def _to_delete(settings: RetentionSettings, now: datetime, immediately: bool) -> list[Campaign]:
+def _to_delete(settings: RetentionSettings, now: datetime, skip_warning: bool) -> list[Campaign]:
     if settings.months is None:
         return []
     months = settings.months
@@ -133,7 +133,7 @@ def _to_delete(settings: RetentionSettings, now: datetime, immediately: bool) ->
         campaign
         for campaign in _ended_campaigns()
         if (campaign.delete_after is not None and campaign.delete_after <= now)
-        or (immediately and campaign.closed_at is not None
+        or (skip_warning and campaign.closed_at is not None
             and due_at(campaign.closed_at, months) <= now)
     ]
 

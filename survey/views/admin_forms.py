@@ -79,6 +79,12 @@ def _valid_zone(form: FlaskForm, field: Field) -> None:
         raise ValidationError(str(error)) from None
 
 
+def _plain_name(form: FlaskForm, field: Field) -> None:
+    problems = name_problems(field.data or "", "the name")
+    if problems:
+        raise ValidationError(sentence("; ".join(problems)) + ".")
+
+
 class DaysField(StringField):
     """Whole days as text ("7, 2"), shown from a stored list of numbers."""
 
@@ -93,12 +99,6 @@ def _valid_days(form: FlaskForm, field: Field) -> None:
         parse_reminder_days(field.data or "")
     except ScheduleError as error:
         raise ValidationError(str(error)) from None
-
-
-def _plain_name(form: FlaskForm, field: Field) -> None:
-    problems = name_problems(field.data or "", "the name")
-    if problems:
-        raise ValidationError(sentence("; ".join(problems)) + ".")
 
 
 class CampaignSettingsForm(FlaskForm):
