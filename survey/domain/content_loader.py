@@ -15,21 +15,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from survey.domain import content as model
 from survey.domain.content import (
     KEY_PATTERN,
     LEVELS,
     NAME,
     RATER_GROUPS,
     RESPONSIBILITY_COUNTS,
-    Area,
     Content,
     ContentError,
     ContentProblem,
-    Item,
-    Level,
-    OpenQuestion,
-    Responsibility,
-    Scale,
 )
 from survey.packaged import QUESTIONNAIRES, packaged_folder
 
@@ -54,7 +49,15 @@ _QUESTION_FIELDS = {"key", "self", "other", "you", "required"}
 _LEVEL_FIELDS = {"title", "bullets", "responsibilities"}
 _RESPONSIBILITY_FIELDS = {"number", "text", "items"}
 _ITEM_FIELDS = {
-    "key", "area", "source", "self", "other", "you", "behaviour", "observers", "required"
+    "key",
+    "area",
+    "source",
+    "self",
+    "other",
+    "you",
+    "behaviour",
+    "observers",
+    "required",
 }
 
 
@@ -246,7 +249,7 @@ class _Reader:
         return you_text
 
 
-def _parse_scale(reader: _Reader, raw: Mapping[str, Any] | None) -> Scale | None:
+def _parse_scale(reader: _Reader, raw: Mapping[str, Any] | None) -> model.Scale | None:
     if raw is None:
         return None
     reader.fields(raw, _SCALE_FIELDS, "(scale)")
@@ -269,13 +272,15 @@ def _parse_scale(reader: _Reader, raw: Mapping[str, Any] | None) -> Scale | None
         reader.problem("na_label", "allows_na is true but na_label is missing or empty")
     if low is None or high is None or not isinstance(labels, list) or low >= high:
         return None
-    return Scale(low, high, tuple(str(x).strip() for x in labels), allows_na, str(na_label).strip())
+    return model.Scale(
+        low, high, tuple(str(x).strip() for x in labels), allows_na, str(na_label).strip()
+    )
 
 
-def _parse_areas(reader: _Reader, raw: Mapping[str, Any] | None) -> tuple[Area, ...]:
+def _parse_areas(reader: _Reader, raw: Mapping[str, Any] | None) -> tuple[model.Area, ...]:
     if raw is None:
         return ()
-    areas: list[Area] = []
+    areas: list[model.Area] = []
     for index, table in enumerate(reader.tables(raw, "areas", "(areas)"), start=1):
         key = reader.key(table, f"areas[{index}]", "area")
         reader.fields(table, _AREA_FIELDS, key)
@@ -286,14 +291,16 @@ def _parse_areas(reader: _Reader, raw: Mapping[str, Any] | None) -> tuple[Area, 
             reader.problem(key, "duplicate area key")
         elif any(area.order == order for area in areas) and order is not None:
             reader.problem(key, f"duplicate area order {order}")
-        areas.append(Area(key, title, description, order or 0))
+        areas.append(model.Area(key, title, description, order or 0))
     return tuple(sorted(areas, key=lambda area: area.order))
 
 
-def _parse_questions(reader: _Reader, raw: Mapping[str, Any] | None) -> tuple[OpenQuestion, ...]:
+def _parse_questions(
+    reader: _Reader, raw: Mapping[str, Any] | None
+) -> tuple[model.OpenQuestion, ...]:
     if raw is None:
         return ()
-    questions: list[OpenQuestion] = []
+    questions: list[model.OpenQuestion] = []
     for index, table in enumerate(reader.tables(raw, "questions", "(questions)"), start=1):
         key = reader.key(table, f"questions[{index}]", "question")
         reader.fields(table, _QUESTION_FIELDS, key)
@@ -302,7 +309,7 @@ def _parse_questions(reader: _Reader, raw: Mapping[str, Any] | None) -> tuple[Op
         if any(question.key == key for question in questions):
             reader.problem(key, "duplicate question key")
         required = reader.flag(table, "required", key, False)
-        questions.append(OpenQuestion(key, self_text, other_text, required, you_text))
+        questions.append(model.OpenQuestion(key, self_text, other_text, required, you_text))
     return tuple(questions)
 
 
@@ -312,7 +319,7 @@ def _parse_level(
     raw: Mapping[str, Any],
     area_keys: set[str] | None,
     seen_items: dict[str, str],
-) -> Level:
+) -> model.Level:
     reader.fields(raw, _LEVEL_FIELDS, level)
     title = reader.text(raw, "title", level)
     bullets = _check_bullets(reader, raw, level)
@@ -328,7 +335,7 @@ def _parse_level(
         _parse_responsibility(reader, level, index, table, area_keys, seen_items)
         for index, table in enumerate(tables, start=1)
     )
-    result = Level(level, title, responsibilities, bullets)
+    result = model.Level(level, title, responsibilities, bullets)
     used = sorted(result.area_keys, key=lambda key: key)
     if tables and len(used) < MIN_AREAS_PER_LEVEL:
         reader.problem(
@@ -356,7 +363,7 @@ def _parse_responsibility(
     table: Mapping[str, Any],
     area_keys: set[str] | None,
     seen_items: dict[str, str],
-) -> Responsibility:
+) -> model.Responsibility:
     where = f"{level}.{index}"
     reader.fields(table, _RESPONSIBILITY_FIELDS, where)
     number = reader.integer(table, "number", where)
@@ -372,7 +379,7 @@ def _parse_responsibility(
         _parse_item(reader, level, index, item_index, item, area_keys, seen_items)
         for item_index, item in enumerate(tables, start=1)
     )
-    return Responsibility(index, text, items)
+    return model.Responsibility(index, text, items)
 
 
 def _parse_item(
@@ -383,7 +390,7 @@ def _parse_item(
     table: Mapping[str, Any],
     area_keys: set[str] | None,
     seen_items: dict[str, str],
-) -> Item:
+) -> model.Item:
     key = reader.key(table, f"{level}.{number}.items[{item_index}]", "item")
     reader.fields(table, _ITEM_FIELDS, key)
     if key in seen_items:
@@ -400,7 +407,7 @@ def _parse_item(
     behaviour = reader.text(table, "behaviour", key, "behaviour")
     observers = _check_observers(reader, table, key)
     required = reader.flag(table, "required", key, False)
-    return Item(
+    return model.Item(
         key, area, source, self_text, other_text, behaviour, observers, required, you_text
     )
 

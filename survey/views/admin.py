@@ -126,16 +126,13 @@ def new_campaign() -> ViewResult:
     """Create a draft campaign with its first subjects and their default raters."""
     form = CampaignForm()
     if form.validate_on_submit():
-        try:
-            campaign = service.create_campaign(_settings(form), _choice(form), now=utcnow())
-        except SurveyError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Draft campaign created. Check the raters, then launch.", "success")
-            _flash_same_name(campaign)
-            return redirect(url_for("admin.campaign", campaign_id=campaign.id))
+        saved = _save_campaign(
+            form,
+            lambda: service.create_campaign(_settings(form), _choice(form), now=utcnow()),
+            "Draft campaign created. Check the raters, then launch.",
+        )
+        if saved is not None:
+            return saved
     return render_template("admin/campaign_form.html", form=form, campaign=None)
 
 
@@ -147,17 +144,32 @@ def edit_campaign(campaign_id: int) -> ViewResult:
         return redirect(url_for("admin.campaign", campaign_id=campaign.id))
     form = CampaignSettingsForm(obj=campaign)
     if form.validate_on_submit():
-        try:
+
+        def update() -> Campaign:
             service.update_campaign(campaign, _settings(form), now=utcnow())
-        except SurveyError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Campaign saved.", "success")
-            _flash_same_name(campaign)
-            return redirect(url_for("admin.campaign", campaign_id=campaign.id))
+            return campaign
+
+        saved = _save_campaign(form, update, "Campaign saved.")
+        if saved is not None:
+            return saved
     return render_template("admin/campaign_form.html", form=form, campaign=campaign)
+
+
+def _save_campaign(
+    form: Any, write: Callable[[], Campaign], message: str
+) -> Response | None:
+    """Run `write` and commit, then flash `message` and go to the campaign; None (the form
+    keeps the service's reason as its error, nothing written) when the service refuses."""
+    try:
+        campaign = write()
+    except SurveyError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return None
+    db.session.commit()
+    flash(message, "success")
+    _flash_same_name(campaign)
+    return redirect(url_for("admin.campaign", campaign_id=campaign.id))
 
 
 @bp.get("/campaigns/<int:campaign_id>")
