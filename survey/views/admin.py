@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
@@ -53,6 +53,7 @@ from survey.views.admin_forms import (
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+T = TypeVar("T")
 ACTIONS = ("launch", "remind", "close", "release")
 ViewResult = str | Response | tuple[str, int]
 
@@ -156,7 +157,7 @@ def edit_campaign(campaign_id: int) -> ViewResult:
 
 
 def _save_campaign(
-    form: Any, write: Callable[[], Campaign], message: str
+    form: CampaignSettingsForm, write: Callable[[], Campaign], message: str
 ) -> Response | None:
     """Run `write` and commit, then flash `message` and go to the campaign; None (the form
     keeps the service's reason as its error, nothing written) when the service refuses."""
@@ -428,11 +429,10 @@ def _require_csrf_form() -> None:
 
 
 def _campaign(campaign_id: int) -> Campaign:
-    campaign: Campaign = _found(lambda: service.get_campaign(campaign_id))
-    return campaign
+    return _found(lambda: service.get_campaign(campaign_id))
 
 
-def _found(lookup: Callable[[], Any]) -> Any:
+def _found(lookup: Callable[[], T]) -> T:
     try:
         return lookup()
     except NotFound:
