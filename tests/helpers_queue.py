@@ -30,3 +30,28 @@ def private_queue(app: Flask, prefix: str) -> Iterator[str]:
             connection.delete(key)
         connection.srem("rq:queues", f"rq:queue:{name}")
         connection.close()
+
+
+def queued(name: str) -> int:
+    """How many jobs wait on the queue `name`."""
+    from redis import Redis
+    from rq import Queue
+
+    with Redis.from_url(REDIS_URL) as connection:
+        return Queue(name, connection=connection).count
+
+
+def work_queue(name: str) -> None:
+    """Run every job waiting on the queue `name` here (an RQ burst worker, inside the caller's
+    app context), then remove the worker's and the jobs' keys, which do not carry the name."""
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    with Redis.from_url(REDIS_URL) as connection:
+        queue = Queue(name, connection=connection)
+        job_ids = queue.job_ids
+        worker = SimpleWorker([queue], connection=connection)
+        worker.work(burst=True)
+        connection.delete(worker.key)
+        for job_id in job_ids:
+            connection.delete(f"rq:job:{job_id}", f"rq:results:{job_id}")

@@ -21,7 +21,7 @@ from survey.services.accounts import (
 )
 from tests.factories import make_hr_user, make_person, make_subject_user
 from tests.helpers_campaigns import PASSWORD, AuthActions, csrf_token, read_outbox, text_of
-from tests.helpers_queue import REDIS_URL, private_queue
+from tests.helpers_queue import private_queue, queued, work_queue
 
 
 def test_hr_signs_in_and_out(app: Flask, client: FlaskClient) -> None:
@@ -178,24 +178,13 @@ def test_request_link_answers_before_looking_the_address_up(
 def test_with_redis_every_link_request_is_one_job_whoever_asks(
     app: Flask, client: FlaskClient, outbox: Path
 ) -> None:
-    from redis import Redis
-    from rq import Queue, SimpleWorker
-
     with app.app_context():
         make_subject_user(make_person("ana@example.test", "Ana Alves"))
         db.session.commit()
     with private_queue(app, "test-link") as name, app.app_context():
-        connection = Redis.from_url(REDIS_URL)
-        queue = Queue(name, connection=connection)
         for email in ("nobody@example.test", "ana@example.test"):
             token = csrf_token(client.get("/request-link"))
             client.post("/request-link", data={"csrf_token": token, "email": email}).close()
-        assert queue.count == 2 and read_outbox(outbox) == []
-        job_ids = queue.job_ids
-        worker = SimpleWorker([queue], connection=connection)
-        worker.work(burst=True)
-        connection.delete(worker.key)
-        for job_id in job_ids:
-            connection.delete(f"rq:job:{job_id}", f"rq:results:{job_id}")
-        connection.close()
+        assert queued(name) == 2 and read_outbox(outbox) == []
+        work_queue(name)
     assert [m["To"] for m in read_outbox(outbox)] == ["ana@example.test"]

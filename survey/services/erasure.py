@@ -71,7 +71,10 @@ class ErasurePlan:
 def plan_erasure(email: str) -> ErasurePlan:
     """What `erase_person(email)` would remove; raises NotFound for an unknown e-mail and
     InvalidState (naming the campaign) while they take part in an open campaign."""
-    person = _person(email)
+    return _plan(_person(email))
+
+
+def _plan(person: Person) -> ErasurePlan:
     _refuse_open_campaigns(person)
     rater_campaigns = db.session.scalars(
         select(Rater.campaign_id).where(Rater.person_id == person.id).order_by(Rater.campaign_id)
@@ -105,8 +108,8 @@ def erase_person(email: str, *, actor: str, now: datetime) -> ErasurePlan:
     Raises NotFound for an unknown e-mail, InvalidState while they take part in an open
     campaign.
     """
-    plan = plan_erasure(email)
     person = _person(email)
+    plan = _plan(person)
     rater_ids = select(Rater.id).where(Rater.person_id == person.id).scalar_subquery()
     db.session.execute(delete(Invitation).where(Invitation.rater_id.in_(rater_ids)))
     db.session.execute(delete(Rater).where(Rater.person_id == person.id))

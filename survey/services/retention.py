@@ -65,9 +65,10 @@ def apply_retention(
     explicit choice, `survey retention purge --skip-warning`).
     """
     result = RetentionResult()
-    for campaign in _ended_campaigns():
+    ended = _ended_campaigns()
+    for campaign in ended:
         _review(campaign, settings, now, result, actor)
-    for campaign in _to_delete(settings, now, skip_warning):
+    for campaign in _to_delete(ended, settings, now, skip_warning):
         audit.record(
             "campaign.deleted",
             actor=actor,
@@ -101,15 +102,13 @@ def _review(
     actor: str,
 ) -> None:
     assert campaign.closed_at is not None
-    if settings.months is None:
-        wanted = None
-    elif campaign.delete_after is not None:
-        wanted = campaign.delete_after
-        if now < due_at(campaign.closed_at, settings.months) - settings.warning:
-            wanted = None  # the period was lengthened: not yet within its warning
-    else:
-        wanted = deletion_to_schedule(campaign.closed_at, settings.months, now, settings.warning)
+    wanted = (
+        None
+        if settings.months is None
+        else deletion_to_schedule(campaign.closed_at, settings.months, now, settings.warning)
+    )
     if wanted is None and campaign.delete_after is not None:
+        # no period any more, or a longer one that is not yet within its warning
         campaign.delete_after = None
         result.unscheduled += 1
     elif wanted is not None and campaign.delete_after is None:
@@ -125,13 +124,15 @@ def _review(
         )
 
 
-def _to_delete(settings: RetentionSettings, now: datetime, skip_warning: bool) -> list[Campaign]:
+def _to_delete(
+    ended: Sequence[Campaign], settings: RetentionSettings, now: datetime, skip_warning: bool
+) -> list[Campaign]:
     if settings.months is None:
         return []
     months = settings.months
     return [
         campaign
-        for campaign in _ended_campaigns()
+        for campaign in ended
         if (campaign.delete_after is not None and campaign.delete_after <= now)
         or (skip_warning and campaign.closed_at is not None
             and due_at(campaign.closed_at, months) <= now)

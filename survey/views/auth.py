@@ -158,7 +158,6 @@ def _request_link_later(email: str) -> Callable[[], None]:
 def _enqueue_link_request(app: Flask, email: str, redis_url: str) -> None:
     from redis.exceptions import RedisError
 
-
     queue = app.config.get("MAIL_QUEUE") or QUEUE_NAME
     try:
         tasks.enqueue(tasks.send_sign_in_link, email, redis_url=redis_url, queue_name=queue)
