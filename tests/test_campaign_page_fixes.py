@@ -178,6 +178,23 @@ def test_org_import_command_prints_who_moved(runner: FlaskCliRunner, tmp_path: P
     ]
 
 
+def test_a_move_between_two_managers_of_one_name_is_listed_with_their_addresses(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    namesakes = ORG_CSV.replace(b"Tom Lead", b"Tina Lead")  # tl1 and tl2 share a name
+    first = tmp_path / "org.csv"
+    first.write_bytes(namesakes)
+    runner.invoke(args=["org", "import", str(first)])
+    second = tmp_path / "moved.csv"
+    isa = b"ic4@acme.test,Isa Four,individual_contributor,"
+    second.write_bytes(namesakes.replace(isa + b"tl2@acme.test", isa + b"tl1@acme.test"))
+    result = runner.invoke(args=["org", "import", str(second)])
+    assert result.stdout.splitlines()[1:] == [
+        "  moved: Isa Four (ic4@acme.test): manager Tina Lead (tl2@acme.test) → "
+        "Tina Lead (tl1@acme.test)",
+    ]
+
+
 def test_a_failed_item_is_marked_aria_invalid_beside_its_message(
     app: Flask, client: FlaskClient
 ) -> None:

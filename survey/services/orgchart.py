@@ -107,18 +107,27 @@ def _changes(
             continue
         old_manager = managers.get(row.email)
         pairs = [
-            ("manager", _name_of(old_manager, names), _name_of(row.manager_email, names)),
             ("team", person.team or "no team", row.team or "no team"),
             ("level", person.level.replace("_", " "), row.level.replace("_", " ")),
         ]
-        if old_manager == row.manager_email:
-            pairs = pairs[1:]
+        if old_manager != row.manager_email:
+            pairs.insert(0, ("manager", *_manager_names(old_manager, row.manager_email, names)))
         changes += [
             PersonChange(row.name, row.email, what, old, new)
             for what, old, new in pairs
             if old != new
         ]
     return changes
+
+
+def _manager_names(
+    old: str | None, new: str | None, names: dict[str, str]
+) -> tuple[str, str]:
+    """Two different managers as people read them: by name, with the e-mail when both share one."""
+    shown = (_name_of(old, names), _name_of(new, names))
+    if shown[0] != shown[1]:
+        return shown
+    return (f"{shown[0]} ({old})", f"{shown[1]} ({new})")
 
 
 def _name_of(email: str | None, names: dict[str, str]) -> str:
