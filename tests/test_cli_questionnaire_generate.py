@@ -63,6 +63,10 @@ def test_items_the_rules_cannot_word_are_listed_and_check_refuses_them(tmp_path:
 def test_an_existing_folder_is_not_overwritten_without_force(tmp_path: Path) -> None:
     out = tmp_path / "d"
     assert invoke("generate", str(EXAMPLE), "--output", str(out)).exit_code == 0
+    edited = out / "team_leader.toml"
+    edited.write_text("# worded by hand\n", encoding="utf-8")
     again = invoke("generate", str(EXAMPLE), "--output", str(out))
     assert again.exit_code == 1 and "(--force replaces)" in again.stderr
+    assert edited.read_text(encoding="utf-8") == "# worded by hand\n"
     assert invoke("generate", str(EXAMPLE), "--output", str(out), "--force").exit_code == 0
+    assert "worded by hand" not in edited.read_text(encoding="utf-8")

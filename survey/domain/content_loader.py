@@ -80,10 +80,7 @@ def load_content(directory: Path | None = None) -> Content:
         # A missing or unreadable file would only add noise to the checks that follow.
         missing = {problem.file for problem in problems}
         documents = {name: doc for name, doc in documents.items() if name not in missing}
-    content = _parse(documents, problems)
-    if problems or content is None:
-        raise ContentError(problems)
-    return content
+    return _parse_or_raise(documents, problems)
 
 
 def parse_snapshot(data: Mapping[str, Any]) -> Content:
@@ -116,8 +113,11 @@ def _read_toml(path: Path, problems: list[ContentProblem]) -> dict[str, Any] | N
     return None
 
 
-def _parse_or_raise(documents: Mapping[str, Any]) -> Content:
-    problems: list[ContentProblem] = []
+def _parse_or_raise(
+    documents: Mapping[str, Any], problems: list[ContentProblem] | None = None
+) -> Content:
+    """Content from raw documents; raises ContentError with `problems` and every new one."""
+    problems = [] if problems is None else problems
     content = _parse(documents, problems)
     if problems or content is None:
         raise ContentError(problems)
@@ -141,8 +141,8 @@ def _parse(documents: Mapping[str, Any], problems: list[ContentProblem]) -> Cont
     for level in LEVELS:
         name = f"{level}.toml"
         if name in raw:
-            reader = _Reader(name, problems, counts)
-            levels.append(_parse_level(reader, level, raw[name], area_keys, seen_items))
+            reader = _Reader(name, problems, counts, area_keys, seen_items)
+            levels.append(_parse_level(reader, level, raw[name]))
     if problems or scale is None:
         return None
     return Content(scale, areas, tuple(levels), questions)
@@ -166,10 +166,14 @@ class _Reader:
         file: str,
         problems: list[ContentProblem],
         counts: Mapping[str, int] = RESPONSIBILITY_COUNTS,
+        area_keys: set[str] | None = None,
+        seen_items: dict[str, str] | None = None,
     ) -> None:
         self.file = file
         self.problems = problems
         self.counts = counts  # level → bullets in its source document
+        self.area_keys = area_keys  # None when areas.toml could not be read: not checked
+        self.seen_items = {} if seen_items is None else seen_items  # item key → first file
 
     def problem(self, key: str, reason: str) -> None:
         self.problems.append(ContentProblem(self.file, key, reason))
@@ -313,13 +317,7 @@ def _parse_questions(
     return tuple(questions)
 
 
-def _parse_level(
-    reader: _Reader,
-    level: str,
-    raw: Mapping[str, Any],
-    area_keys: set[str] | None,
-    seen_items: dict[str, str],
-) -> model.Level:
+def _parse_level(reader: _Reader, level: str, raw: Mapping[str, Any]) -> model.Level:
     reader.fields(raw, _LEVEL_FIELDS, level)
     title = reader.text(raw, "title", level)
     bullets = _check_bullets(reader, raw, level)
@@ -332,11 +330,11 @@ def _parse_level(
             f"{expected} bullets for this level and each needs one",
         )
     responsibilities = tuple(
-        _parse_responsibility(reader, level, index, table, area_keys, seen_items)
+        _parse_responsibility(reader, level, index, table)
         for index, table in enumerate(tables, start=1)
     )
     result = model.Level(level, title, responsibilities, bullets)
-    used = sorted(result.area_keys, key=lambda key: key)
+    used = sorted(result.area_keys)
     if tables and len(used) < MIN_AREAS_PER_LEVEL:
         reader.problem(
             level,
@@ -357,12 +355,7 @@ def _check_bullets(reader: _Reader, raw: Mapping[str, Any], level: str) -> int |
 
 
 def _parse_responsibility(
-    reader: _Reader,
-    level: str,
-    index: int,
-    table: Mapping[str, Any],
-    area_keys: set[str] | None,
-    seen_items: dict[str, str],
+    reader: _Reader, level: str, index: int, table: Mapping[str, Any]
 ) -> model.Responsibility:
     where = f"{level}.{index}"
     reader.fields(table, _RESPONSIBILITY_FIELDS, where)
@@ -376,30 +369,24 @@ def _parse_responsibility(
             where, f"has {len(tables) or 'no'} items; expected 1 to {MAX_ITEMS_PER_RESPONSIBILITY}"
         )
     items = tuple(
-        _parse_item(reader, level, index, item_index, item, area_keys, seen_items)
+        _parse_item(reader, level, index, item_index, item)
         for item_index, item in enumerate(tables, start=1)
     )
     return model.Responsibility(index, text, items)
 
 
 def _parse_item(
-    reader: _Reader,
-    level: str,
-    number: int,
-    item_index: int,
-    table: Mapping[str, Any],
-    area_keys: set[str] | None,
-    seen_items: dict[str, str],
+    reader: _Reader, level: str, number: int, item_index: int, table: Mapping[str, Any]
 ) -> model.Item:
     key = reader.key(table, f"{level}.{number}.items[{item_index}]", "item")
     reader.fields(table, _ITEM_FIELDS, key)
-    if key in seen_items:
-        first = seen_items[key]
+    if key in reader.seen_items:
+        first = reader.seen_items[key]
         where = "earlier in this file" if first == reader.file else f"in {first}"
         reader.problem(key, f"duplicate item key (also {where})")
-    seen_items.setdefault(key, reader.file)
+    reader.seen_items.setdefault(key, reader.file)
     area = reader.text(table, "area", key)
-    if area and area_keys is not None and area not in area_keys:
+    if area and reader.area_keys is not None and area not in reader.area_keys:
         reader.problem(key, f"unknown area {area!r} (not in {AREAS_FILE})")
     source = _check_source(reader, table, key, level, number)
     self_text, other_text = reader.wording(table, key)

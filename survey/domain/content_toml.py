@@ -36,10 +36,13 @@ def content_files(
     notes = notes or {}
     files = {
         SCALE_FILE: _scale(data.get("scale") or {}),
-        AREAS_FILE: _tables("areas", data.get("areas") or [], ("key", "title", "description",
-                                                                "order")),
-        OPEN_QUESTIONS_FILE: _tables("questions", data.get("open_questions") or [],
-                                     ("key", "self", "other", "you")),
+        AREAS_FILE: _tables(
+            AREAS_FILE, "areas", data.get("areas") or [], ("key", "title", "description", "order")
+        ),
+        OPEN_QUESTIONS_FILE: _tables(
+            OPEN_QUESTIONS_FILE, "questions", data.get("open_questions") or [],
+            ("key", "self", "other", "you"),
+        ),
     }
     levels = data.get("levels") or {}
     for level in LEVELS:
@@ -63,10 +66,9 @@ def _scale(scale: Mapping[str, Any]) -> tomlkit.TOMLDocument:
 
 
 def _tables(
-    name: str, rows: list[Mapping[str, Any]], fields: tuple[str, ...]
+    file: str, name: str, rows: list[Mapping[str, Any]], fields: tuple[str, ...]
 ) -> tomlkit.TOMLDocument:
-    document = _header(tomlkit.document(), _HEADERS[AREAS_FILE if name == "areas" else
-                                                   OPEN_QUESTIONS_FILE])
+    document = _header(tomlkit.document(), _HEADERS[file])
     array = tomlkit.aot()
     for row in rows:
         array.append(_table(row, (*fields, "required")))

@@ -81,11 +81,12 @@ def generate_draft(text: str, base: Content) -> Draft:
             "title": level_title(section.heading),
             "responsibilities": items,
         }
+    current = base.to_snapshot()
     content = {
         "format": SNAPSHOT_FORMAT,
-        "scale": base.to_snapshot()["scale"],
+        "scale": current["scale"],
         "areas": _used_areas(base.areas, new_areas, levels),
-        "open_questions": [_question(q) for q in base.to_snapshot()["open_questions"]],
+        "open_questions": [_question(q) for q in current["open_questions"]],
         "levels": levels,
     }
     return Draft(content, notes, document.title)

@@ -30,9 +30,6 @@ _IRREGULAR = {
     "was": ("was", "was", "were"),
     "wasn't": ("wasn't", "wasn't", "weren't"),
 }
-# the same verbs after "he"/"she", which "they" takes in the other wording
-_PLURAL = {"is": "are", "isn't": "aren't", "has": "have", "hasn't": "haven't", "does": "do",
-           "doesn't": "don't", "was": "were", "wasn't": "weren't"}
 _MODALS = frozenset(
     "can can't cannot could couldn't may might must should shouldn't will won't would "
     "wouldn't".split()
@@ -209,8 +206,8 @@ class _Rest:
         self.verbs[index] = role
         forms = _verb_forms(lower)
         assert forms is not None
-        if role == "pronoun":  # after "he": "they" takes the plural in the other wording
-            return (forms[SELF], _PLURAL.get(lower, forms[SELF]), forms[YOU])
+        if role == "pronoun":  # after "he": "they" takes the verb "you" takes ("are", "do")
+            return (forms[SELF], forms[YOU], forms[YOU])
         return forms
 
     def _verb_role(self, index: int) -> str | None:

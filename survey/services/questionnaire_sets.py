@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from survey.domain.content import Content, ContentError
 from survey.domain.content_edit import content_problems
@@ -35,8 +36,13 @@ class SetError(SurveyError):
 
 
 def list_sets() -> Sequence[QuestionnaireSet]:
-    """Every stored set, by name."""
-    return db.session.scalars(select(QuestionnaireSet).order_by(QuestionnaireSet.name)).all()
+    """Every stored set, by name, with its versions (one query for all sets' versions)."""
+    query = (
+        select(QuestionnaireSet)
+        .options(selectinload(QuestionnaireSet.versions))
+        .order_by(QuestionnaireSet.name)
+    )
+    return db.session.scalars(query).all()
 
 
 def get_set(set_id: int) -> QuestionnaireSet:
@@ -59,26 +65,22 @@ def create_set(name: str, document: str, source_name: str, now: datetime) -> Que
     nothing is stored then.
     """
     draft = generate_draft(document, built_in_content())
-    questionnaire_set = QuestionnaireSet(
-        name=_free_name(name or draft.title),
-        source_name=source_name[:255],
-        draft=draft.content,
-        notes=draft.notes,
-        created_at=now,
-        updated_at=now,
-    )
-    db.session.add(questionnaire_set)
-    db.session.flush()
-    return questionnaire_set
+    return _add_set(name or draft.title, source_name, draft.content, draft.notes, now)
 
 
 def copy_built_in(name: str, now: datetime) -> QuestionnaireSet:
     """A new set whose draft is the built-in content, to adapt; raises SetError for the name."""
+    return _add_set(name, "", built_in_content().to_snapshot(), {}, now)
+
+
+def _add_set(
+    name: str, source_name: str, draft: dict[str, Any], notes: dict[str, str], now: datetime
+) -> QuestionnaireSet:
     questionnaire_set = QuestionnaireSet(
         name=_free_name(name),
-        source_name="",
-        draft=built_in_content().to_snapshot(),
-        notes={},
+        source_name=source_name[:255],
+        draft=draft,
+        notes=notes,
         created_at=now,
         updated_at=now,
     )

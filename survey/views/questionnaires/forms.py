@@ -24,6 +24,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from survey.domain.content import RATER_GROUPS
 from survey.domain.content_edit import AreaEdit, ItemEdit, QuestionEdit
+from survey.domain.generator import MAX_AREA_KEY
+from survey.services.questionnaire_sets import MAX_NAME
 from survey.views.admin_forms import GROUP_LABELS, MultiCheckboxField
 
 MAX_DOCUMENT = 200_000  # characters of a pasted levels document
@@ -35,7 +37,7 @@ class NewSetForm(FlaskForm):
 
     name = StringField(
         "Name of the set",
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), Length(max=MAX_NAME)],
         description="Leave empty to use the document's first line.",
     )
     document = FileField(
@@ -52,7 +54,7 @@ class NewSetForm(FlaskForm):
 class CopyBuiltInForm(FlaskForm):
     """A new set that starts as a copy of the built-in content."""
 
-    copy_name = StringField("Name of the copy", validators=[DataRequired(), Length(max=200)])
+    copy_name = StringField("Name of the copy", validators=[DataRequired(), Length(max=MAX_NAME)])
     submit = SubmitField("Copy the built-in set")
 
 
@@ -127,7 +129,7 @@ class AreasForm(FlaskForm):
     areas = FieldList(FormField(AreaRowForm))
     new_key = StringField(
         "Key",
-        validators=[Optional(), Length(max=32)],
+        validators=[Optional(), Length(max=MAX_AREA_KEY)],
         description="Lower case letters, digits and _; it never changes once saved.",
     )
     new_title = StringField("Title", validators=[Optional(), Length(max=200)])
