@@ -22,6 +22,8 @@ RATER_GROUPS = ("self", "manager", "peers", "direct_reports")
 RESPONSIBILITY_COUNTS = {"individual_contributor": 4, "team_leader": 14, "business_leader": 10}
 SNAPSHOT_FORMAT = 1
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+# Longest keys the answer tables hold (Answer.area, Answer.item, Comment.question).
+MAX_KEY_LENGTH = {"area": 32, "item": 64, "question": 64}
 NAME = "{name}"
 
 

@@ -19,6 +19,7 @@ from survey.domain import content as model
 from survey.domain.content import (
     KEY_PATTERN,
     LEVELS,
+    MAX_KEY_LENGTH,
     NAME,
     RATER_GROUPS,
     RESPONSIBILITY_COUNTS,
@@ -226,6 +227,8 @@ class _Reader:
         key = self.text(table, "key", fallback, f"{what} key")
         if key and not KEY_PATTERN.fullmatch(key):
             self.problem(key, f"{what} key is not a valid key (lower case, digits, _)")
+        elif len(key) > MAX_KEY_LENGTH[what]:
+            self.problem(key, f"{what} key is longer than {MAX_KEY_LENGTH[what]} characters")
         elif key in FORM_FIELDS:
             self.problem(key, f"{what} key is taken by the rater form's own field {key!r}")
         return key or fallback

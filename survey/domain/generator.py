@@ -21,6 +21,7 @@ from typing import Any
 
 from survey.domain.content import (
     KEY_PATTERN,
+    MAX_KEY_LENGTH,
     RATER_GROUPS,
     SNAPSHOT_FORMAT,
     Area,
@@ -30,8 +31,8 @@ from survey.domain.levels_document import LevelSection, read_levels_document
 from survey.domain.wording import WordingError, normalise, second_person, word_responsibility
 
 KEY_PREFIXES = {"individual_contributor": "ic", "team_leader": "tl", "business_leader": "bl"}
-MAX_ITEM_KEY = 64  # Answer.item
-MAX_AREA_KEY = 32  # Answer.area
+MAX_ITEM_KEY = MAX_KEY_LENGTH["item"]
+MAX_AREA_KEY = MAX_KEY_LENGTH["area"]
 MIN_MATCH = 2.0  # least summed weight of shared stems: one word that at most 2 areas use
 _STOPWORDS = frozenset(
     "a an and are as at be but by for from he her his him how in into is it its of on or she "

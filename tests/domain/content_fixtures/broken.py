@@ -280,6 +280,13 @@ CASES = [
         "not a valid key",
     ),
     Case(
+        "item_key_longer_than_the_answer_table_holds",
+        set_field(TL, tl_item(7), "key", "tl_" + "x" * 62),
+        TL,
+        "tl_" + "x" * 62 + ": ",
+        "item key is longer than 64 characters",
+    ),
+    Case(
         "responsibility_without_items",
         lambda f: edit(f, TL, _no_items),
         TL,
