@@ -47,19 +47,35 @@ class Rater:
 
 @dataclass(frozen=True)
 class Tally:
-    """An exact sum of `n` values plus `na` N/A answers; poolable by `+`."""
+    """An exact sum (and sum of squares) of `n` values plus `na` N/A answers; poolable by `+`.
+
+    `total_sq` lets a pooled cell give the spread of the very answers its score pools
+    (SPEC §10 agreement) without keeping the answers themselves.
+    """
 
     total: Fraction = Fraction(0)
     n: int = 0
     na: int = 0
+    total_sq: Fraction = Fraction(0)
 
     @property
     def score(self) -> Fraction:
         """The exact mean; only meaningful when n > 0."""
         return self.total / self.n
 
+    @property
+    def variance(self) -> Fraction:
+        """The exact population variance of the `n` values (≥ 0); only meaningful when n > 0."""
+        mean = self.score
+        return self.total_sq / self.n - mean * mean
+
     def __add__(self, other: "Tally") -> "Tally":
-        return Tally(self.total + other.total, self.n + other.n, self.na + other.na)
+        return Tally(
+            self.total + other.total,
+            self.n + other.n,
+            self.na + other.na,
+            self.total_sq + other.total_sq,
+        )
 
 
 @dataclass(frozen=True)
@@ -78,9 +94,10 @@ class AreaCell:
 def tally(values: Iterable[Fraction | int], na: int = 0) -> Tally:
     """Return the tally of `values` with `na` N/A answers."""
     items = list(values)
-    if all(type(v) is int for v in items):  # answers: an integer sum, made exact once
-        return Tally(Fraction(sum(items)), len(items), na)
-    return Tally(sum((Fraction(v) for v in items), Fraction(0)), len(items), na)
+    if all(type(v) is int for v in items):  # answers: integer sums, made exact once
+        return Tally(Fraction(sum(items)), len(items), na, Fraction(sum(v * v for v in items)))
+    exact = [Fraction(v) for v in items]
+    return Tally(sum(exact, Fraction(0)), len(items), na, sum((v * v for v in exact), Fraction(0)))
 
 
 def score_item(raters: Sequence[Rater], item: str) -> Tally:

@@ -33,7 +33,8 @@ def test_round_decimal_is_the_plain_formula(x) -> None:
 def test_tally_and_mean_are_the_plain_fraction_sums(values) -> None:
     exact = [Fraction(v) for v in values]
     total = sum(exact, Fraction(0))
-    assert tally(values, na=2) == Tally(total, len(values), 2)
+    squares = sum((v * v for v in exact), Fraction(0))
+    assert tally(values, na=2) == Tally(total, len(values), 2, squares)
     assert exact_mean(iter(values)) == total / len(values)
 
 

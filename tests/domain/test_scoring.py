@@ -9,12 +9,12 @@ from survey.domain.rounding import exact_mean, round_decimal, round_score
 from survey.domain.scoring import (
     AreaCell,
     Rater,
-    Tally,
     counts_for_area,
     pool_area,
     score_area,
     score_item,
     score_rater_area,
+    tally,
 )
 
 ITEMS = ("a", "b", "c", "d")
@@ -102,8 +102,15 @@ def test_group_area_score_is_mean_of_counting_raters() -> None:
 
 
 def test_tallies_pool_exactly() -> None:
-    pooled = Tally(Fraction(7), 2, 1) + Tally(Fraction(3), 1, 0)
+    pooled = tally([3, 4], na=1) + tally([3])
     assert (pooled.score, pooled.n, pooled.na) == (Fraction(10, 3), 3, 1)
+    # 3, 4, 3: squares 9 + 16 + 9 = 34; variance 34/3 - (10/3)^2 = 2/9
+    assert pooled.variance == Fraction(2, 9)
+
+
+def test_variance_of_equal_answers_is_zero_and_of_the_extremes_is_four() -> None:
+    assert tally([3, 3, 3, 3, 3]).variance == 0
+    assert tally([1, 5, 1, 5]).variance == 4
 
 
 @pytest.mark.parametrize(
