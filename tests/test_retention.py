@@ -158,3 +158,23 @@ def test_a_longer_period_withdraws_an_announcement(
         db.session.commit()
     assert result.deleted == [] and result.unscheduled == 2
     assert remaining(app) == {"Oldest 360", "Soon 360", "Recent 360", "Open 360"}
+
+
+def test_survey_tick_applies_the_retention_period_too(
+    app: Flask, runner: FlaskCliRunner, campaigns: dict[str, int]
+) -> None:
+    first = runner.invoke(args=["tick"])
+    assert first.exit_code == 0, first.output
+    assert f"campaign {campaigns['old']} “Oldest 360” will be deleted on or after" in first.output
+    assert remaining(app) == {"Oldest 360", "Soon 360", "Recent 360", "Open 360"}
+    later = runner.invoke(args=["tick", "--now", (utcnow() + 31 * DAY).isoformat()])
+    assert later.exit_code == 0, later.output
+    assert f"deleted campaign {campaigns['old']} “Oldest 360”" in later.output
+    assert f"deleted campaign {campaigns['soon']} “Soon 360”" in later.output
+    assert remaining(app) == {"Recent 360", "Open 360"}
+    with app.app_context():
+        actors = db.session.scalars(select(AuditEntry.actor).filter_by(action="campaign.deleted"))
+        assert set(actors) == {"survey tick"}
+    assert runner.invoke(args=["tick", "--now", (utcnow() + 32 * DAY).isoformat()]).output == (
+        "nothing due\n"
+    )

@@ -40,8 +40,5 @@ def purge_command(now: datetime, skip_warning: bool) -> None:
         purge_deleted_rows()  # after the commit: the deleted rows leave no trace on disk
     if settings.months is None:
         click.echo("RETENTION_MONTHS is not set: every campaign is kept")
-    for campaign_id, name, when in result.scheduled:
-        click.echo(f"campaign {campaign_id} “{name}” will be deleted on or after {when:%Y-%m-%d}")
-    for campaign_id, name in result.deleted:
-        click.echo(f"deleted campaign {campaign_id} “{name}”")
-    click.echo(str(result))
+    for line in [*result.lines(), str(result)]:
+        click.echo(line)

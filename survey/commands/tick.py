@@ -1,8 +1,9 @@
 """`survey tick [--now ISO]`: the campaign clock (issue 18), safe to run every few minutes.
 
 Sends scheduled reminders, closes campaigns whose deadline has passed in their own zone, and
-releases those set to release N days after close; a second run does nothing. Run it from cron
-(`*/5 * * * * survey tick`) or a systemd timer.
+releases those set to release N days after close, and applies RETENTION_MONTHS (announces, then
+deletes campaigns past the period, as `survey retention purge` does); a second run does nothing.
+Run it from cron (`*/5 * * * * survey tick`) or a systemd timer.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from survey.cli import SurveyCommand, instant_option
 from survey.database import purge_deleted_rows
 from survey.extensions import db
 from survey.mail import send_mails
+from survey.services.retention import RetentionSettings, apply_retention
 from survey.services.schedule import run_tick
 
 
@@ -29,17 +31,20 @@ from survey.services.schedule import run_tick
 )
 @with_appcontext
 def tick_command(now: datetime) -> None:
-    """Send due reminders, close campaigns past their deadline, release those due."""
+    """Send due reminders, close campaigns past their deadline, release those due, and apply
+    the retention period."""
     interval = timedelta(hours=float(current_app.config["REMINDER_INTERVAL_HOURS"]))
     result = run_tick(now, interval)
+    settings = RetentionSettings.from_config(current_app.config)
+    retention = apply_retention(settings, now, actor="survey tick")
     try:
         db.session.commit()
     except IntegrityError:  # another tick claimed the same steps first: it does the work
         db.session.rollback()
         click.echo("another `survey tick` is doing this work; nothing done", err=True)
         return
-    if result.closed:
-        purge_deleted_rows()
+    if result.closed or retention.deleted:
+        purge_deleted_rows()  # after the commit: the deleted rows leave no trace on disk
     send_mails(result.mails)
-    for line in result.lines or ["nothing due"]:
+    for line in result.lines + retention.lines() or ["nothing due"]:
         click.echo(line)

@@ -48,6 +48,13 @@ class RetentionResult:
     deleted: list[tuple[int, str]] = field(default_factory=list)
     unscheduled: int = 0
 
+    def lines(self) -> list[str]:
+        """One line per campaign newly scheduled for deletion or deleted, for the CLI."""
+        return [
+            f"campaign {campaign_id} “{name}” will be deleted on or after {when:%Y-%m-%d}"
+            for campaign_id, name, when in self.scheduled
+        ] + [f"deleted campaign {campaign_id} “{name}”" for campaign_id, name in self.deleted]
+
     def __str__(self) -> str:
         return (
             f"{_count(len(self.deleted), 'campaign')} deleted, "
