@@ -233,3 +233,34 @@ def test_hr_erases_a_subject_from_the_page(app: Flask) -> None:
     assert done.status_code == 302
     assert tables_mentioning(app, *ABOUT_ALICE) == {}
     assert hr.get(f"/reports/{world['campaign']}/{world['alice']}").status_code == 404
+
+
+def test_an_erased_hr_colleague_is_not_left_in_the_audit_log(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    """An HR admin is a person in the org chart too: their e-mail was kept as the actor of
+    every audit line they caused (and in "signed out everywhere" lines) after their erasure."""
+    pia_everywhere(app)
+    runner.invoke(args=["sign-out-everywhere", "hr@example.test"])
+    hr = app.test_client()
+    AuthActions(hr).sign_in()
+    form = hr.get("/admin/people/erase")
+    hr.post("/admin/people/erase", data={"csrf_token": csrf_token(form),
+                                         "email": "rob@example.test", "confirmed": "yes"})  # fmt: skip
+    assert tables_mentioning(app, "hr@example.test") == {"user": ["hr@example.test"],
+                                                         "audit_entry": ["hr@example.test"]}  # fmt: skip
+    with app.app_context():
+        make_person("hr@example.test", "Hanna Resources")
+        db.session.commit()
+
+    result = runner.invoke(args=["person", "erase", "HR@example.test", "--yes"])
+
+    assert result.exit_code == 0, result.output
+    assert tables_mentioning(app, "hr@example.test", "Hanna Resources") == {}
+    with app.app_context():
+        lines = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert [(line.action, line.actor) for line in lines[:2]] == [
+            ("sessions.ended", lines[0].actor),  # the command line's system user
+            ("person.erased", "an erased account"),
+        ]
+        assert lines[0].detail == "every session of HR account (an erased account) ended"

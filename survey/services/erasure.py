@@ -9,7 +9,9 @@
   their own scores). (Development plans and pulses go with the subject entries once they
   exist.)
 - The person, their sign-in account and its link tokens go; people they managed keep their
-  place in the org chart with no manager until the next import names one.
+  place in the org chart with no manager until the next import names one. Audit lines an
+  erased HR colleague caused, or that name their account, stay with "an erased account" in
+  place of their e-mail.
 
 Refused while the person is a rater or a subject in an open campaign (its answers are still
 coming in). Each erasure leaves one audit line that says what kind of records went and how
@@ -35,6 +37,7 @@ from survey.models import (
     Subject,
     User,
 )
+from survey.models_audit import AuditEntry
 from survey.services import audit
 from survey.services.frozen_reports import RESULT_STATUSES, refreeze_norms
 
@@ -122,9 +125,26 @@ def erase_person(email: str, *, actor: str, now: datetime) -> ErasurePlan:
         update(Person).where(Person.manager_id == person.id).values(manager_id=None)
     )
     db.session.execute(delete(Person).where(Person.id == person.id))
+    _forget_in_audit_log(person.email)
     db.session.expire_all()
     audit.record("person.erased", actor=actor, now=now, detail=_audit_detail(plan))
     return plan
+
+
+ERASED_ACCOUNT = "an erased account"
+
+
+def _forget_in_audit_log(email: str) -> None:
+    """An erased HR colleague's e-mail leaves the lines they caused (as the actor) or that
+    name their account ("signed out everywhere"); the lines themselves stay."""
+    db.session.execute(
+        update(AuditEntry).where(AuditEntry.actor == email).values(actor=ERASED_ACCOUNT)
+    )
+    db.session.execute(
+        update(AuditEntry)
+        .where(AuditEntry.detail.contains(email, autoescape=True))
+        .values(detail=func.replace(AuditEntry.detail, email, f"({ERASED_ACCOUNT})"))
+    )
 
 
 def _delete_raters_left_without_invitations(campaign_ids: tuple[int, ...]) -> None:
