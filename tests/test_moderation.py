@@ -11,17 +11,24 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from survey.extensions import db
-from survey.models import Campaign, CampaignStatus, utcnow
+from survey.models import Campaign, CampaignStatus, Comment, ReportSnapshot, Response, utcnow
 from survey.models_audit import AuditEntry
 from survey.services.frozen_reports import freeze_reports
 from survey.services.lifecycle import release_campaign
-from tests.factories import make_hr_user, make_subject_user
+from tests.factories import (
+    add_response,
+    add_subject,
+    make_campaign,
+    make_hr_user,
+    make_person,
+    make_subject_user,
+)
 from tests.helpers_campaigns import PASSWORD, AuthActions, csrf_token
 from tests.helpers_privacy import tables_mentioning
-from tests.helpers_reports import api_url, report_url, worked_example
+from tests.helpers_reports import api_url, ic_answers, report_url, worked_example
 from tests.helpers_security import sign_in_subject
 
 ABUSIVE = "always on time"  # one of the worked example's peer comments
@@ -179,3 +186,44 @@ def test_only_hr_reaches_the_removal_page(app: Flask, world: dict[str, Any]) -> 
     subject = app.test_client()
     sign_in_subject(app, subject, world["user"])
     assert subject.get(link).status_code == 403
+
+
+def test_the_removed_comment_leaves_the_stored_answers_not_a_hidden_twin(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    """The same words in a hidden group (nine direct reports under k = 10) and in the manager's
+    shown comment: removing the manager's deleted any one of the ten stored comments, so a report
+    computed again from the stored answers (a report format change, or a missing frozen
+    document) showed the removed comment again."""
+    words = "Stop shouting at the team"
+    with app.app_context():
+        campaign = make_campaign("Autumn 360", status=CampaignStatus.CLOSED, min_raters=10)
+        subject = add_subject(campaign, make_person("alice@example.test", "Alice Example"))
+        for _ in range(9):
+            add_response(subject, "direct_reports", ic_answers(3, 3, 3, 3, 3, 3, 3, 3),
+                         {"stop_doing": words})  # fmt: skip
+        add_response(subject, "manager", ic_answers(3, 4, 2, 2, 4, 4, 5, 5), {"stop_doing": words})
+        make_hr_user("hr@example.test", PASSWORD)
+        freeze_reports(campaign)
+        db.session.commit()
+        page, api = report_url(subject), api_url(subject)
+    hr = app.test_client()
+    AuthActions(hr).sign_in()
+    assert hr.get(api).json["comments"] == [
+        {"group": "manager", "question": "stop_doing", "text": words}
+    ]
+
+    assert remove(hr, link_for(hr, page, words)).status_code == 302
+
+    with app.app_context():  # computed again from the stored answers
+        db.session.execute(delete(ReportSnapshot))
+        db.session.commit()
+    document = hr.get(api).json
+    assert document["comments"] == [] and document["comments_removed"] == 1
+    with app.app_context():
+        stored = db.session.execute(
+            select(Response.rater_group, func.count())
+            .join(Comment, Comment.response_id == Response.id)
+            .group_by(Response.rater_group)
+        ).all()
+    assert dict(stored) == {"direct_reports": 9}  # the hidden reports' words stay, unseen

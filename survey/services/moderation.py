@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from survey.domain.report import Comment as ReportComment
+from survey.domain.report import SubjectReport
 from survey.errors import InvalidState, NotFound
 from survey.extensions import db
 from survey.models import CampaignStatus, Comment, Response, Subject
@@ -73,7 +74,7 @@ def remove_comment(
     if not 0 <= index < len(comments) or comment_digest(comments[index]) != digest:
         raise ModerationError("the comments changed since the page was opened; look again")
     removed = comments[index]
-    _delete_stored_answer(subject, removed)
+    _delete_stored_answer(subject, removed, _members(scored.report, removed.group))
     report = replace(scored.report, comments=comments[:index] + comments[index + 1 :])
     rewrite_frozen_report(subject, replace(scored, report=report))
     subject.comments_removed = (subject.comments_removed or 0) + 1
@@ -87,14 +88,28 @@ def remove_comment(
     db.session.flush()
 
 
-def _delete_stored_answer(subject: Subject, removed: ReportComment) -> None:
-    """Delete one stored comment that reads as `removed` among the subject's responses (the
-    report shows it stripped; several raters may have written the very same words: they are
-    one and the same to read)."""
+def _members(report: SubjectReport, unit: str) -> list[str]:
+    """The rater groups whose comments the report shows under `unit` (a shown group, or
+    `others` with the groups merged into it)."""
+    return [
+        g.key for g in report.groups if g.merged_into == unit or (g.key == unit and g.shown)
+    ]
+
+
+def _delete_stored_answer(subject: Subject, removed: ReportComment, groups: list[str]) -> None:
+    """Delete one stored comment that reads as `removed` among the subject's responses from
+    `groups` (the report shows it stripped; several raters of the group may have written the
+    very same words: they are one and the same to read). A hidden group's comment with the
+    same words is not the one HR removed: a report computed again from the stored answers
+    would show the removed one again."""
     candidates = db.session.execute(
         select(Comment.response_id, Comment.text)
         .join(Response, Response.id == Comment.response_id)
-        .where(Response.subject_id == subject.id, Comment.question == removed.question)
+        .where(
+            Response.subject_id == subject.id,
+            Response.rater_group.in_(groups),
+            Comment.question == removed.question,
+        )
     )
     for response_id, text in candidates:
         if text.strip() == removed.text:
