@@ -100,6 +100,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     _ensure_secret_key(app)
     _check_rate_limit(app)
     _check_trusted_proxies(app)
+    _check_retention(app)
     # one limit store for every worker when Redis is there (SPEC §5: failures are counted
     # per client, not per process); an explicit RATELIMIT_STORAGE_URI wins
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
@@ -125,6 +126,17 @@ def _check_trusted_proxies(app: Flask) -> None:
     value = app.config.get("TRUSTED_PROXIES") or 0
     if not isinstance(value, int) or value < 0:
         raise ConfigError(f"TRUSTED_PROXIES {value!r} is not a number of proxies (0, 1, 2, ...)")
+
+
+def _check_retention(app: Flask) -> None:
+    """Months of 0 keep everything; a deletion is always announced at least a day ahead
+    (with no warning period the run that announced a deletion would also do it)."""
+    for key, least in (("RETENTION_MONTHS", 0), ("RETENTION_WARNING_DAYS", 1)):
+        value = app.config.get(key)
+        if key == "RETENTION_MONTHS" and value is None:
+            continue  # unset: kept for ever
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            raise ConfigError(f"{key} {value!r} is not a whole number of at least {least}")
 
 
 def normalise_database_url(url: str) -> str:

@@ -178,3 +178,19 @@ def test_survey_tick_applies_the_retention_period_too(
     assert runner.invoke(args=["tick", "--now", (utcnow() + 32 * DAY).isoformat()]).output == (
         "nothing due\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("RETENTION_WARNING_DAYS", 0), ("RETENTION_WARNING_DAYS", -5), ("RETENTION_MONTHS", -1)],
+)
+def test_a_setting_that_would_delete_unannounced_stops_the_app_at_start(
+    app_config: dict[str, object], setting: str, value: int
+) -> None:
+    """With no warning period (0 or fewer days) the run that announced a campaign's deletion
+    also deleted it: HR pages never warned. A negative period is a typo, not a policy."""
+    from survey import create_app
+    from survey.config import ConfigError
+
+    with pytest.raises(ConfigError, match=f"{setting} {value} "):
+        create_app({**app_config, "RETENTION_MONTHS": 12, setting: value})
