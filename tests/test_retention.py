@@ -194,3 +194,31 @@ def test_a_setting_that_would_delete_unannounced_stops_the_app_at_start(
 
     with pytest.raises(ConfigError, match=f"{setting} {value} "):
         create_app({**app_config, "RETENTION_MONTHS": 12, setting: value})
+
+
+def test_a_longer_period_is_kept_even_when_the_deletion_was_announced_already(
+    app: Flask,
+) -> None:
+    """Lengthening the period (12 → 16 months) while the new date also fell within the warning
+    period kept the old announcement: the campaign went 27 days before its 16 months."""
+    app.config.update(RETENTION_MONTHS=12, RETENTION_WARNING_DAYS=60)
+    now = utcnow()
+    with app.app_context():
+        campaign_id = ended("Old 360", 400 * DAY, CampaignStatus.RELEASED)
+        db.session.commit()
+        apply_retention(settings(app), now, actor="survey tick")  # announced for now + 60 days
+        closed_at = db.session.get(Campaign, campaign_id).closed_at  # type: ignore[union-attr]
+        db.session.commit()
+    app.config["RETENTION_MONTHS"] = 16
+    due = add_months(closed_at, 16)
+    assert now + 60 * DAY < due - DAY  # the new period ends after the old announcement
+    with app.app_context():
+        for day in (30, 61):
+            result = apply_retention(settings(app), now + day * DAY, actor="survey tick")
+            db.session.commit()
+            assert result.deleted == []
+        campaign = db.session.get(Campaign, campaign_id)
+        assert campaign is not None and campaign.delete_after == due
+        result = apply_retention(settings(app), due, actor="survey tick")
+        db.session.commit()
+    assert result.deleted == [(campaign_id, "Old 360")]

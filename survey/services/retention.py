@@ -118,6 +118,12 @@ def _review(
         # no period any more, or a longer one that is not yet within its warning
         campaign.delete_after = None
         result.unscheduled += 1
+    elif wanted is not None and campaign.delete_after is not None:
+        # announced already: a longer period moves the date later (never sooner)
+        assert settings.months is not None
+        campaign.delete_after = max(
+            campaign.delete_after, due_at(campaign.closed_at, settings.months)
+        )
     elif wanted is not None and campaign.delete_after is None:
         campaign.delete_after = wanted
         result.scheduled.append((campaign.id, campaign.name, wanted))
