@@ -227,3 +227,19 @@ def test_the_removed_comment_leaves_the_stored_answers_not_a_hidden_twin(
             .group_by(Response.rater_group)
         ).all()
     assert dict(stored) == {"direct_reports": 9}  # the hidden reports' words stay, unseen
+
+
+def test_a_frozen_report_of_an_older_format_does_not_keep_the_removed_comment(
+    app: Flask, hr: FlaskClient, world: dict[str, Any]
+) -> None:
+    """A report stored under an older format (before a report-format upgrade) is read
+    recomputed, so removing a comment left that old document, text and all, in the table."""
+    with app.app_context():
+        (snapshot,) = db.session.scalars(select(ReportSnapshot)).all()
+        snapshot.document = {**snapshot.document, "format": snapshot.document["format"] - 1}
+        db.session.commit()
+
+    assert remove(hr, link_for(hr, world["page"], ABUSIVE)).status_code == 302
+
+    assert ABUSIVE not in hr.get(world["page"]).text
+    assert tables_mentioning(app, ABUSIVE) == {}

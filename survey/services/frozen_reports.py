@@ -411,9 +411,19 @@ def _all_frozen(campaign: Campaign) -> bool:
 
 
 def rewrite_frozen_report(subject: Subject, scored: ScoredSubject) -> bool:
-    """Replace the subject's stored report with `scored` (HR removed a comment); returns False,
-    changing nothing, when no report of the current `FORMAT` is stored (the next freeze then
-    computes it from the remaining answers). The caller commits."""
+    """Replace the subject's stored report with `scored` (HR removed a comment); returns False
+    when no report of the current `FORMAT` is stored: one of an older format, which still
+    holds the removed text, is deleted (reads compute it from the remaining answers until the
+    next freeze stores it again). The caller commits."""
+    db.session.execute(
+        delete(ReportSnapshot).where(
+            ReportSnapshot.subject_id == subject.id,
+            or_(
+                ReportSnapshot.document["format"].as_integer() != FORMAT,
+                ReportSnapshot.document["format"].as_integer().is_(None),
+            ),
+        )
+    )
     updated = db.session.execute(
         update(ReportSnapshot)
         .where(
