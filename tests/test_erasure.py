@@ -245,10 +245,9 @@ def test_an_erased_hr_colleague_is_not_left_in_the_audit_log(
     hr = app.test_client()
     AuthActions(hr).sign_in()
     form = hr.get("/admin/people/erase")
-    hr.post("/admin/people/erase", data={"csrf_token": csrf_token(form),
-                                         "email": "rob@example.test", "confirmed": "yes"})  # fmt: skip
-    assert tables_mentioning(app, "hr@example.test") == {"user": ["hr@example.test"],
-                                                         "audit_entry": ["hr@example.test"]}  # fmt: skip
+    erase_rob = {"csrf_token": csrf_token(form), "email": "rob@example.test", "confirmed": "yes"}
+    hr.post("/admin/people/erase", data=erase_rob)
+    assert set(tables_mentioning(app, "hr@example.test")) == {"user", "audit_entry"}
     with app.app_context():
         make_person("hr@example.test", "Hanna Resources")
         db.session.commit()
