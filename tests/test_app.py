@@ -122,3 +122,19 @@ def test_a_malformed_bad_link_limit_stops_the_app_at_start(
 ) -> None:
     with pytest.raises(ConfigError, match="RATE_BAD_LINK_LIMIT 'twenty per fortnight'"):
         create_app({**app_config, "RATE_BAD_LINK_LIMIT": "twenty per fortnight"})
+
+
+def test_the_session_and_sign_in_settings_the_operations_guide_names_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/operations.md tells operators to set these; they were read from instance/config.py
+    only, so an exported value was silently ignored."""
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("HR_SESSION_IDLE_MINUTES", "30")
+    monkeypatch.setenv("HR_SESSION_MAX_HOURS", "12")
+    monkeypatch.setenv("SIGN_IN_LIMIT", "5/minute")
+    monkeypatch.setenv("SIGN_IN_CLIENT_LIMIT", "20/minute")
+    config = create_app().config
+    assert (config["HR_SESSION_IDLE_MINUTES"], config["HR_SESSION_MAX_HOURS"]) == (30, 12)
+    assert (config["SIGN_IN_LIMIT"], config["SIGN_IN_CLIENT_LIMIT"]) == ("5/minute", "20/minute")
