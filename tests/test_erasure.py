@@ -263,3 +263,52 @@ def test_an_erased_hr_colleague_is_not_left_in_the_audit_log(
             ("person.erased", "an erased account"),
         ]
         assert lines[0].detail == "every session of HR account (an erased account) ended"
+
+
+def test_a_person_in_every_role_at_once_is_forgotten_and_others_reports_stay(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    """Zed manages Alice in the org chart and rated her as her manager; he is also a subject
+    (with his own self-assessment) in that closed campaign, and in a draft nomination
+    campaign he is a subject with a nomination link and a peer on Bob's proposed list."""
+    from survey.models_nomination import LinkRole, Nomination, NominationLink, NominationPeer
+
+    with app.app_context():
+        example = worked_example(status=CampaignStatus.CLOSED)
+        zed = make_person("zed.zimmer@example.test", "Zed Zimmer", "team_leader")
+        example.person.manager = zed
+        zed_subject = add_subject(example.campaign, zed)
+        invitation, _ = invite(example.subject, zed, "manager")
+        invitation.status = InvitationStatus.SUBMITTED
+        own, _ = invite(zed_subject, zed, "self")
+        add_response(zed_subject, "self", ic_answers(4, 4, 4, 4, 4, 4, 4, 4),
+                     {"keep_doing": "Zed keeps calm"}, invitation=own)  # fmt: skip
+        draft = make_campaign("Nominations", status=CampaignStatus.DRAFT)
+        bob_subject = add_subject(draft, make_person("bob@example.test"))
+        bob = Nomination(campaign_id=draft.id, subject_id=bob_subject.id)
+        his = Nomination(campaign_id=draft.id, subject_id=add_subject(draft, zed).id)
+        db.session.add_all([bob, his])
+        db.session.flush()
+        db.session.add(NominationPeer(nomination_id=bob.id, person_id=zed.id))
+        db.session.add(NominationLink(token_hash="f" * 64, nomination_id=his.id,
+                                      role=LinkRole.SUBJECT))  # fmt: skip
+        make_hr_user("hr@example.test", PASSWORD)
+        freeze_reports(example.campaign)
+        db.session.commit()
+        alice_report = api_url(example.subject)
+    hr = hr_client(app)
+    before = hr.get(alice_report).json
+
+    result = runner.invoke(args=["person", "erase", " Zed.Zimmer@EXAMPLE.test ", "--yes"])
+
+    assert result.exit_code == 0, result.output
+    assert "as a rater in campaign 1" in result.output
+    assert "as a subject in campaigns 1, 2" in result.output
+    assert tables_mentioning(app, "zed.zimmer", "Zed Zimmer", "Zed keeps calm") == {}
+    assert hr.get(alice_report).json == before  # his manager answers stay, unlinked
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(NominationPeer)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Nomination)) == 1  # Bob's
+    again = runner.invoke(args=["person", "erase", "zed.zimmer@example.test", "--yes"])
+    assert again.exit_code == 1
+    assert "no one with the e-mail zed.zimmer@example.test is in the org chart" in again.output
