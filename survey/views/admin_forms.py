@@ -119,6 +119,12 @@ class CampaignSettingsForm(FlaskForm):
         validators=[DataRequired(), NumberRange(min=2, max=50)],
         description="Peer and direct-report answers are only shown in groups of at least k.",
     )
+    spread_min = IntegerField(
+        "Show agreement from",
+        validators=[Optional(), NumberRange(min=2, max=50)],
+        description="Answers a figure needs before the report says how much raters agree "
+        "(high, moderate, low). Leave empty for 5, or the minimum group size when larger.",
+    )
     max_peers = IntegerField(
         "Peers per subject at most",
         validators=[Optional(), NumberRange(min=1, max=50)],
