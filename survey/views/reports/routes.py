@@ -37,6 +37,7 @@ from survey.services.reports import (
     ReportView,
     find_viewable_subject,
     item_texts,
+    question_texts,
     released_subjects,
     report_view,
 )
@@ -197,8 +198,8 @@ def _report_context(view: ReportView, to_subject: bool) -> dict[str, Any]:
         ),
         "level_title": content.level(subject.level).title,
         "titles": titles,
-        "texts": item_texts(view),
-        "questions": {q.key: q.text_for("manager", subject.name) for q in content.open_questions},
+        "texts": item_texts(view, to_subject=to_subject),
+        "questions": question_texts(view, to_subject=to_subject),
         "group_sentences": group_sentences(
             report, subject.campaign.min_raters, voice, _asked_groups(view)
         ),
