@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from survey import charts
+from survey.domain.agreement import effective_spread_min
 from survey.domain.report import SubjectReport
 from survey.errorpages import render_error
 from survey.errors import InvalidState, NotFound
@@ -42,6 +43,7 @@ from survey.services.reports import (
     report_view,
 )
 from survey.views.reports.wording import (
+    PLAIN_NAMES,
     Voice,
     gap_sentence,
     group_sentences,
@@ -79,7 +81,8 @@ def subject_report(campaign_id: int, subject_id: int) -> Any:
 def render_report_page(view: ReportView, *, to_subject: bool) -> str:
     """The report page of `view`, worded for the subject (`to_subject`) or for HR."""
     subject = view.subject
-    title = f"{subject.name} · {subject.campaign.name}"
+    who = "Your report" if to_subject else subject.name
+    title = f"{who} · {subject.campaign.name}"
     return render_template("reports/report.html", title=title, **_report_context(view, to_subject))
 
 
@@ -209,6 +212,10 @@ def _report_context(view: ReportView, to_subject: bool) -> dict[str, Any]:
             s for g in report.gaps if (s := gap_sentence(g, titles.get(g.area, g.area), voice))
         ],
         "voice": voice,
+        "spread_min": effective_spread_min(
+            subject.campaign.spread_min, subject.campaign.min_raters
+        ),
+        "scale_mid": f"{(scale[0] + scale[1]) / 2:g}",
         "figures": charts.figures_json(figures),
         "released": subject.campaign.status is CampaignStatus.RELEASED,
         "cells": {
@@ -225,7 +232,7 @@ def _cells(report: SubjectReport | None) -> dict[str, dict[Any, Any]]:
     return {
         "by_area": {(c.area, c.group): c for c in report.area_scores},
         "by_item": {(c.item, c.group): c for c in report.item_scores},
-        "labels": {g.key: g.label for g in report.groups},
+        "labels": {g.key: PLAIN_NAMES.get(g.key, g.label) for g in report.groups},
     }
 
 
