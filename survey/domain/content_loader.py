@@ -39,6 +39,8 @@ FORM_FIELDS = frozenset({"csrf_token", "action"})
 SOURCE_PATTERN = re.compile(r"^([a-z][a-z_]*)\.([1-9][0-9]*)$")
 FIRST_PERSON = re.compile(r"\b(I|my|me|My|Me)\b")
 SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
+# What `second_person` cannot turn right: "I’m" (typographic apostrophe), "I was".
+UNDERIVABLE = re.compile(r"\byou(?:[’‘]m\b|\s+was(?:n't|n’t)?\b)", re.IGNORECASE)
 
 SCALE_FILE = "scale.toml"
 AREAS_FILE = "areas.toml"
@@ -250,7 +252,8 @@ class _Reader:
         the self wording must turn into the second person by rule (`second_person`)."""
         if "you" not in table:
             derived = second_person(self_text)
-            if self_text and (FIRST_PERSON.search(derived) or not SECOND_PERSON.search(derived)):
+            wrong = FIRST_PERSON.search(derived) or UNDERIVABLE.search(derived)
+            if self_text and (wrong or not SECOND_PERSON.search(derived)):
                 self.problem(
                     key,
                     f"no you wording, and the self wording does not turn into one by rule "
