@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from flask import Flask
-from markupsafe import escape
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from survey.domain.questionnaire import load_content
 from survey.extensions import db
