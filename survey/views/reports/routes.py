@@ -106,9 +106,14 @@ def organisation(campaign_id: int) -> Any:
     scale = _scale(campaign)
     figures = {}
     for lv in levels:
-        figures[f"org-{lv.level}"] = charts.org_radar_figure(lv.areas, lv.norms, scale=scale)
-        if lv.teams:
-            figures[f"teams-{lv.level}"] = charts.heatmap_figure(lv.areas, lv.teams, scale=scale)
+        if lv.norms_for_subjects:  # SPEC §10: no norm from fewer managers than the rule allows
+            figures[f"org-{lv.level}"] = charts.org_radar_figure(
+                lv.areas, lv.norms_for_subjects, scale=scale
+            )
+        if lv.teams_with_norms:
+            figures[f"teams-{lv.level}"] = charts.heatmap_figure(
+                lv.areas, lv.teams_with_norms, scale=scale
+            )
     subjects = db.session.scalars(
         select(Subject).where(Subject.campaign_id == campaign.id).order_by(Subject.name)
     ).all()
