@@ -114,10 +114,11 @@ class CampaignSettingsForm(FlaskForm):
         "Time zone", validators=[DataRequired(), _valid_zone], default="Europe/Paris"
     )
     min_raters = IntegerField(
-        "Anonymity threshold k",
+        "Minimum group size (k)",
         default=3,
         validators=[DataRequired(), NumberRange(min=2, max=50)],
-        description="Peer and direct-report answers are only shown in groups of at least k.",
+        description="Peer and direct-report answers are only shown in groups of at least this "
+        "many people (the anonymity threshold k).",
     )
     spread_min = IntegerField(
         "Show agreement from",
