@@ -9,14 +9,23 @@ moderate). Self and manager cells never carry either: one person has no spread. 
 distribution, minimum or maximum is ever derived here.
 
 `spread_min` is the campaign's setting (default 5); the effective value is never below `k`.
+
+No differencing (SPEC §7.6, applied to spread): a cell's sd is a function of the sums of
+squares of the item cells it pools, so subtracting shown sds could give the spread (hence,
+with its mean and n, often the very answers) of a pooled part that shows none. A cell
+therefore carries sd only when every anonymous item cell it pools has n ≥ spread_min itself
+(`parts_carry_spread`): an area cell of a unit, all its item cells in the area; an
+`all_others` cell, those of every anonymous unit. The manager's answers are shown one by one
+anyway, so they never stop it. Chosen where SPEC §10 is silent: show less.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Context, Decimal
 from typing import NamedTuple
 
-from survey.domain.anonymity import ALL_OTHERS, ANONYMOUS, OTHERS
+from survey.domain.anonymity import ALL_OTHERS, ANONYMOUS, OTHERS, UnitCells
 from survey.domain.rounding import round_decimal
 from survey.domain.scoring import Tally
 
@@ -51,6 +60,20 @@ def agreement_word(sd: float) -> str:
     if index >= Decimal("0.50"):
         return MODERATE
     return LOW
+
+
+def parts_carry_spread(
+    unit: str, items: Sequence[str], cells: Mapping[str, UnitCells], spread_min: int
+) -> bool:
+    """True when every anonymous item cell that `unit`'s cell over `items` pools has at least
+    `spread_min` answers (see the module docstring); False for self and manager."""
+    if unit == ALL_OTHERS:
+        parts = [u for u in cells if u in SPREAD_GROUPS and u != ALL_OTHERS]
+        return all(parts_carry_spread(u, items, cells, spread_min) for u in parts)
+    if unit not in SPREAD_GROUPS or unit not in cells:
+        return False
+    tallies = (cells[unit].items.get(i) for i in items)
+    return all(t.n >= spread_min for t in tallies if t is not None and t.n)
 
 
 class Spread(NamedTuple):

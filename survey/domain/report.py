@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from survey.domain.agreement import effective_spread_min, spread
+from survey.domain.agreement import Spread, effective_spread_min, parts_carry_spread, spread
 from survey.domain.anonymity import (
     ALL_OTHERS,
     DISPLAY_ORDER,
@@ -311,7 +311,7 @@ def _area_scores(
             unit,
             round_score(cell.score),
             cell.n,
-            *spread(unit, cell.n, cell.answers, spread_min),
+            *_spread(unit, cell.n, cell.answers, a.items, cells, spread_min),
         )
         for a in areas
         for unit, c in _ordered_units(cells)
@@ -324,13 +324,33 @@ def _item_scores(
 ) -> tuple[ItemScore, ...]:
     return tuple(
         ItemScore(
-            i, a.key, unit, round_score(t.score), t.n, t.na, *spread(unit, t.n, t, spread_min)
+            i,
+            a.key,
+            unit,
+            round_score(t.score),
+            t.n,
+            t.na,
+            *_spread(unit, t.n, t, (i,), cells, spread_min),
         )
         for a in areas
         for i in a.items
         for unit, c in _ordered_units(cells)
         if (t := c.items.get(i, Tally())).n > 0
     )
+
+
+def _spread(
+    unit: str,
+    n: int,
+    answers: Tally | None,
+    items: Sequence[str],
+    cells: Mapping[str, UnitCells],
+    spread_min: int,
+) -> Spread:
+    """The cell's sd and agreement, unless a pooled part could be solved by subtraction."""
+    if not parts_carry_spread(unit, items, cells, spread_min):
+        return Spread()
+    return spread(unit, n, answers, spread_min)
 
 
 def _gaps(

@@ -17,6 +17,10 @@ all others r2: 10 answers, Σ = 38, Σx² = 148, var = 14.8 − 14.44 = 0.36, sd
 peers area: the 10 answers of r1 and r2, Σ = 36, Σx² = 142: sd 1.11, low (n = 5 raters).
 all others area: 20 answers, Σ = 74, Σx² = 290, var = 14.5 − 13.69 = 0.81, sd 0.90,
     1 − 0.45 = 0.55: moderate (n = 10 raters).
+
+All others pools the direct reports' 4-answer cells: with spread_min 5 it carries no sd, or
+Σx²(all others) − Σx²(peers) − manager² would give the direct reports' Σx² (r1: 73, with
+Σ = 17 and n = 4 that is exactly 4 4 4 5: their answers). With spread_min 4 it does.
 """
 
 from typing import Any
@@ -56,15 +60,38 @@ def test_item_cells_carry_sd_and_agreement_from_spread_min() -> None:
     assert items[("r2", "peers")] == (4.2, 5, 0.4, "high")  # n = 5: at spread_min
     assert items[("r1", "direct_reports")] == (4.25, 4, None, None)  # n = 4: just below
     assert items[("r2", "direct_reports")] == (3.5, 4, None, None)
-    assert items[("r1", "all_others")] == (3.6, 10, 1.11, "low")
-    assert items[("r2", "all_others")] == (3.8, 10, 0.6, "high")  # 1 − 0.60/2 = 0.70
+    # pools the direct reports' 4 answers: no sd, else subtraction gives theirs (docstring)
+    assert items[("r1", "all_others")] == (3.6, 10, None, None)
+    assert items[("r2", "all_others")] == (3.8, 10, None, None)
 
 
 def test_area_cells_carry_the_spread_of_the_answers_they_pool() -> None:
     areas = spread_of(build().to_json_parts()["area_scores"], "area")
     assert areas[("results", "peers")] == (3.6, 5, 1.11, "low")
     assert areas[("results", "direct_reports")] == (3.88, 4, None, None)  # 31 / 8 = 3.875
+    assert areas[("results", "all_others")] == (3.7, 10, None, None)
+
+
+def test_all_others_carries_spread_once_every_pooled_anonymous_cell_does() -> None:
+    parts = build(spread_min=4).to_json_parts()
+    items = spread_of(parts["item_scores"], "item")
+    assert items[("r1", "direct_reports")] == (4.25, 4, 0.43, "high")  # 4 4 4 5: sd 0.433
+    assert items[("r1", "all_others")] == (3.6, 10, 1.11, "low")
+    assert items[("r2", "all_others")] == (3.8, 10, 0.6, "high")  # 1 − 0.60/2 = 0.70
+    areas = spread_of(parts["area_scores"], "area")
     assert areas[("results", "all_others")] == (3.7, 10, 0.9, "moderate")
+
+
+def test_a_unit_area_shows_no_spread_when_one_of_its_items_has_fewer_answers() -> None:
+    """A peer's don't-know on r2 leaves 4 answers there: the peers' area (still 5 raters
+    counting) would give r2's spread as area Σx² − r1's Σx², so it carries none."""
+    rows = [RaterResponse("peers", {"r1": a, "r2": b}) for a, b in PEERS[:4]]
+    rows.append(RaterResponse("peers", {"r1": 3, "r2": None}))
+    report = build_subject_report(AREAS, {}, rows, k=3, spread_min=5)
+    parts = report.to_json_parts()
+    assert spread_of(parts["item_scores"], "item")[("r1", "peers")][2:] == (1.26, "low")
+    assert spread_of(parts["item_scores"], "item")[("r2", "peers")][2:] == (None, None)
+    assert spread_of(parts["area_scores"], "area")[("results", "peers")][1:] == (5, None, None)
 
 
 def test_self_and_manager_never_carry_spread_and_json_leaves_the_keys_out() -> None:
@@ -83,13 +110,13 @@ def test_spread_min_is_never_below_k() -> None:
     assert effective_spread_min(None, 6) == 6
     assert effective_spread_min(4, 3) == 4
     assert effective_spread_min(2, 3) == 3
-    # spread_min 6: no cell has 6 answers but all_others (10) and its area (10 raters)
-    areas = spread_of(build(spread_min=6).to_json_parts()["area_scores"], "area")
-    assert areas[("results", "peers")][2:] == (None, None)
-    assert areas[("results", "all_others")][2:] == (0.9, "moderate")
-    # spread_min 4 (k = 3): direct reports' 4 answers now carry it; r1 4 4 4 5: sd 0.433 → 0.43
-    items = spread_of(build(spread_min=4).to_json_parts()["item_scores"], "item")
-    assert items[("r1", "direct_reports")][2:] == (0.43, "high")
+    # k = 6: peers (5) and direct reports (4) merge into "others" (9 answers ≥ 6): r1 pools
+    # 1 5 3 3 3 4 4 4 5, Σ = 32, Σx² = 126, var = 14 − (32/9)² = 1.358, sd 1.1653 → 1.17, low
+    items = spread_of(build(spread_min=None, k=6).to_json_parts()["item_scores"], "item")
+    assert items[("r1", "others")] == (3.56, 9, 1.17, "low")
+    assert items[("r1", "all_others")] == (3.6, 10, 1.11, "low")
+    items = spread_of(build(spread_min=None, k=3).to_json_parts()["item_scores"], "item")
+    assert items[("r1", "peers")][2:] == (1.26, "low")
 
 
 def test_frozen_form_round_trips_with_and_without_spread() -> None:
