@@ -103,4 +103,4 @@ def test_a_norm_of_five_subjects_is_shown_and_only_sums_four_colleagues(
     # 5 x 3.00 - 4.00 = 11 = 1 + 2 + 3 + 5: four colleagues together, none of them alone.
     assert 5 * 3.0 - _own_results(doc) == sum(others)
     page = client.get(page_url).get_data(as_text=True)
-    assert "Organisation norm" in page and "at least 5 people contribute" in page
+    assert "Organisation norm" in page and "at least 5 managers contribute" in page
