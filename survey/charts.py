@@ -12,6 +12,7 @@ per figure, which dominated a report page (benchmarks/README.md).
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -31,6 +32,7 @@ COLOURS = {
     "norm": "#7a8496",
 }
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "size": 13}
+DEFAULT_GROUPS = (SELF, ALL_OTHERS)  # drawn at first; other groups are a legend click away
 Scale = tuple[int, int]
 Figure = dict[str, Any]  # {"data": [...], "layout": {...}}: a Plotly figure spec
 
@@ -44,22 +46,31 @@ def radar_figure(
 ) -> Figure:
     """Return a radar: one closed `scatterpolar` trace per shown group, spokes in area order.
 
-    Hidden or missing cells are `None` (drawn as gaps, `connectgaps: false`); each point's
-    `customdata` is its `n`. With `norms`, a dotted trace shows the organisation norm.
+    SPEC §10: Self, All others and the norm are drawn; every other shown group is in the
+    legend, one click away (`visible: "legendonly"`). Hidden or missing cells are `None` (gaps,
+    `connectgaps: false`) and each is marked by an × on the outer ring, in the group's colour,
+    toggled with its group (`legendgroup`). `customdata` is each point's `n`, `text` its area
+    title. Labels from content and names are escaped (`label`).
     """
-    titles = [a.title for a in report.areas]
+    titles = [label(a.title) for a in report.areas]
     labels = {g.key: g.label for g in report.groups}
+    shown = report.shown_groups()
+    default = {g for g in shown if g in DEFAULT_GROUPS} or set(shown)
     data = []
-    for group in report.shown_groups():
+    for group in shown:
         cells = {c.area: c for c in report.area_scores if c.group == group}
         if cells:
             scores = [cells[a.key].score if a.key in cells else None for a in report.areas]
             counts = [cells[a.key].n if a.key in cells else None for a in report.areas]
-            data.append(_polar(titles, scores, counts, labels[group], group, "raters"))
+            name = label(labels[group])
+            visible: bool | str = True if group in default else "legendonly"
+            data.append(_polar(titles, scores, counts, name, group, "people", visible))
+            if None in scores:
+                data.append(_hidden_marks(titles, scores, name, group, scale, visible))
     if norms:
         scores = [norms[a.key].score if a.key in norms else None for a in report.areas]
         counts = [norms[a.key].n if a.key in norms else None for a in report.areas]
-        data.append(_polar(titles, scores, counts, "Organisation norm", "norm", "managers"))
+        data.append(_polar(titles, scores, counts, "Organisation norm", "norm", "managers", True))
     return _figure(data, _polar_layout(titles, scale), title)
 
 
@@ -71,28 +82,32 @@ def org_radar_figure(
     title: str = "",
 ) -> Figure:
     """Return the organisation radar of one level: its norm per area, `n` = managers."""
-    titles = [t for _, t in areas]
+    titles = [label(t) for _, t in areas]
     scores = [norms[k].score if k in norms else None for k, _ in areas]
     counts = [norms[k].n if k in norms else None for k, _ in areas]
-    trace = _polar(titles, scores, counts, "Organisation norm", "all_others", "managers")
+    trace = _polar(titles, scores, counts, "Organisation norm", "all_others", "managers", True)
     return _figure([trace], _polar_layout(titles, scale), title)
 
 
 def gap_bar_figure(report: SubjectReport, *, scale: Scale = (1, 5), title: str = "") -> Figure:
-    """Return horizontal bars of self vs all others per area (area order top to bottom)."""
-    titles = [a.title for a in report.areas]
+    """Return horizontal bars of self vs all others per area (area order top to bottom).
+
+    The score axis runs over the scale, from its minimum (1), never from 0 (SPEC §10).
+    """
+    titles = [label(a.title) for a in report.areas]
     labels = {g.key: g.label for g in report.groups}
     data = []
     for group in (SELF, ALL_OTHERS):
         cells = {c.area: c for c in report.area_scores if c.group == group}
         if cells:
-            data.append(_bar(report, titles, cells, labels.get(group, group), COLOURS[group]))
+            name = label(labels.get(group, group))
+            data.append(_bar(report, titles, cells, name, COLOURS[group], scale))
     layout = {
         "barmode": "group",
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        "xaxis": {"range": [0, scale[1]], "dtick": 1, "title": {"text": "Score"}},
+        "xaxis": {"range": [scale[0], scale[1]], "dtick": 1, "title": {"text": "Score"}},
         "yaxis": {"autorange": "reversed", "categoryorder": "array", "categoryarray": titles},
-        "height": max(260, 60 + 44 * len(titles)),
+        "height": max(260, 60 + 34 * len(titles)),
     }
     return _figure(data, layout, title)
 
@@ -111,8 +126,8 @@ def heatmap_figure(
     trace = {
         "type": "heatmap",
         "z": z,
-        "x": [t for _, t in areas],
-        "y": names,
+        "x": [label(t) for _, t in areas],
+        "y": [label(t) for t in names],
         "customdata": n,
         "text": [[f"{v:.2f}" if v is not None else "" for v in row] for row in z],
         "texttemplate": "%{text}",
@@ -120,7 +135,7 @@ def heatmap_figure(
         "zmax": scale[1],
         "colorscale": _blues(),
         "hoverongaps": False,
-        "hovertemplate": "%{y} · %{x}: %{z:.2f} (n=%{customdata} managers)<extra></extra>",
+        "hovertemplate": "%{y} · %{x}: %{z:.2f} (%{customdata} managers)<extra></extra>",
     }
     layout = {
         "height": max(260, 120 + 36 * len(names)),
@@ -135,6 +150,12 @@ def figures_json(figures: Mapping[str, Figure]) -> dict[str, Any]:
     return dict(figures)
 
 
+def label(text: str) -> str:
+    """Return `text` safe for a Plotly label or hover: Plotly renders a subset of HTML (tags,
+    entities), so `&`, `<` and `>` become entities, which Plotly shows as the characters."""
+    return html.escape(str(text), quote=False)
+
+
 def _polar(
     titles: list[str],
     scores: list[float | None],
@@ -142,40 +163,92 @@ def _polar(
     name: str,
     colour: str,
     counted: str,
+    visible: bool | str,
 ) -> dict[str, Any]:
     """A closed polygon: the first point repeated at the end; None stays a gap."""
     return {
         "type": "scatterpolar",
         "r": scores + scores[:1],
         "theta": titles + titles[:1],
+        "text": titles + titles[:1],
         "customdata": counts + counts[:1],
         "name": name,
+        "legendgroup": colour,
+        "visible": visible,
         "mode": "lines+markers",
         "connectgaps": False,
+        "cliponaxis": False,
         "line": {
             "color": COLOURS[colour],
-            "width": 2,
+            "width": 3 if colour in ("self", "all_others") else 2,
             "dash": "dot" if colour == "norm" else "solid",
         },
-        "marker": {"size": 6},
-        "hovertemplate": (
-            f"%{{theta}}: %{{r:.2f}} (n=%{{customdata}} {counted})<extra>{name}</extra>"
-        ),
+        "marker": {"size": 7},
+        "hovertemplate": f"%{{text}}: %{{r:.2f}} (%{{customdata}} {counted})"
+        "<extra>%{fullData.name}</extra>",
     }
 
 
-def _bar(
-    report: SubjectReport, titles: list[str], cells: Mapping[str, Any], name: str, colour: str
+def _hidden_marks(
+    titles: list[str],
+    scores: list[float | None],
+    name: str,
+    colour: str,
+    scale: Scale,
+    visible: bool | str,
 ) -> dict[str, Any]:
+    """An × on the outer ring at each spoke where the group's point is not shown (SPEC §10)."""
+    spokes = [t for t, score in zip(titles, scores, strict=True) if score is None]
+    return {
+        "type": "scatterpolar",
+        "r": [_outer(scale)] * len(spokes),
+        "theta": spokes,
+        "text": spokes,
+        "name": f"{name}: not shown",
+        "legendgroup": colour,
+        "showlegend": False,
+        "visible": visible,
+        "mode": "markers",
+        "cliponaxis": False,
+        "marker": {
+            "symbol": "x-thin-open",
+            "size": 11,
+            "color": COLOURS[colour],
+            "line": {"width": 2, "color": COLOURS[colour]},
+        },
+        "hovertemplate": "%{text}: not shown (too few answers to keep them anonymous, "
+        "or nobody rated it)<extra>%{fullData.name}</extra>",
+    }
+
+
+def _outer(scale: Scale) -> float:
+    """The outer ring: a little beyond the scale, so a point at the maximum is never cut."""
+    return scale[1] + 0.3
+
+
+def _bar(
+    report: SubjectReport,
+    titles: list[str],
+    cells: Mapping[str, Any],
+    name: str,
+    colour: str,
+    scale: Scale,
+) -> dict[str, Any]:
+    """Bars drawn from the scale's minimum: `base` is the minimum, `x` the score above it."""
+    scores = [cells[a.key].score if a.key in cells else None for a in report.areas]
     return {
         "type": "bar",
         "y": titles,
-        "x": [cells[a.key].score if a.key in cells else None for a in report.areas],
+        "x": [None if v is None else round(v - scale[0], 2) for v in scores],
+        "base": scale[0],
+        "text": [None if v is None else f"{v:.2f}" for v in scores],
+        "textposition": "outside",
         "customdata": [cells[a.key].n if a.key in cells else None for a in report.areas],
         "orientation": "h",
         "name": name,
         "marker": {"color": colour},
-        "hovertemplate": "%{y}: %{x:.2f} (n=%{customdata})<extra>%{fullData.name}</extra>",
+        "cliponaxis": False,
+        "hovertemplate": "%{y}: %{text} (%{customdata} people)<extra>%{fullData.name}</extra>",
     }
 
 
@@ -183,20 +256,24 @@ def _polar_layout(titles: list[str], scale: Scale) -> dict[str, Any]:
     return {
         "polar": {
             "radialaxis": {
-                "range": [0, scale[1]],
+                "range": [scale[0] - 0.5, _outer(scale)],
                 "tickvals": list(range(scale[0], scale[1] + 1)),
                 "angle": 90 - 180 / max(len(titles), 1),  # between the first two spokes
+                "tickangle": 90 - 180 / max(len(titles), 1),
                 "tickfont": {"size": 10, "color": "#5b6575"},
+                "showline": False,
             },
             "angularaxis": {
                 "direction": "clockwise",
                 "rotation": 90,
                 "categoryorder": "array",
                 "categoryarray": titles,
+                "tickfont": {"size": 13},
             },
         },
-        "height": 460,
-        "legend": {"orientation": "h", "y": -0.12},
+        "height": 640,
+        "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.06},
+        "margin": {"l": 130, "r": 130, "t": 40, "b": 40},
     }
 
 
@@ -206,7 +283,7 @@ def _figure(data: list[dict[str, Any]], layout: dict[str, Any], title: str) -> F
         layout["title"] = {"text": title}
     layout |= {
         "font": dict(FONT),
-        "margin": {"l": 60, "r": 60, "t": 50 if title else 30, "b": 40},
+        "margin": {"l": 60, "r": 60, "t": 50 if title else 30, "b": 40} | layout.get("margin", {}),
         "paper_bgcolor": "#ffffff",
         "template": _template(),
     }

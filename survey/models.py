@@ -181,6 +181,8 @@ class Campaign(db.Model):
     min_raters: Mapped[int] = mapped_column(Integer, default=3)
     max_peers: Mapped[int] = mapped_column(Integer, default=5)
     gap_threshold: Mapped[float] = mapped_column(default=1.0)
+    # fewest answers behind a cell that shows its sd/agreement (SPEC §10); in force: max(it, k)
+    spread_min: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     # tens of KB of JSON, read only when its parsed content is not at hand (`campaign_content`)
     questionnaire_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     # the questionnaire set to launch with (None: the built-in set, the shipped files), and

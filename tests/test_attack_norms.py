@@ -73,12 +73,13 @@ def test_subject_cannot_compute_another_subjects_score_from_the_norm(
     # Nor on the page: no norm column, no note, no dotted radar trace in the chart data.
     page = client.get(page_url).get_data(as_text=True)
     assert "Results" in page and "Organisation norm" not in page
-    # HR still sees the norm of 2 team leaders, labelled with its n and as not shown to them:
-    # (4.00 + (1 + 2 + 1 + 2) / 4 = 1.50) / 2 = 2.75.
+    # HR's organisation view shows no norm of 2 team leaders either (SPEC §10, issue 15): it
+    # would be (4.00 + (1 + 2 + 1 + 2) / 4 = 1.50) / 2 = 2.75, two people, not a norm.
     sign_in(client, hr_id)
     org = client.get(f"/reports/organisation/{campaign_id}").get_data(as_text=True)
-    assert '<td class="num">2.75</td><td class="num">2</td>' in org
-    assert "not shown (n &lt; 5)" in org
+    assert "2.75" not in org
+    assert '<span class="not-shown">too few managers for a norm</span>' in org
+    assert '<td class="num" data-label="Managers with a shown score">2</td>' in org
 
 
 def test_a_norm_of_five_subjects_is_shown_and_only_sums_four_colleagues(
@@ -102,4 +103,4 @@ def test_a_norm_of_five_subjects_is_shown_and_only_sums_four_colleagues(
     # 5 x 3.00 - 4.00 = 11 = 1 + 2 + 3 + 5: four colleagues together, none of them alone.
     assert 5 * 3.0 - _own_results(doc) == sum(others)
     page = client.get(page_url).get_data(as_text=True)
-    assert "Organisation norm" in page and "at least 5 people contribute" in page
+    assert "Organisation norm" in page and "at least 5 managers contribute" in page

@@ -213,3 +213,23 @@ def test_reminding_a_draft_says_to_launch_it_first(runner: FlaskCliRunner, tmp_p
     result = runner.invoke(args=["campaign", "remind", campaign_id])
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: campaign 1 is a draft: launch it first"
+
+
+def test_spread_min_defaults_to_5_is_never_below_k_and_a_lower_one_is_refused(
+    runner: FlaskCliRunner, app: Flask
+) -> None:
+    """SPEC §10: agreement is shown from `spread_min` answers (default 5, never below k)."""
+    default, strict, own = (
+        create(runner),
+        create(runner, "--min-raters", "6"),
+        create(runner, "--spread-min", "4"),
+    )
+    with app.app_context():
+        found = {
+            cid: db.session.get(Campaign, int(cid)).spread_min for cid in (default, strict, own)
+        }
+    assert found == {default: 5, strict: 6, own: 4}
+    args = ["campaign", "create", "X", "--deadline", "2099-03-31", "--timezone", "Europe/Paris"]
+    result = runner.invoke(args=[*args, "--min-raters", "3", "--spread-min", "2"])
+    assert result.exit_code != 0
+    assert "agreement can only be shown from at least the minimum group size (3)" in result.stderr

@@ -90,7 +90,34 @@ def test_organisation_page_shows_radar_heatmap_and_rates(
     index = client.get("/reports/organisation").get_data(as_text=True)
     assert f"/reports/organisation/{campaign_id}" in index
     page = client.get(f"/reports/organisation/{campaign_id}").get_data(as_text=True)
-    assert 'data-figure="org-team_leader"' in page and 'data-figure="teams-team_leader"' in page
+    # 3 managers: too few for a norm (SPEC §10), so no radar, no heatmap, and the page says so
+    assert (
+        'data-figure="org-team_leader"' not in page
+        and 'data-figure="teams-team_leader"' not in page
+    )
+    assert (
+        page.count('<span class="not-shown">too few managers for a norm</span>') == 10
+    )  # each area
+    assert "2 teams with too few managers for a norm" in page
     assert "1 of 3 invitations answered (33%), 1 declined" in page
     assert '<script type="application/json" id="report-figures">' in page
     assert "<script>" not in page  # CSP: no inline executable script
+
+
+def test_five_managers_make_a_norm_and_a_team_of_one_stays_out(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        campaign = make_campaign(status=CampaignStatus.CLOSED)
+        for i in range(5):
+            team_leader_scenario(campaign, f"b{i}@example.test", peers=3, reports=3, team="Blue")
+        team_leader_scenario(campaign, "r@example.test", peers=3, reports=3, team="Red", base=2)
+        hr, campaign_id = make_hr_user().id, campaign.id
+        db.session.commit()
+    sign_in(client, hr)
+    page = client.get(f"/reports/organisation/{campaign_id}").get_data(as_text=True)
+    assert 'data-figure="org-team_leader"' in page and 'data-figure="teams-team_leader"' in page
+    assert "too few managers for a norm" not in page.split("Areas by team")[0]
+    figures = page.split('id="report-figures">', 1)[1].split("</script>", 1)[0]
+    assert '"Blue"' in figures and '"Red"' not in figures  # one manager is not a team norm
+    assert "1 team with too few managers for a norm (fewer than 5) is not shown by team." in page

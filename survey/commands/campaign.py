@@ -36,6 +36,12 @@ campaign_cli = SurveyGroup("campaign", help="Create and run feedback campaigns."
 @click.option("--timezone", "zone", required=True, help="IANA time zone, e.g. Europe/Paris.")
 @click.option("--min-raters", default=3, show_default=True, type=int, help="Anonymity threshold k.")
 @click.option(
+    "--spread-min",
+    type=int,
+    help="Fewest answers behind a figure that shows how much raters agree.  [default: 5, "
+    "or --min-raters when larger]",
+)
+@click.option(
     "--max-peers", type=int, help="Peers per subject at most.  [default: 5; 8 with --nomination]"
 )
 @click.option("--level", "levels", multiple=True, help="Review everyone at this level.")
@@ -52,6 +58,7 @@ def create_command(
     deadline: datetime,
     zone: str,
     min_raters: int,
+    spread_min: int | None,
     max_peers: int | None,
     levels: tuple[str, ...],
     subjects: tuple[str, ...],
@@ -66,6 +73,7 @@ def create_command(
         min_raters,
         max_peers or default_max_peers(clock["nomination"]),
         **clock,
+        spread_min=spread_min,
     )
     choice = service.SubjectChoice(levels, subjects, next_level)
     campaign = service.create_campaign(settings, choice, now=utcnow())

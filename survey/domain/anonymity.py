@@ -160,4 +160,4 @@ def _pool_area_cells(units: Sequence[UnitCells], area: AreaSpec) -> AreaCell | N
     tallies = [u.items[i] for u in counted for i in area.items if i in u.items]
     answers = sum(tallies, Tally())
     n = sum(u.areas[area.key].n for u in counted)
-    return AreaCell(answers.score, n) if answers.n and n else None
+    return AreaCell(answers.score, n, answers) if answers.n and n else None

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from survey.domain.wording import second_person
 from survey.errors import SurveyError
 
 LEVELS = ("individual_contributor", "team_leader", "business_leader")
@@ -105,6 +106,11 @@ class Item:
             return self.self_text
         return self.other_text.replace(NAME, subject_name)
 
+    @property
+    def you_wording(self) -> str:
+        """The wording the subject reads in their own report: `you`, else derived from self."""
+        return self.you_text or second_person(self.self_text)
+
 
 @dataclass(frozen=True)
 class Responsibility:
@@ -150,6 +156,11 @@ class OpenQuestion:
         if group == "self":
             return self.self_text
         return self.other_text.replace(NAME, subject_name)
+
+    @property
+    def you_wording(self) -> str:
+        """The wording the subject reads in their own report: `you`, else derived from self."""
+        return self.you_text or second_person(self.self_text)
 
 
 @dataclass(frozen=True)

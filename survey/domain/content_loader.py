@@ -27,6 +27,7 @@ from survey.domain.content import (
     ContentError,
     ContentProblem,
 )
+from survey.domain.wording import second_person
 from survey.packaged import QUESTIONNAIRES, packaged_folder
 
 MIN_AREAS_PER_LEVEL = 3
@@ -38,6 +39,8 @@ FORM_FIELDS = frozenset({"csrf_token", "action"})
 SOURCE_PATTERN = re.compile(r"^([a-z][a-z_]*)\.([1-9][0-9]*)$")
 FIRST_PERSON = re.compile(r"\b(I|my|me|My|Me)\b")
 SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
+# What `second_person` cannot turn right: "I’m" (typographic apostrophe), "I was".
+UNDERIVABLE = re.compile(r"\byou(?:[’‘]m\b|\s+was(?:n't|n’t)?\b)", re.IGNORECASE)
 
 SCALE_FILE = "scale.toml"
 AREAS_FILE = "areas.toml"
@@ -244,9 +247,18 @@ class _Reader:
             self.problem(key, "other wording must contain {name}")
         return self_text, other_text
 
-    def you_wording(self, table: Mapping[str, Any], key: str) -> str:
-        """The optional `you` wording (SPEC §10): second person, never {name}."""
+    def you_wording(self, table: Mapping[str, Any], key: str, self_text: str = "") -> str:
+        """The optional `you` wording (SPEC §10): second person, never {name}. Without one,
+        the self wording must turn into the second person by rule (`second_person`)."""
         if "you" not in table:
+            derived = second_person(self_text)
+            wrong = FIRST_PERSON.search(derived) or UNDERIVABLE.search(derived)
+            if self_text and (wrong or not SECOND_PERSON.search(derived)):
+                self.problem(
+                    key,
+                    f"no you wording, and the self wording does not turn into one by rule "
+                    f"(“{derived}”): add you = \"…\" in the second person",
+                )
             return ""
         you_text = self.text(table, "you", key, "you wording")
         if you_text and not SECOND_PERSON.search(you_text):
@@ -312,7 +324,7 @@ def _parse_questions(
         key = reader.key(table, f"questions[{index}]", "question")
         reader.fields(table, _QUESTION_FIELDS, key)
         self_text, other_text = reader.wording(table, key)
-        you_text = reader.you_wording(table, key)
+        you_text = reader.you_wording(table, key, self_text)
         if any(question.key == key for question in questions):
             reader.problem(key, "duplicate question key")
         required = reader.flag(table, "required", key, False)
@@ -393,7 +405,7 @@ def _parse_item(
         reader.problem(key, f"unknown area {area!r} (not in {AREAS_FILE})")
     source = _check_source(reader, table, key, level, number)
     self_text, other_text = reader.wording(table, key)
-    you_text = reader.you_wording(table, key)
+    you_text = reader.you_wording(table, key, self_text)
     behaviour = reader.text(table, "behaviour", key, "behaviour")
     observers = _check_observers(reader, table, key)
     required = reader.flag(table, "required", key, False)

@@ -72,7 +72,7 @@ def find_gaps(
 
 
 def rank_items(
-    items: Sequence[RankedItem], *, min_n: int
+    items: Sequence[RankedItem], *, min_n: int, midpoint: float | None = None
 ) -> tuple[list[RankedItem], list[RankedItem]]:
     """Return (strengths, development): highest and lowest scores, at most 5 each (SPEC §7.8).
 
@@ -82,12 +82,15 @@ def rank_items(
     identifiable person (an item only the manager rated, the peers' cell being hidden, has
     all_others n = 1). When fewer than 10 items qualify each list takes half of them (rounded
     down), so both lists may be shorter or empty; development never repeats a strength, even
-    among ties.
+    among ties. SPEC §10: with `midpoint` (the scale's middle, 3 on 1–5) an item scored below
+    it is never a strength, so the strengths list may be shorter still.
     """
     ranked = [it for it in items if it.n >= min_n]
     size = min(TOP_ITEMS, len(ranked) // 2)
     order = {it.item: pos for pos, it in enumerate(ranked)}
     best = sorted(ranked, key=lambda it: (-it.score, order[it.item]))[:size]
+    if midpoint is not None:
+        best = [it for it in best if it.score >= midpoint]
     rest = [it for it in ranked if it not in best]
     worst = sorted(rest, key=lambda it: (it.score, order[it.item]))[:size]
     return best, worst

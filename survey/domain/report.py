@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from survey.domain.agreement import Spread, effective_spread_min, parts_carry_spread, spread
 from survey.domain.anonymity import (
     ALL_OTHERS,
     DISPLAY_ORDER,
@@ -49,17 +50,24 @@ class AreaScore:
 
     `self`/`manager`: the mean of counting raters' area scores (§7.1-2). Anonymous units and
     `all_others`: the mean of every answer in the group's shown item cells of the area (§7.6).
+    `sd`/`agreement` (SPEC §10, `survey.domain.agreement`): only on anonymous units and
+    `all_others` with n ≥ spread_min, else None (absent from every channel).
     """
 
     area: str
     group: str
     score: float
     n: int
+    sd: float | None = None
+    agreement: str | None = None
 
 
 @dataclass(frozen=True)
 class ItemScore:
-    """One shown item cell: mean of numeric answers, n = numeric answers, na = N/A answers."""
+    """One shown item cell: mean of numeric answers, n = numeric answers, na = N/A answers.
+
+    `sd`/`agreement` as on `AreaScore` (n here counts answers, the same answers sd spreads).
+    """
 
     item: str
     area: str
@@ -67,6 +75,8 @@ class ItemScore:
     score: float
     n: int
     na: int
+    sd: float | None = None
+    agreement: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,13 +117,14 @@ class SubjectReport:
         The frozen store's form (`from_data` reads it back into an equal report): `areas`
         [{key, title, items}], `groups`, `area_scores`, `item_scores`, `gaps` [{area,
         self_score, others_score, delta, kind}], `strengths`, `development`, `comments`, each
-        entry a dict of that dataclass's fields in field order.
+        entry a dict of that dataclass's fields in field order; a score cell leaves out `sd`
+        and `agreement` when it carries none (SPEC §10: the keys are then absent).
         """
         return {
             "areas": [{"key": a.key, "title": a.title, "items": list(a.items)} for a in self.areas],
             "groups": [vars(g) | {} for g in self.groups],
-            "area_scores": [vars(c) | {} for c in self.area_scores],
-            "item_scores": [vars(c) | {} for c in self.item_scores],
+            "area_scores": [_cell_data(c) for c in self.area_scores],
+            "item_scores": [_cell_data(c) for c in self.item_scores],
             "gaps": [vars(g) | {} for g in self.gaps],
             "strengths": [vars(i) | {} for i in self.strengths],
             "development": [vars(i) | {} for i in self.development],
@@ -144,6 +155,10 @@ class SubjectReport:
         parts["areas"] = [{"key": a.key, "title": a.title} for a in self.areas]
         parts["gaps"] = [_gap_json(g) for g in self.gaps]
         return parts
+
+
+def _cell_data(cell: AreaScore | ItemScore) -> dict[str, Any]:
+    return {key: value for key, value in vars(cell).items() if value is not None}
 
 
 def _gap_json(gap: Gap) -> dict[str, Any]:
@@ -193,6 +208,7 @@ def build_subject_report(
     gap_threshold: float = 1.0,
     questions: Sequence[tuple[str, str]] = (),
     scale: tuple[int, int] = (1, 5),
+    spread_min: int | None = None,
 ) -> SubjectReport:
     """Score one subject's submitted responses under the SPEC §7 rules.
 
@@ -200,8 +216,11 @@ def build_subject_report(
     section; answers on other items are ignored). `observed[group]` holds the item keys that
     group was shown; a group missing from it was shown every item. `questions` (key, text) fixes
     the order of open questions. Strengths and development rank only all_others item cells with
-    n ≥ k (`rank_items`). Raises SurveyError on k < 2, a non-positive gap threshold,
-    duplicate area or item keys, an unknown rater group or an answer outside `scale`.
+    n ≥ k (`rank_items`). Cells of anonymous units and `all_others` with n ≥ `spread_min`
+    (default 5, never below k) carry sd and agreement (SPEC §10); no item scored below the
+    scale's midpoint is a strength. Raises SurveyError on k < 2, a non-positive gap
+    threshold, duplicate area or item keys, an unknown rater group or an answer outside
+    `scale`.
     """
     check_threshold(k)
     threshold = check_gap_threshold(gap_threshold)
@@ -216,8 +235,9 @@ def build_subject_report(
         for unit, members in units.items()
     }
     cells[ALL_OTHERS] = pool_all_others([c for unit, c in cells.items() if unit != SELF], areas)
-    area_scores = _area_scores(areas, cells)
-    item_scores = _item_scores(areas, cells)
+    least = effective_spread_min(spread_min, k)
+    area_scores = _area_scores(areas, cells, least)
+    item_scores = _item_scores(areas, cells, least)
     all_others = GroupSummary(
         ALL_OTHERS,
         LABELS[ALL_OTHERS],
@@ -228,6 +248,7 @@ def build_subject_report(
     strengths, development = rank_items(
         [RankedItem(c.item, c.area, c.score, c.n) for c in item_scores if c.group == ALL_OTHERS],
         min_n=k,
+        midpoint=(scale[0] + scale[1]) / 2,
     )
     return SubjectReport(
         areas=tuple(areas),
@@ -282,10 +303,16 @@ def _ordered_units(cells: Mapping[str, UnitCells]) -> list[tuple[str, UnitCells]
 
 
 def _area_scores(
-    areas: Sequence[AreaSpec], cells: Mapping[str, UnitCells]
+    areas: Sequence[AreaSpec], cells: Mapping[str, UnitCells], spread_min: int
 ) -> tuple[AreaScore, ...]:
     return tuple(
-        AreaScore(a.key, unit, round_score(cell.score), cell.n)
+        AreaScore(
+            a.key,
+            unit,
+            round_score(cell.score),
+            cell.n,
+            *_spread(unit, cell.n, cell.answers, a.items, cells, spread_min),
+        )
         for a in areas
         for unit, c in _ordered_units(cells)
         if (cell := c.areas.get(a.key)) is not None
@@ -293,15 +320,37 @@ def _area_scores(
 
 
 def _item_scores(
-    areas: Sequence[AreaSpec], cells: Mapping[str, UnitCells]
+    areas: Sequence[AreaSpec], cells: Mapping[str, UnitCells], spread_min: int
 ) -> tuple[ItemScore, ...]:
     return tuple(
-        ItemScore(i, a.key, unit, round_score(t.score), t.n, t.na)
+        ItemScore(
+            i,
+            a.key,
+            unit,
+            round_score(t.score),
+            t.n,
+            t.na,
+            *_spread(unit, t.n, t, (i,), cells, spread_min),
+        )
         for a in areas
         for i in a.items
         for unit, c in _ordered_units(cells)
         if (t := c.items.get(i, Tally())).n > 0
     )
+
+
+def _spread(
+    unit: str,
+    n: int,
+    answers: Tally | None,
+    items: Sequence[str],
+    cells: Mapping[str, UnitCells],
+    spread_min: int,
+) -> Spread:
+    """The cell's sd and agreement, unless a pooled part could be solved by subtraction."""
+    if not parts_carry_spread(unit, items, cells, spread_min):
+        return Spread()
+    return spread(unit, n, answers, spread_min)
 
 
 def _gaps(

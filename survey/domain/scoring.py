@@ -89,6 +89,8 @@ class AreaCell:
 
     score: Fraction
     n: int
+    # the pooled answers behind `score` (anonymous units, all_others): their spread, SPEC §10
+    answers: Tally | None = field(default=None, compare=False)
 
 
 def tally(values: Iterable[Fraction | int], na: int = 0) -> Tally:
@@ -147,4 +149,4 @@ def pool_area(
         for r in raters
         if counts_for_area(r, items) and any(r.numeric(i) is not None for i in items if i in shown)
     ]
-    return AreaCell(answers.score, len(counted)) if answers.n else None
+    return AreaCell(answers.score, len(counted), answers) if answers.n else None

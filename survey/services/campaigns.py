@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, func, insert, select, update
 
+from survey.domain.agreement import effective_spread_min
 from survey.domain.content import LEVELS
 from survey.domain.deadlines import check_deadline, check_timezone, closes_at
 from survey.domain.nomination import PeerLimits
@@ -60,6 +61,7 @@ class CampaignSettings:
     nomination_deadline: date | None = None
     reminder_days: Sequence[int] = ()
     release_after_days: int | None = None
+    spread_min: int | None = None  # SPEC §10 agreement; None: 5, or min_raters when larger
 
 
 @dataclass(frozen=True)
@@ -129,12 +131,19 @@ def _apply_settings(campaign: Campaign, settings: CampaignSettings, now: datetim
         raise CampaignError(f"k (minimum raters) must be at least {MIN_K}")
     if settings.max_peers < 1:
         raise CampaignError("at most-peers must be at least 1")
+    spread_min = effective_spread_min(settings.spread_min, settings.min_raters)
+    if settings.spread_min is not None and settings.spread_min < settings.min_raters:
+        raise CampaignError(
+            "agreement can only be shown from at least the minimum group size "
+            f"({settings.min_raters}) answers"
+        )
     check_timezone(settings.timezone)
     check_launchable(settings.questionnaire_set_id)
     campaign.questionnaire_set_id = settings.questionnaire_set_id
     campaign.closes_at = check_deadline(settings.deadline, settings.timezone, now)
     campaign.name, campaign.deadline, campaign.timezone = name, settings.deadline, settings.timezone
     campaign.min_raters, campaign.max_peers = settings.min_raters, settings.max_peers
+    campaign.spread_min = spread_min
     _apply_nomination_and_clock(campaign, settings, now)
 
 

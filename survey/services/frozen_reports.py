@@ -54,7 +54,8 @@ from survey.models import (
 from survey.services.questionnaires import campaign_content
 
 RESULT_STATUSES = (CampaignStatus.CLOSED, CampaignStatus.RELEASED)
-FORMAT = 3  # 2: area scores pooled from shown item cells (SPEC §7.6); 3: strengths need n ≥ k
+FORMAT = 4  # 2: area scores pooled from shown item cells (SPEC §7.6); 3: strengths need n ≥ k;
+# 4: sd/agreement on cells with n ≥ spread_min, no strength below the scale midpoint (SPEC §10)
 BATCH = 200  # subjects whose responses or stored documents are read at once
 T = TypeVar("T")
 Norms = dict[str, AreaNorm]
@@ -126,6 +127,7 @@ class CampaignScorer:
             gap_threshold=self.campaign.gap_threshold,
             questions=[(q.key, q.other_text) for q in self.content.open_questions],
             scale=(scale.min, scale.max),
+            spread_min=self.campaign.spread_min,
         )
 
 

@@ -58,6 +58,13 @@ class LevelOverview:
         """The norms this level's subjects see in their own reports (n >= 5 subjects)."""
         return norms_for_subjects(self.norms)
 
+    @property
+    def teams_with_norms(self) -> dict[str, Norms]:
+        """Team → the area norms of at least 5 managers (SPEC §10: no norm from fewer), teams
+        with none left out; the organisation view draws only these."""
+        shown = {team: norms_for_subjects(norms) for team, norms in self.teams.items()}
+        return {team: norms for team, norms in shown.items() if norms}
+
 
 def organisation_overview(campaign: Campaign) -> list[LevelOverview]:
     """Return one overview per level that has subjects, in level order.

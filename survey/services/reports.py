@@ -140,21 +140,27 @@ def report_view(subject: Subject) -> ReportView:
     return ReportView(subject, scored, campaign_content(subject.campaign), _subject_norms(subject))
 
 
-def report_document(subject: Subject) -> dict[str, Any]:
+def report_document(subject: Subject, *, to_subject: bool = False) -> dict[str, Any]:
     """Return the SPEC §9 report JSON of one subject (also `report --format json`).
+
+    `to_subject`: the subject's own call, so strength and development `text` speak to them as
+    "you" (SPEC §10); anyone else reads the wording with the subject's name. Numbers are the
+    same either way.
 
     Keys: campaign {id, name, status, min_raters}, subject {name, email, level}, scale {min, max,
     labels}, areas, groups, area_scores, item_scores, gaps, strengths, development, comments;
     extra keys `readiness` (null or {level, areas, groups, area_scores, item_scores, gaps,
     strengths, development}), `org_norms` [{area, score, n}] (only areas whose norm has
     n >= ORG_NORM_MIN_SUBJECTS subjects) and `comments_removed` (how many comments HR removed
-    before release; never which). Scores are rounded half up to 2 decimals. Raises
+    before release; never which). Scores are rounded half up to 2 decimals; a shown cell of an
+    anonymous group or all_others with n ≥ spread_min also has `sd` and `agreement`
+    (SPEC §10), others have neither key. Raises
     InvalidState while the campaign is draft or open.
     """
     view = report_view(subject)
     subject, scale = view.subject, view.content.scale
     campaign, readiness = subject.campaign, view.scored.readiness
-    texts = item_texts(view)
+    texts = item_texts(view, to_subject=to_subject)
     document: dict[str, Any] = {
         "campaign": {
             "id": campaign.id,
@@ -181,14 +187,24 @@ def _subject_norms(subject: Subject) -> dict[str, AreaNorm]:
     return norms_for_subjects(level_norms(subject.campaign, subject.level))
 
 
-def item_texts(view: ReportView) -> dict[str, str]:
-    """Return item key → the wording other raters read about the subject (name filled in)."""
+def item_texts(view: ReportView, *, to_subject: bool = False) -> dict[str, str]:
+    """Return item key → its wording in the report: "you" for the subject (SPEC §10), else
+    the wording other raters read about the subject, name filled in."""
     subject, above = view.subject, view.scored.readiness_level
     levels = [subject.level] + ([above] if above else [])
     return {
-        item.key: item.text_for("manager", subject.name)
+        item.key: item.you_wording if to_subject else item.text_for("manager", subject.name)
         for level in levels
         for item in view.content.level(level).items
+    }
+
+
+def question_texts(view: ReportView, *, to_subject: bool = False) -> dict[str, str]:
+    """Return open-question key → its wording as a comment heading, worded as `item_texts`."""
+    name = view.subject.name
+    return {
+        q.key: q.you_wording if to_subject else q.text_for("manager", name)
+        for q in view.content.open_questions
     }
 
 

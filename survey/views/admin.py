@@ -461,6 +461,7 @@ def _settings(form: CampaignSettingsForm) -> service.CampaignSettings:
         nomination_deadline=form.nomination_deadline.data,
         reminder_days=parse_reminder_days(form.reminder_days.data or ""),
         release_after_days=form.release_after_days.data,
+        spread_min=form.spread_min.data,
     )
 
 

@@ -114,10 +114,17 @@ class CampaignSettingsForm(FlaskForm):
         "Time zone", validators=[DataRequired(), _valid_zone], default="Europe/Paris"
     )
     min_raters = IntegerField(
-        "Anonymity threshold k",
+        "Minimum group size (k)",
         default=3,
         validators=[DataRequired(), NumberRange(min=2, max=50)],
-        description="Peer and direct-report answers are only shown in groups of at least k.",
+        description="Peer and direct-report answers are only shown in groups of at least this "
+        "many people (the anonymity threshold k).",
+    )
+    spread_min = IntegerField(
+        "Show agreement from",
+        validators=[Optional(), NumberRange(min=2, max=50)],
+        description="Answers a figure needs before the report says how much raters agree "
+        "(high, moderate, low). Leave empty for 5, or the minimum group size when larger.",
     )
     max_peers = IntegerField(
         "Peers per subject at most",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,36 @@ def test_a_bad_you_wording_is_named(you: str, message: str) -> None:
     with pytest.raises(ContentError) as error:
         Content.from_snapshot(data)
     assert f"team_leader.toml: tl_team_results: {message}" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("self_text", "derived"),
+    [
+        ("I’m focused on the team's agreed results.", "You’m focused"),
+        ("I was clear about the team's agreed results.", "You was clear"),
+    ],
+)
+def test_a_self_wording_that_does_not_turn_into_you_needs_a_you_wording(
+    self_text: str, derived: str
+) -> None:
+    data = snapshot()
+    first_item(data)["self"] = self_text
+    with pytest.raises(ContentError) as error:
+        Content.from_snapshot(data)
+    message = str(error.value)
+    assert "tl_team_results: no you wording, and the self wording does not turn into one" in message
+    assert derived in message
+    first_item(data)["you"] = "You keep the team focused on its agreed results."
+    assert (
+        Content.from_snapshot(data).level("team_leader").items[0].you_wording.startswith("You keep")
+    )
+
+
+def test_every_shipped_statement_and_question_has_a_you_wording() -> None:
+    texts = [it.you_wording for lv in BASE.levels for it in lv.items]
+    texts += [q.you_wording for q in BASE.open_questions]
+    assert all(t.startswith(("You ", "What ", "When ")) for t in texts), texts
+    assert not any(re.search(r"\b(I|my|me)\b", t) for t in texts)
 
 
 def test_a_level_with_its_own_bullets_needs_that_many_responsibilities() -> None:

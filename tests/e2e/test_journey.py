@@ -105,7 +105,7 @@ def test_hr_raters_and_managers_walk_through_a_campaign(
     hr.goto(live_server.url + "/admin/campaigns/new")
     hr.get_by_label("Name").fill("Browser 360")
     hr.get_by_label("Deadline", exact=True).fill((date.today() + timedelta(days=10)).isoformat())
-    hr.get_by_label("Anonymity threshold k").fill("2")
+    hr.get_by_label("Minimum group size (k)").fill("2")
     hr.get_by_label("Review these people").fill("tina.lead@example.test, tom.lead@example.test")
     hr.get_by_role("button", name="Create draft campaign").click()
     hr.get_by_role("link", name="Launch").first.click()

@@ -138,3 +138,38 @@ def test_autosave_works_under_the_content_security_policy(
     page.locator("#save-status", has_text="Draft saved at").wait_for()
     assert not [line for line in console if "Content Security Policy" in line]
     assert counts(live_server.app)["drafts"] == 1
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_a_phone_scale_reads_never_to_always_and_says_how_many_are_left(
+    live_server: LiveServer, make_page: Callable[..., Any], width: int
+) -> None:
+    """Issue 15: one row of five left to right, "don't know" below; a line, not a block,
+    says how many statements are unanswered before the final submit."""
+    app, url = live_server.app, live_server.url
+    world = build_world(app)
+    keys = item_keys(app, world.boss_invitation)
+    page = make_page(**{**PHONE, "width": width})
+    page.goto(f"{url}/r/{world.boss_token}")
+    page.get_by_role("link", name="Start feedback about Tom Lead").click()
+    options = page.evaluate(
+        """() => Array.from(document.querySelector('fieldset.item').querySelectorAll('.option'),
+          o => { const r = o.getBoundingClientRect();
+            return {text: o.querySelector('.option-text').textContent, left: r.left, top: r.top,
+                    right: r.right, cut: o.scrollWidth > o.clientWidth + 1}; })"""
+    )
+    scale, dont_know = options[:5], options[5]
+    assert [o["text"] for o in scale] == ["Never", "Rarely", "Sometimes", "Often", "Always"]
+    assert len({round(o["top"]) for o in scale}) == 1  # one row
+    assert [o["left"] for o in scale] == sorted(o["left"] for o in scale)  # Never → Always
+    assert not any(o["cut"] for o in options) and scale[-1]["right"] <= width
+    assert dont_know["top"] > scale[0]["top"]
+    assert _no_sideways_scroll(page)
+
+    line = page.locator("#unanswered")
+    total = len(keys)
+    assert line.inner_text() == f"{total} statements unanswered — submit anyway?"
+    page.check(f"#{keys[0]}-0")
+    page.check(f"#{keys[1]}-4")
+    assert line.inner_text() == f"{total - 2} statements unanswered — submit anyway?"
+    assert page.get_by_role("button", name="Submit answers").is_enabled()  # never blocks

@@ -52,6 +52,16 @@
     var bar = document.getElementById("progress-bar");
     if (totalEl) { totalEl.textContent = answered; }
     if (bar && all) { bar.style.width = Math.round(100 * answered / all) + "%"; }
+    sayUnanswered(all - answered);
+  }
+
+  /* One line before the submit button, never a block: "2 statements unanswered — submit anyway?" */
+  function sayUnanswered(left) {
+    var line = document.getElementById("unanswered");
+    if (!line) { return; }
+    line.hidden = left <= 0;
+    line.textContent = left + (left === 1 ? " statement" : " statements") +
+      " unanswered — submit anyway?";
   }
 
   function say(text, isError) {

@@ -38,17 +38,25 @@
     }, 0);
   }
 
-  /* Phones, radar: spoke labels on two lines, side margins wide enough for the longest; returns
-     the height the radar needs (no empty band above and below a small polar). */
+  /* Phones, radar: the disc takes nearly the whole width. Spoke labels become numbers (1, 2, …),
+     the same numbers the area table beside the radar shows before each area, so no label is
+     squeezed, wrapped into a line or cut; the hover still names the area. Returns the height
+     the radar needs: the disc, a band for the numbers, and the legend below. */
   function fitPolar(fig, width) {
     var axis = fig.layout.polar.angularaxis || {};
-    fig.data.forEach(function (trace) { if (trace.theta) { trace.theta = trace.theta.map(wrap); } });
-    if (axis.categoryarray) { axis.categoryarray = axis.categoryarray.map(wrap); }
-    var side = Math.min(Math.round(width * 0.24), 12 + 6 * longestLine(axis.categoryarray));
-    fig.layout.margin = Object.assign({}, fig.layout.margin, { l: side, r: side, t: 24, b: 24 });
-    fig.layout.legend = Object.assign({}, fig.layout.legend, { orientation: "h", x: 0, y: -0.08 });
-    var legend = fig.data.length > 1 ? 18 * fig.data.length : 0;  /* one entry a line */
-    return (width - 2 * side) + 90 + legend;  /* the height this radar needs */
+    var names = axis.categoryarray || [];
+    var number = {};
+    names.forEach(function (name, i) { number[name] = String(i + 1); });
+    fig.data.forEach(function (trace) {
+      if (trace.theta) { trace.theta = trace.theta.map(function (t) { return number[t] || t; }); }
+    });
+    axis.categoryarray = names.map(function (name) { return number[name]; });
+    axis.tickfont = Object.assign({}, axis.tickfont, { size: 12 });
+    var side = 22;
+    fig.layout.margin = Object.assign({}, fig.layout.margin, { l: side, r: side, t: 26, b: 10 });
+    fig.layout.legend = Object.assign({}, fig.layout.legend, { orientation: "v", x: 0, xanchor: "left", y: -0.02, yanchor: "top" });
+    var entries = fig.data.filter(function (t) { return t.showlegend !== false; }).length;
+    return (width - 2 * side) + 36 + 21 * entries + 12;  /* disc, ring labels, a legend line each */
   }
 
   /* Phones, heatmap: numbers in 10 px cells cannot be read; the table below holds them. */
@@ -62,9 +70,9 @@
     fig.layout.xaxis = Object.assign({}, fig.layout.xaxis, { automargin: true, tickangle: -45 });
   }
 
-  /* Phones, bars: the axis labels take the room they need, nothing more. */
+  /* Phones, bars: the axis labels take the room they need; the right margin holds a 5.00. */
   function fitBars(fig) {
-    fig.layout.margin = Object.assign({}, fig.layout.margin, { l: 8, r: 8 });
+    fig.layout.margin = Object.assign({}, fig.layout.margin, { l: 8, r: 34 });
     fig.layout.yaxis = Object.assign({}, fig.layout.yaxis, { automargin: true });
   }
 
@@ -93,6 +101,16 @@
     el.style.height = shown.height + "px";
     el.setAttribute("data-phone", shown.phone ? "1" : "0");
     window.Plotly.react(el, shown.fig.data, shown.fig.layout, CONFIG);
+    if (shown.phone && shown.fig.layout.polar) { squarePolar(el); }
+  }
+
+  /* A phone's radar: the legend below takes what room it needs, so grow the box until the
+     plot area is as tall as it is wide and the disc fills the width. */
+  function squarePolar(el) {
+    var size = el._fullLayout && el._fullLayout._size;
+    if (!size || size.h >= size.w) { return; }
+    el.style.height = (el.clientHeight + size.w - size.h) + "px";
+    window.Plotly.Plots.resize(el);
   }
 
   /* Window narrowed or widened, phone rotated: redraw where the phone/desktop form changes,
@@ -141,6 +159,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    if (window.matchMedia("(max-width: 600px)").matches) {  /* phones: one area at a time */
+      document.querySelectorAll("details.area-items").forEach(function (d) { d.open = false; });
+    }
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
     });

@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from survey import charts
+from survey.domain.agreement import effective_spread_min
 from survey.domain.report import SubjectReport
 from survey.errorpages import render_error
 from survey.errors import InvalidState, NotFound
@@ -37,10 +38,12 @@ from survey.services.reports import (
     ReportView,
     find_viewable_subject,
     item_texts,
+    question_texts,
     released_subjects,
     report_view,
 )
 from survey.views.reports.wording import (
+    PLAIN_NAMES,
     Voice,
     gap_sentence,
     group_sentences,
@@ -78,7 +81,8 @@ def subject_report(campaign_id: int, subject_id: int) -> Any:
 def render_report_page(view: ReportView, *, to_subject: bool) -> str:
     """The report page of `view`, worded for the subject (`to_subject`) or for HR."""
     subject = view.subject
-    title = f"{subject.name} · {subject.campaign.name}"
+    who = "Your report" if to_subject else subject.name
+    title = f"{who} · {subject.campaign.name}"
     return render_template("reports/report.html", title=title, **_report_context(view, to_subject))
 
 
@@ -102,9 +106,14 @@ def organisation(campaign_id: int) -> Any:
     scale = _scale(campaign)
     figures = {}
     for lv in levels:
-        figures[f"org-{lv.level}"] = charts.org_radar_figure(lv.areas, lv.norms, scale=scale)
-        if lv.teams:
-            figures[f"teams-{lv.level}"] = charts.heatmap_figure(lv.areas, lv.teams, scale=scale)
+        if lv.norms_for_subjects:  # SPEC §10: no norm from fewer managers than the rule allows
+            figures[f"org-{lv.level}"] = charts.org_radar_figure(
+                lv.areas, lv.norms_for_subjects, scale=scale
+            )
+        if lv.teams_with_norms:
+            figures[f"teams-{lv.level}"] = charts.heatmap_figure(
+                lv.areas, lv.teams_with_norms, scale=scale
+            )
     subjects = db.session.scalars(
         select(Subject).where(Subject.campaign_id == campaign.id).order_by(Subject.name)
     ).all()
@@ -197,8 +206,8 @@ def _report_context(view: ReportView, to_subject: bool) -> dict[str, Any]:
         ),
         "level_title": content.level(subject.level).title,
         "titles": titles,
-        "texts": item_texts(view),
-        "questions": {q.key: q.text_for("manager", subject.name) for q in content.open_questions},
+        "texts": item_texts(view, to_subject=to_subject),
+        "questions": question_texts(view, to_subject=to_subject),
         "group_sentences": group_sentences(
             report, subject.campaign.min_raters, voice, _asked_groups(view)
         ),
@@ -208,6 +217,10 @@ def _report_context(view: ReportView, to_subject: bool) -> dict[str, Any]:
             s for g in report.gaps if (s := gap_sentence(g, titles.get(g.area, g.area), voice))
         ],
         "voice": voice,
+        "spread_min": effective_spread_min(
+            subject.campaign.spread_min, subject.campaign.min_raters
+        ),
+        "scale_mid": f"{(scale[0] + scale[1]) / 2:g}",
         "figures": charts.figures_json(figures),
         "released": subject.campaign.status is CampaignStatus.RELEASED,
         "cells": {
@@ -224,7 +237,7 @@ def _cells(report: SubjectReport | None) -> dict[str, dict[Any, Any]]:
     return {
         "by_area": {(c.area, c.group): c for c in report.area_scores},
         "by_item": {(c.item, c.group): c for c in report.item_scores},
-        "labels": {g.key: g.label for g in report.groups},
+        "labels": {g.key: PLAIN_NAMES.get(g.key, g.label) for g in report.groups},
     }
 
 

@@ -12,7 +12,7 @@ from survey.domain.gaps import BLIND_SPOT, HIDDEN_STRENGTH, Gap
 from survey.domain.report import SubjectReport
 
 PLAIN_NAMES = {
-    "self": "Self-assessment",
+    "self": "Self",
     "manager": "Manager",
     "peers": "Peers",
     "direct_reports": "Direct reports",
