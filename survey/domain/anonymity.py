@@ -81,6 +81,9 @@ class UnitCells:
     areas: dict[str, AreaCell]
 
 
+NO_ANSWERS = Tally()
+
+
 def check_threshold(k: int) -> None:
     """Raise SurveyError unless the anonymity threshold `k` is an int of at least 2."""
     if isinstance(k, bool) or not isinstance(k, int) or k < 2:
@@ -143,10 +146,9 @@ def gather_unit(
         shown = observed.get(group, every_item)
         shown_in = {a.key: shown.intersection(a.items) for a in areas}
         for i in every_item & shown:
-            t = found.items.get(i, Tally())
-            items[i] = items.get(i, Tally()) + Tally(
-                t.total, t.n, found.responses - t.n, t.total_sq
-            )
+            t = found.items.get(i, NO_ANSWERS)
+            cell = Tally(t.total, t.n, found.responses - t.n, t.total_sq)
+            items[i] = items[i] + cell if i in items else cell
         for r in found.raters:
             if (in_area := shown_in.get(r.area)) is not None:
                 raters[r.area].append(RaterArea(len(in_area), r.answered & in_area, r.total))

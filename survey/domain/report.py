@@ -42,7 +42,7 @@ from survey.domain.anonymity import (
     summarise_groups,
 )
 from survey.domain.gaps import Gap, RankedItem, check_gap_threshold, find_gaps, rank_items
-from survey.domain.rounding import round_decimal, round_score
+from survey.domain.rounding import round_decimal, round_mean, round_score
 from survey.domain.scoring import (
     AreaSpec,
     GroupAnswers,
@@ -326,7 +326,7 @@ def _item_scores(
     areas: Sequence[AreaSpec], cells: Mapping[str, UnitCells]
 ) -> tuple[ItemScore, ...]:
     return tuple(
-        ItemScore(i, a.key, unit, round_score(t.score), t.n, t.na)
+        ItemScore(i, a.key, unit, round_mean(t.total, t.n), t.n, t.na)
         for a in areas
         for i in a.items
         for unit, c in _ordered_units(cells)

@@ -48,24 +48,25 @@ class Tally:
     """An exact sum (and sum of squares) of `n` values plus `na` N/A answers; poolable by `+`.
 
     `total_sq` lets a pooled cell give the spread of the very answers its score pools
-    (SPEC §10 agreement) without keeping the answers themselves.
+    (SPEC §10 agreement) without keeping the answers themselves. Sums of answers stay `int`
+    (exact and cheap); sums of means are `Fraction`s.
     """
 
-    total: Fraction = Fraction(0)
+    total: Fraction | int = 0
     n: int = 0
     na: int = 0
-    total_sq: Fraction = Fraction(0)
+    total_sq: Fraction | int = 0
 
     @property
     def score(self) -> Fraction:
         """The exact mean; only meaningful when n > 0."""
-        return self.total / self.n
+        return Fraction(self.total, self.n)
 
     @property
     def variance(self) -> Fraction:
         """The exact population variance of the `n` values (≥ 0); only meaningful when n > 0."""
         mean = self.score
-        return self.total_sq / self.n - mean * mean
+        return Fraction(self.total_sq, self.n) - mean * mean
 
     def __add__(self, other: "Tally") -> "Tally":
         return Tally(
@@ -93,7 +94,7 @@ def tally(values: Iterable[Fraction | int], na: int = 0) -> Tally:
     """Return the tally of `values` with `na` N/A answers."""
     items = list(values)
     if all(type(v) is int for v in items):  # answers: integer sums, made exact once
-        return Tally(Fraction(sum(items)), len(items), na, Fraction(sum(v * v for v in items)))
+        return Tally(sum(items), len(items), na, sum(v * v for v in items))
     exact = [Fraction(v) for v in items]
     return Tally(sum(exact, Fraction(0)), len(items), na, sum((v * v for v in exact), Fraction(0)))
 

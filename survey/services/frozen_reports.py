@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from fractions import Fraction
 from itertools import islice
 from typing import Any, TypeGuard, TypeVar
 
@@ -188,7 +187,7 @@ class CampaignScorer:
             .group_by(Response.subject_id, Response.rater_group, Answer.item)
         ):
             cells = found[subject_id].items.setdefault(group, {})
-            cells[item] = Tally(Fraction(total or 0), n, 0, Fraction(total_sq or 0))
+            cells[item] = Tally(int(total or 0), n, 0, int(total_sq or 0))
         answered_sets: dict[str, frozenset[str]] = {}
         for subject_id, group, level, area, total, keys in db.session.execute(
             self._rater_areas(numeric)
