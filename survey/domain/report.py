@@ -47,7 +47,6 @@ from survey.domain.scoring import (
     AreaSpec,
     GroupAnswers,
     RaterResponse,
-    Tally,
     summarise_responses,
 )
 from survey.errors import SurveyError
@@ -325,12 +324,13 @@ def _area_scores(
 def _item_scores(
     areas: Sequence[AreaSpec], cells: Mapping[str, UnitCells]
 ) -> tuple[ItemScore, ...]:
+    units = _ordered_units(cells)
     return tuple(
         ItemScore(i, a.key, unit, round_mean(t.total, t.n), t.n, t.na)
         for a in areas
         for i in a.items
-        for unit, c in _ordered_units(cells)
-        if (t := c.items.get(i, Tally())).n > 0
+        for unit, c in units
+        if (t := c.items.get(i)) is not None and t.n > 0
     )
 
 

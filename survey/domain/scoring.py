@@ -11,6 +11,7 @@ to the letter (the mean of counting raters' own area means), used for the identi
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,7 @@ class Rater:
         return self.answers.get(item) if item in self.shown else None
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
     """An exact sum (and sum of squares) of `n` values plus `na` N/A answers; poolable by `+`.
 
     `total_sq` lets a pooled cell give the spread of the very answers its score pools
@@ -68,7 +68,7 @@ class Tally:
         mean = self.score
         return Fraction(self.total_sq, self.n) - mean * mean
 
-    def __add__(self, other: "Tally") -> "Tally":
+    def __add__(self, other: "Tally") -> "Tally":  # type: ignore[override]
         return Tally(
             self.total + other.total,
             self.n + other.n,
@@ -96,6 +96,8 @@ def tally(values: Iterable[Fraction | int], na: int = 0) -> Tally:
     if all(type(v) is int for v in items):  # answers: integer sums, made exact once
         return Tally(sum(items), len(items), na, sum(v * v for v in items))
     exact = [Fraction(v) for v in items]
+    if len(exact) == 1:  # one rater's mean: the common case of an identifiable group
+        return Tally(exact[0], 1, na, exact[0] * exact[0])
     return Tally(sum(exact, Fraction(0)), len(items), na, sum((v * v for v in exact), Fraction(0)))
 
 
@@ -106,8 +108,7 @@ def score_item(raters: Sequence[Rater], item: str) -> Tally:
     return tally(numeric, na=len(seen) - len(numeric))
 
 
-@dataclass(frozen=True)
-class AreaAnswers:
+class AreaAnswers(NamedTuple):
     """One rater's numeric answers (1..5) on one area: their sum and the item keys answered.
 
     What a `GROUP BY response, area` gives; a rater without a numeric answer in the area has
@@ -119,8 +120,7 @@ class AreaAnswers:
     answered: frozenset[str]
 
 
-@dataclass(frozen=True)
-class RaterArea:
+class RaterArea(NamedTuple):
     """One rater on one area: how many of its items they were shown, which of those they
     answered numerically, and the sum of those answers."""
 
