@@ -465,6 +465,46 @@ def add_scaling_rows(report: Report, points: list[ScalePoint]) -> None:
                        " / ".join(f"{p.subjects:,}" for p in points) + " subjects"))
 
 
+def measure_page_transfer(report: Report, database: str, log: Path, subject: int = 1) -> None:
+    """Bytes on the wire for one report page in headless Chromium through gunicorn: cold (an
+    empty cache but for the sign-in page's style sheet) and warm (the same page again)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        raise BenchmarkError("Playwright is not installed (pip install -e '.[test]')") from error
+    outbox = Path(tempfile.mkdtemp(prefix="bench-outbox-"))
+    with gunicorn("survey:create_app()", product_env(database, outbox), log, workers=2) as server, \
+            sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        try:
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(server.url + "/sign-in")  # its style sheet (app.css, 2 KB) is cached
+            page.fill("input[name=email]", generate.HR_EMAIL)
+            page.fill("input[name=password]", generate.HR_PASSWORD)
+            page.click("#submit")
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            wire = [0]
+            cdp.on("Network.loadingFinished",
+                   lambda event: wire.__setitem__(0, wire[0] + event["encodedDataLength"]))
+            path = f"{server.url}/reports/1/{subject}"
+            answer = page.goto(path, wait_until="networkidle")
+            if answer is None or answer.status != 200 or "plotly" not in page.content():
+                raise BenchmarkError(f"report page {path} did not load: "
+                                     f"{answer.status if answer else 'no answer'} {page.url}")
+            cold, wire[0] = wire[0], 0
+            page.goto(path, wait_until="networkidle")
+            warm = wire[0]
+        finally:
+            browser.close()
+    report.add(Row("Report page transfer, cold", f"{cold / 1e6:.2f} MB", "—", None, "≤ 1.6 MB",
+                   cold <= 1.6e6, "headless Chromium, empty cache, gzip from WhiteNoise"))
+    report.add(Row("Report page transfer, warm", f"{warm / 1e3:.0f} KB", "—", None, "≤ 150 KB",
+                   warm <= 150e3, "the same page again: static files from the cache"))
+
+
 def measure_launch(report: Report, database: str, campaign: int) -> None:
     result = probe("launch", database, campaign=campaign)
     rate = result["invitations"] / result["seconds"]
@@ -544,6 +584,8 @@ def run(mode: Mode, base: str | None, skip: set[str]) -> tuple[Report, str]:
     subject_ids = list(range(1, min(mode.scale, 200) + 1))
     attempt(report, "Subject report page",
             lambda: measure_report_pages(report, main_db, subject_ids, mode, log))
+    attempt(report, "Report page transfer",
+            lambda: measure_page_transfer(report, main_db, log))
     print("== launch", flush=True)
     attempt(report, "Launch", lambda: measure_launch(report, main_db, result.draft_campaign_id))
     if "submit" not in skip:  # last on this database: ~50,000 submissions make it grow
