@@ -213,7 +213,7 @@ def probe_launch(args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=("groupby", "close", "org-view", "export",
-                                            "export-xlsx", "report-json", "launch",
+                                            "export-items", "export-xlsx", "report-json", "launch",
                                             "report-page"))
     parser.add_argument("--database", required=True)
     parser.add_argument("--campaign", type=int, default=1)
@@ -226,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         "close": lambda: probe_close(args),
         "org-view": lambda: probe_page(args, f"/reports/organisation/{args.campaign}"),
         "export": lambda: probe_page(args, f"/reports/organisation/{args.campaign}/export.csv"),
+        "export-items": lambda: probe_page(
+            args, f"/reports/organisation/{args.campaign}/export.csv?table=items"),
         "export-xlsx": lambda: probe_page(
             args, f"/reports/organisation/{args.campaign}/export.xlsx"),
         "report-page": lambda: probe_page(args, f"/reports/{args.campaign}/{args.subject}"),

@@ -15,7 +15,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     `SQLALCHEMY_DATABASE_URI`, `MAIL_OUTBOX`, ...). Raises `ConfigError` when production
     has no `SECRET_KEY`.
     """
-    from survey import config, database, errorpages, extensions, logs, security, templating
+    from survey import (
+        config,
+        database,
+        errorpages,
+        extensions,
+        logs,
+        security,
+        static_files,
+        templating,
+    )
     from survey.packaged import MIGRATIONS, packaged_folder
 
     app = Flask(__name__, instance_relative_config=True)
@@ -28,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.limiter.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    static_files.init_app(app)
     logs.init_app(app)
     _register_blueprints(app)
     errorpages.init_app(app)

@@ -45,7 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    "SEND_FILE_MAX_AGE_DEFAULT": 7 * 24 * 3600,  # static URLs carry ?v=<mtime> (templating.py)
+    "SEND_FILE_MAX_AGE_DEFAULT": 7 * 24 * 3600,  # send_file; static files: static_files.py
     "WTF_CSRF_TIME_LIMIT": None,  # a rater may keep a form open for hours
 }
 

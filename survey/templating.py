@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import datetime
 from functools import lru_cache
@@ -20,17 +21,24 @@ def init_app(app: Flask) -> None:
 
 
 def _static_version(endpoint: str, values: dict[str, Any]) -> None:
-    """Add `?v=<mtime>` to static URLs so browsers may cache them long (plotly.min.js is 4.8 MB)
-    and still fetch a file again as soon as it changes."""
+    """Add `?v=<content hash>` to static URLs so browsers may cache them for a year
+    (`survey.static_files`; plotly.min.js is 4.8 MB) and still fetch a file again as soon as
+    its content changes."""
     if endpoint == "static" and "filename" in values:
-        folder = current_app.static_folder or ""
-        values.setdefault("v", _mtime(os.path.join(folder, values["filename"])))
+        path = os.path.join(current_app.static_folder or "", values["filename"])
+        try:
+            changed = os.stat(path).st_mtime_ns
+        except OSError:
+            changed = 0
+        values.setdefault("v", _content_hash(path, changed))
 
 
 @lru_cache(maxsize=256)
-def _mtime(path: str) -> str:
+def _content_hash(path: str, changed: int) -> str:
+    """The first 12 hex digits of the file's SHA-256 (read again when `changed` changes)."""
     try:
-        return str(int(os.stat(path).st_mtime))
+        with open(path, "rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()[:12]
     except OSError:
         return "0"
 

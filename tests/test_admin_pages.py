@@ -64,7 +64,7 @@ def test_a_finished_campaign_links_to_its_results(
     dashboard = client.get(f"/admin/campaigns/{c}").text
     for link in (
         f'href="/reports/organisation/{c}"',
-        f'href="/reports/organisation/{c}/export.csv"',
+        f'action="/reports/organisation/{c}/export.csv"',
         f'href="/reports/organisation/{c}/export.xlsx"',
         f'href="/reports/{c}/{s}"',
     ):

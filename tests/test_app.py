@@ -109,11 +109,11 @@ def test_static_files_are_versioned_and_cached(client) -> None:  # type: ignore[
     import re
 
     page = client.get("/").get_data(as_text=True)
-    css = re.search(r'href="(/static/css/app\.css\?v=\d+)"', page)
+    css = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{12})"', page)
     assert css is not None
     response = client.get(css.group(1))
     assert response.status_code == 200
-    assert "max-age=604800" in response.headers["Cache-Control"]
+    assert "max-age=31536000" in response.headers["Cache-Control"]
     response.close()
 
 

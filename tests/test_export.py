@@ -1,21 +1,25 @@
-"""Exports: shown figures only, CSV with a BOM, formula cells neutralised, XLSX, same rows."""
+"""Exports for HR (issue 16): shown figures only, readable names, formula-safe; XLSX sheets
+Summary/Areas/Items/About, CSV tables with BOM and a choice of separator."""
 
 from __future__ import annotations
 
 import csv
 import io
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from openpyxl import load_workbook
 
+from survey.domain.anonymity import DISPLAY_ORDER
+from survey.domain.questionnaire import load_content
 from survey.extensions import db
 from survey.models import Campaign, CampaignStatus, Subject
-from survey.services.export import export_chunks, neutralise
-from survey.services.frozen_reports import freeze_reports
-from tests.factories import make_hr_user, make_person
+from survey.services.export import GROUP_NAMES, export_chunks, neutralise, write_xlsx
+from survey.services.frozen_reports import campaign_reports, freeze_reports
+from tests.factories import make_campaign, make_hr_user, make_person
 from tests.helpers_reports import sign_in, team_leader_scenario, worked_example
 
 
@@ -25,42 +29,76 @@ def campaign_id(app: Flask) -> int:
         return worked_example(team="=cmd|' /C calc'!A0").campaign.id
 
 
-def run_export(runner: FlaskCliRunner, campaign_id: int, fmt: str, tmp_path) -> object:
-    out = tmp_path / f"out.{fmt}"
+def run_export(runner: FlaskCliRunner, campaign_id: int, fmt: str, tmp_path, *extra: str) -> Path:
+    out = tmp_path / f"out-{len(extra)}.{fmt}"
     result = runner.invoke(
-        args=["campaign", "export", str(campaign_id), "--format", fmt, "--output", str(out)]
+        args=["campaign", "export", str(campaign_id), "--format", fmt, "--output", str(out),
+              *extra]
     )
     assert result.exit_code == 0, result.output
     return out
 
 
-def csv_rows(raw: bytes) -> list[list[str]]:
+def csv_rows(raw: bytes, delimiter: str = ",") -> list[list[str]]:
     assert raw.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=delimiter))
 
 
-def test_csv_has_bom_and_only_shown_cells(runner: FlaskCliRunner, campaign_id, tmp_path) -> None:
+def sheets_of(path: Path) -> dict[str, list[list[object]]]:
+    book = load_workbook(path, read_only=True)
+    try:
+        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book}
+    finally:
+        book.close()
+
+
+def test_csv_areas_table_has_readable_names_and_only_shown_cells(
+    runner: FlaskCliRunner, campaign_id, tmp_path
+) -> None:
     rows = csv_rows(run_export(runner, campaign_id, "csv", tmp_path).read_bytes())
     header, body = rows[0], rows[1:]
-    assert header[:7] == ["campaign", "subject", "email", "level", "team", "section", "kind"]
+    assert header[:7] == ["Subject", "E-mail", "Level", "Team", "Section", "Group", "Responses"]
     col = {name: i for i, name in enumerate(header)}
-    shown = {(r[col["kind"]], r[col["area"]], r[col["item"]], r[col["group"]]): r for r in body}
-    assert shown[("area", "culture", "", "all_others")][col["score"]] == "4.63"
-    assert shown[("item", "results", "ic_finishes_work", "peers")][col["n"]] == "3"
-    # Hidden cells are absent: peers' improvement area and items rated by only 2 peers.
-    assert ("area", "improvement", "", "peers") not in shown
-    assert ("item", "improvement", "ic_follows_processes", "peers") not in shown
-    assert ("item", "growth", "ic_acts_on_feedback", "peers") not in shown
-    assert not any(r[col["group"]] == "direct_reports" for r in body)
-    # Spoke order within the subject: areas first, results before culture.
-    areas = [r[col["area"]] for r in body if r[col["kind"]] == "area"]
-    assert areas.index("results") < areas.index("culture")
+    by_group = {r[col["Group"]]: r for r in body}
+    # The worked example's figures (tests/helpers_reports.py); every other cell is checked
+    # against the report in test_export_equals_the_report_for_every_subject.
+    assert set(by_group) == {"Self", "Manager", "Peers", "All others"}
+    assert by_group["All others"][col["Culture and values"]] == "4.63"
+    assert by_group["Peers"][col["Responses"]] == "3"
+    assert by_group["Peers"][col["Level"]] == "Individual contributor"
+    # The peers' improvement area is hidden (2 peers answered): an empty cell.
+    assert by_group["Peers"][col["Improvement"]] == ""
+    assert by_group["Self"][col["Improvement"]] == "3.00"
 
 
-def test_formula_cells_are_neutralised(runner: FlaskCliRunner, campaign_id, tmp_path) -> None:
+def test_csv_items_table_with_semicolons_has_statements(
+    runner: FlaskCliRunner, campaign_id, tmp_path
+) -> None:
+    out = run_export(runner, campaign_id, "csv", tmp_path, "--table", "items", "--delimiter", ";")
+    rows = csv_rows(out.read_bytes(), ";")
+    header = rows[0]
+    assert header == ["Subject", "E-mail", "Level", "Team", "Section", "Area", "Statement",
+                      *(GROUP_NAMES[g] for g in DISPLAY_ORDER)]
+    statements = {item.key: item.behaviour
+                  for item in load_content().level("individual_contributor").items}
+    assert {r[6] for r in rows[1:]} <= set(statements.values())
+    assert len(rows) - 1 == len(statements)  # every item has a shown cell (self at least)
+
+
+def test_formula_cells_are_neutralised_in_csv(
+    runner: FlaskCliRunner, campaign_id, tmp_path
+) -> None:
     rows = csv_rows(run_export(runner, campaign_id, "csv", tmp_path).read_bytes())
-    teams = {r[4] for r in rows[1:]}
-    assert teams == {"'=cmd|' /C calc'!A0"}
+    assert {r[3] for r in rows[1:]} == {"'=cmd|' /C calc'!A0"}
+
+
+def test_formula_text_in_xlsx_is_a_plain_string_without_apostrophe(
+    runner: FlaskCliRunner, campaign_id, tmp_path
+) -> None:
+    book = load_workbook(run_export(runner, campaign_id, "xlsx", tmp_path))
+    cell = book["Summary"]["D2"]
+    assert cell.value == "=cmd|' /C calc'!A0"
+    assert cell.data_type == "s"
 
 
 def test_a_line_break_in_a_name_stays_inside_its_field(
@@ -70,7 +108,7 @@ def test_a_line_break_in_a_name_stays_inside_its_field(
         campaign_id = worked_example(team="Ops\nNorth").campaign.id
     rows = csv_rows(run_export(runner, campaign_id, "csv", tmp_path).read_bytes())
     assert {len(row) for row in rows} == {len(rows[0])}  # no row cut in two
-    assert {row[4] for row in rows[1:]} == {"Ops\nNorth"}
+    assert {row[3] for row in rows[1:]} == {"Ops\nNorth"}
 
 
 @pytest.mark.parametrize(
@@ -82,28 +120,105 @@ def test_neutralise(value, expected) -> None:
     assert neutralise(value) == expected
 
 
-def text(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return "" if value is None else str(value)
+def hidden_group_campaign() -> Campaign:
+    """k = 3; a team leader with 3 peers and 1 direct report: the lone report is merged with
+    the peers into Others, so neither Peers nor Direct reports is shown on its own."""
+    campaign = make_campaign(name="Spring 360", status=CampaignStatus.CLOSED, min_raters=3)
+    team_leader_scenario(campaign, "lead@example.test", peers=3, reports=1,
+                         include_next_level=True)
+    freeze_reports(campaign)
+    db.session.commit()
+    return campaign
 
 
-def test_xlsx_has_the_same_rows(runner: FlaskCliRunner, campaign_id, tmp_path) -> None:
-    rows = csv_rows(run_export(runner, campaign_id, "csv", tmp_path).read_bytes())
-    book = load_workbook(run_export(runner, campaign_id, "xlsx", tmp_path), read_only=True)
-    try:
-        sheet = book.active
-        xlsx = [
-            [text(float(v)) if i == 11 and isinstance(v, int) else text(v)
-             for i, v in enumerate(row)]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        first = next(sheet.iter_rows(min_row=2))
-        number_format = first[11].number_format
-    finally:
-        book.close()  # read-only workbooks keep the file open until closed
-    assert xlsx == rows
-    assert number_format == "0.00"
+def test_xlsx_sheets_headers_and_hidden_group(app: Flask, tmp_path) -> None:
+    out = tmp_path / "book.xlsx"
+    with app.app_context():
+        campaign = hidden_group_campaign()
+        write_xlsx(campaign, out)
+        content = load_content()
+    book = load_workbook(out)
+    assert book.sheetnames == ["Summary", "Areas", "Items", "About"]
+    for name in ("Summary", "Areas", "Items"):
+        ws = book[name]
+        assert all(c.font.b for c in ws[1] if c.value is not None)
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+        assert ws.column_dimensions["A"].width >= 20
+    sheets = sheets_of(out)
+    areas_header, *area_rows = sheets["Areas"]
+    groups = {r[5] for r in area_rows}
+    assert groups == {"Self", "Manager", "Others (small groups combined)", "All others"}
+    items_header, *item_rows = sheets["Items"]
+    for hidden in ("Peers", "Direct reports"):
+        column = items_header.index(hidden)
+        assert {r[column] for r in item_rows} == {None}
+    statements = {i.behaviour for lv in content.levels for i in lv.items}
+    assert {r[6] for r in item_rows} <= statements and len(item_rows) > 10
+    assert {r[4] for r in item_rows} == {"Own level", "Readiness: Business leader"}
+    keys = {i.key for lv in content.levels for i in lv.items} | {a.key for a in content.areas}
+    keys |= set(DISPLAY_ORDER) | {lv.key for lv in content.levels}
+    read = {v for rows in sheets.values() for row in rows for v in row if isinstance(v, str)}
+    assert read & keys == set()
+    about = dict((r[0], r[1]) for r in sheets["About"][1:])
+    assert about["Anonymity threshold (k)"] == 3 and about["Campaign"] == "Spring 360"
+
+
+def test_a_table_longer_than_a_sheet_continues_on_the_next(app: Flask, tmp_path) -> None:
+    out = tmp_path / "book.xlsx"
+    with app.app_context():
+        write_xlsx(hidden_group_campaign(), out, sheet_rows=10)
+    sheets = sheets_of(out)
+    parts = [name for name in sheets if name.startswith("Items")]
+    assert len(parts) > 2 and parts[1] == "Items (2)"
+    assert all(len(sheets[p]) <= 10 and sheets[p][0] == sheets["Items"][0] for p in parts)
+
+
+def test_export_equals_the_report_for_every_subject(app: Flask, tmp_path) -> None:
+    """No export-only arithmetic: every score cell is a shown cell of the frozen report."""
+    out = tmp_path / "book.xlsx"
+    with app.app_context():
+        campaign = hostile_campaign()
+        write_xlsx(campaign, out)
+        content = load_content()
+        expected_areas: set[tuple[object, ...]] = set()
+        expected_items: set[tuple[object, ...]] = set()
+        summary: set[tuple[object, ...]] = set()
+        titles = {a.key: a.title for a in content.areas}
+        for frozen in campaign_reports(campaign):
+            sections = [("Own level", frozen.scored.report)]
+            if frozen.scored.readiness is not None:
+                sections.append(("Readiness: Business leader", frozen.scored.readiness))
+            for section, report in sections:
+                doc = report.to_json_parts()
+                for c in doc["area_scores"]:
+                    expected_areas.add((frozen.subject.email, section, GROUP_NAMES[c["group"]],
+                                        titles[c["area"]], c["score"]))
+                statements = {i.key: i.behaviour for lv in content.levels for i in lv.items}
+                for c in doc["item_scores"]:
+                    expected_items.add((frozen.subject.email, section, statements[c["item"]],
+                                        GROUP_NAMES[c["group"]], c["score"]))
+            for gap in frozen.scored.report.to_json_parts()["gaps"]:
+                summary.add((frozen.subject.email, titles[gap["area"]], gap["self"],
+                             gap["others"], gap["delta"]))
+    sheets = sheets_of(out)
+    header, *rows = sheets["Areas"]
+    got_areas = {(r[1], r[4], r[5], header[i], v) for r in rows
+                 for i, v in enumerate(r) if i >= 7 and v is not None}
+    assert got_areas == expected_areas
+    header, *rows = sheets["Items"]
+    got_items = {(r[1], r[4], r[6], header[i], v) for r in rows
+                 for i, v in enumerate(r) if i >= 7 and v is not None}
+    assert got_items == expected_items
+    header, *rows = sheets["Summary"]
+    got_summary = set()
+    for r in rows:
+        for title in titles.values():
+            if f"Gap: {title}" in header and r[header.index(f"Gap: {title}")] is not None:
+                got_summary.add((r[1], title, r[header.index(f"Self: {title}")],
+                                 r[header.index(f"All others: {title}")],
+                                 r[header.index(f"Gap: {title}")]))
+    assert got_summary == summary and summary
 
 
 def test_hr_downloads_the_export_from_the_organisation_page(
@@ -115,13 +230,21 @@ def test_hr_downloads_the_export_from_the_organisation_page(
     sign_in(client, hr)
     page = client.get(f"/reports/organisation/{campaign_id}").get_data(as_text=True)
     assert f"/reports/organisation/{campaign_id}/export.csv" in page
+    assert 'value="semicolon"' in page and 'value="items"' in page
     download = client.get(f"/reports/organisation/{campaign_id}/export.csv")
     assert download.status_code == 200
     assert download.headers["Content-Disposition"].startswith("attachment;")
     assert b"4.63" in download.data and download.data.startswith(b"\xef\xbb\xbf")
+    items = client.get(
+        f"/reports/organisation/{campaign_id}/export.csv?table=items&delimiter=semicolon"
+    )
+    assert items.status_code == 200
+    assert items.data.decode("utf-8-sig").startswith("Subject;E-mail;Level;Team;Section;Area")
     xlsx = client.get(f"/reports/organisation/{campaign_id}/export.xlsx")
     assert xlsx.data[:2] == b"PK"
     assert client.get(f"/reports/organisation/{campaign_id}/export.pdf").status_code == 404
+    bad = client.get(f"/reports/organisation/{campaign_id}/export.csv?delimiter=tab")
+    assert bad.status_code == 400 and b"comma or semicolon" in bad.data
 
 
 def test_a_download_as_the_first_request_reads_the_campaigns_questionnaire(
@@ -168,13 +291,12 @@ def hostile_campaign() -> Campaign:
 
 def test_hostile_text_is_neutralised_and_stays_in_its_field(app: Flask) -> None:
     with app.app_context():
-        rows = csv_rows(b"".join(export_chunks(hostile_campaign(), "csv")))
-    assert {len(row) for row in rows} == {14}
-    assert len(rows) > 400
-    assert {r[5] for r in rows[1:]} == {"level", "readiness"}
-    assert {r[0] for r in rows[1:]} == {"'=Autumn, 360"}
-    assert {r[1] for r in rows[1:]} == {"'=Leader 0", "'=Leader 1", "'=Leader 2", "Alice Example"}
-    assert {r[4] for r in rows[1:]} == {"'-ops, \"north\"\nteam", "'+Green", "Blue, team",
+        rows = csv_rows(b"".join(export_chunks(hostile_campaign(), "csv", "items")))
+    assert {len(row) for row in rows} == {len(rows[0])}
+    assert len(rows) > 100
+    assert {r[4] for r in rows[1:]} == {"Own level", "Readiness: Business leader"}
+    assert {r[0] for r in rows[1:]} == {"'=Leader 0", "'=Leader 1", "'=Leader 2", "Alice Example"}
+    assert {r[3] for r in rows[1:]} == {"'-ops, \"north\"\nteam", "'+Green", "Blue, team",
                                         "'\tTabbed"}
 
 
@@ -192,7 +314,6 @@ def test_export_shows_names_as_they_are_now_and_teams_as_at_close(app: Flask) ->
         campaign.name = "Autumn 360 (final)"
         db.session.commit()
         rows = csv_rows(b"".join(export_chunks(campaign, "csv")))
-    alice = [r for r in rows[1:] if r[2] == "alice.renamed@example.test"]
-    assert alice and {r[1] for r in alice} == {"'+Alice, renamed"}
-    assert {r[4] for r in alice} == {"'-ops, \"north\"\nteam"}
-    assert {r[0] for r in rows[1:]} == {"Autumn 360 (final)"}
+    alice = [r for r in rows[1:] if r[1] == "alice.renamed@example.test"]
+    assert alice and {r[0] for r in alice} == {"'+Alice, renamed"}
+    assert {r[3] for r in alice} == {"'-ops, \"north\"\nteam"}

@@ -34,11 +34,11 @@ from dataclasses import dataclass
 from survey.domain.scoring import (
     AreaCell,
     AreaSpec,
-    Rater,
+    GroupAnswers,
+    RaterArea,
     Tally,
-    pool_area,
-    score_area,
-    score_item,
+    pool_rater_areas,
+    tally_rater_areas,
 )
 from survey.errors import SurveyError
 
@@ -81,6 +81,9 @@ class UnitCells:
     areas: dict[str, AreaCell]
 
 
+NO_ANSWERS = Tally()
+
+
 def check_threshold(k: int) -> None:
     """Raise SurveyError unless the anonymity threshold `k` is an int of at least 2."""
     if isinstance(k, bool) or not isinstance(k, int) or k < 2:
@@ -117,27 +120,62 @@ def summarise_groups(
     return rows
 
 
-def score_identifiable_unit(raters: Sequence[Rater], areas: Sequence[AreaSpec]) -> UnitCells:
+@dataclass(frozen=True)
+class UnitAnswers:
+    """The answers of one displayed unit's raters, summed: item key → tally over the raters
+    shown the item (na = those without a numeric answer), area key → each rater's `RaterArea`
+    (raters without a numeric answer in the area left out: they never count)."""
+
+    items: dict[str, Tally]
+    raters: dict[str, list[RaterArea]]
+
+
+def gather_unit(
+    members: Sequence[str],
+    groups: Mapping[str, GroupAnswers],
+    areas: Sequence[AreaSpec],
+    observed: Mapping[str, frozenset[str]],
+) -> UnitAnswers:
+    """Pool the member groups' answers into one unit; a group missing from `observed` was shown
+    every item. Answers on items of no area in `areas` are ignored."""
+    every_item = frozenset(i for a in areas for i in a.items)
+    items: dict[str, Tally] = {}
+    raters: dict[str, list[RaterArea]] = {a.key: [] for a in areas}
+    for group in members:
+        found = groups[group]
+        shown = observed.get(group, every_item)
+        shown_in = {a.key: shown.intersection(a.items) for a in areas}
+        for i in every_item & shown:
+            t = found.items.get(i, NO_ANSWERS)
+            cell = Tally(t.total, t.n, found.responses - t.n, t.total_sq)
+            items[i] = items[i] + cell if i in items else cell
+        for r in found.raters:
+            if (in_area := shown_in.get(r.area)) is not None:
+                raters[r.area].append(RaterArea(len(in_area), r.answered & in_area, r.total))
+    return UnitAnswers(items, raters)
+
+
+def score_identifiable_unit(unit: UnitAnswers, areas: Sequence[AreaSpec]) -> UnitCells:
     """Score `self` or `manager` by SPEC §7.1-2: area = mean of raters' area means.
 
     Every item tally is kept, even one with only N/A (n = 0), so `all_others` counts its N/A;
     an area cell exists when at least one rater counts for the area.
     """
-    items = {i: score_item(raters, i) for a in areas for i in a.items}
-    cells = {a.key: score_area(raters, a.items) for a in areas}
-    return UnitCells(items, {key: AreaCell(t.score, t.n) for key, t in cells.items() if t.n})
+    cells = {a.key: tally_rater_areas(unit.raters[a.key]) for a in areas}
+    return UnitCells(
+        dict(unit.items), {key: AreaCell(t.score, t.n) for key, t in cells.items() if t.n}
+    )
 
 
-def score_anonymous_unit(raters: Sequence[Rater], areas: Sequence[AreaSpec], k: int) -> UnitCells:
+def score_anonymous_unit(unit: UnitAnswers, areas: Sequence[AreaSpec], k: int) -> UnitCells:
     """Score a shown anonymous unit: cells with n < k hidden, areas pooled from shown items.
 
     Item cell: mean of numeric answers, shown when n >= k (§7.5). Area cell: pooled mean of the
     answers in the shown item cells of the area (§7.6, see the module docstring), shown when
     its n (raters counting under §7.1) >= k.
     """
-    every = ((i, score_item(raters, i)) for a in areas for i in a.items)
-    items = {i: t for i, t in every if t.n >= k}
-    cells = {a.key: pool_area(raters, a.items, items) for a in areas}
+    items = {i: t for i, t in unit.items.items() if t.n >= k}
+    cells = {a.key: pool_rater_areas(unit.raters[a.key], a.items, items) for a in areas}
     return UnitCells(items, {key: c for key, c in cells.items() if c is not None and c.n >= k})
 
 

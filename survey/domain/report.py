@@ -1,7 +1,9 @@
 """A subject's report: every figure any channel may show, filtered and rounded (SPEC §7, §9).
 
-`build_subject_report` is the only way to turn responses into numbers. HTML, JSON, charts and
-exports read a `SubjectReport` and never recompute, so hidden cells are absent everywhere.
+`build_report_from_answers` is the only way to turn answers into numbers: close feeds it the
+per-group sums of the database's GROUP BYs, `build_subject_report` the same sums taken from
+whole responses. HTML, JSON, charts and exports read a `SubjectReport` and never recompute, so
+hidden cells are absent everywhere.
 
 `all_others` (everyone but self) is pooled from SHOWN cells only: the manager's cells plus the
 shown anonymous units' cells for that area or item. It has no threshold of its own: each rater in
@@ -30,8 +32,10 @@ from survey.domain.anonymity import (
     RATER_GROUPS,
     SELF,
     GroupSummary,
+    UnitAnswers,
     UnitCells,
     check_threshold,
+    gather_unit,
     plan_units,
     pool_all_others,
     score_anonymous_unit,
@@ -39,8 +43,14 @@ from survey.domain.anonymity import (
     summarise_groups,
 )
 from survey.domain.gaps import Gap, RankedItem, check_gap_threshold, find_gaps, rank_items
-from survey.domain.rounding import round_decimal, round_score
-from survey.domain.scoring import AreaSpec, Rater, RaterResponse, Tally
+from survey.domain.rounding import round_decimal, round_mean, round_score
+from survey.domain.scoring import (
+    AreaSpec,
+    GroupAnswers,
+    RaterResponse,
+    Tally,
+    summarise_responses,
+)
 from survey.errors import SurveyError
 
 
@@ -221,17 +231,50 @@ def build_subject_report(
     scale's midpoint is a strength. Raises SurveyError on k < 2, a non-positive gap
     threshold, duplicate area or item keys, an unknown rater group or an answer outside
     `scale`.
+
+    The responses are summed per group (`summarise_responses`) and scored by
+    `build_report_from_answers`, the same rules close applies to the database's GROUP BYs.
+    """
+    _check_responses(responses, scale)
+    return build_report_from_answers(
+        areas,
+        observed,
+        summarise_responses(areas, observed, responses),
+        k=k,
+        gap_threshold=gap_threshold,
+        questions=questions,
+        scale=scale,
+        spread_min=spread_min,
+    )
+
+
+def build_report_from_answers(
+    areas: Sequence[AreaSpec],
+    observed: Mapping[str, frozenset[str]],
+    groups: Mapping[str, GroupAnswers],
+    *,
+    k: int,
+    gap_threshold: float = 1.0,
+    questions: Sequence[tuple[str, str]] = (),
+    scale: tuple[int, int] = (1, 5),
+    spread_min: int | None = None,
+) -> SubjectReport:
+    """Score one subject from each rater group's summed answers under the SPEC §7 and §10 rules.
+
+    `groups` maps a rater group to its `GroupAnswers` (a group without responses may be left
+    out); the other arguments are those of `build_subject_report`. Raises SurveyError on k < 2,
+    a non-positive gap threshold, duplicate area or item keys or an unknown rater group.
     """
     check_threshold(k)
     threshold = check_gap_threshold(gap_threshold)
     _check_areas(areas)
-    _check_responses(responses, scale)
-    counts = Counter(r.group for r in responses)
+    unknown = sorted(set(groups) - set(RATER_GROUPS))
+    if unknown:
+        raise SurveyError(f"unknown rater group {unknown[0]!r}")
+    counts = Counter({g: found.responses for g, found in groups.items() if found.responses})
     units = plan_units(counts, k)
     cells = {
-        unit: _score_unit(
-            unit, _raters(areas, observed, [r for r in responses if r.group in members]), areas, k
-        )
+        unit: _score_unit(unit, gather_unit(members, groups, areas, observed), areas, k)
         for unit, members in units.items()
     }
     cells[ALL_OTHERS] = pool_all_others([c for unit, c in cells.items() if unit != SELF], areas)
@@ -244,7 +287,7 @@ def build_subject_report(
         sum(counts[g] for unit, members in units.items() if unit != SELF for g in members),
         any(c.group == ALL_OTHERS for c in area_scores + item_scores),
     )
-    groups = summarise_groups(counts, units) + ([all_others] if all_others.responses else [])
+    summaries = summarise_groups(counts, units) + ([all_others] if all_others.responses else [])
     strengths, development = rank_items(
         [RankedItem(c.item, c.area, c.score, c.n) for c in item_scores if c.group == ALL_OTHERS],
         min_n=k,
@@ -252,13 +295,13 @@ def build_subject_report(
     )
     return SubjectReport(
         areas=tuple(areas),
-        groups=tuple(groups),
+        groups=tuple(summaries),
         area_scores=area_scores,
         item_scores=item_scores,
         gaps=tuple(_gaps(areas, cells, threshold)),
         strengths=tuple(strengths),
         development=tuple(development),
-        comments=_comments(responses, units, questions),
+        comments=_comments(groups, units, questions),
     )
 
 
@@ -283,19 +326,10 @@ def _check_responses(responses: Sequence[RaterResponse], scale: tuple[int, int])
                 raise SurveyError(f"answer to {item!r} must be {low}..{high} or N/A: {value!r}")
 
 
-def _raters(
-    areas: Sequence[AreaSpec],
-    observed: Mapping[str, frozenset[str]],
-    responses: Sequence[RaterResponse],
-) -> list[Rater]:
-    every_item = frozenset(i for a in areas for i in a.items)
-    return [Rater(r.answers, observed.get(r.group, every_item)) for r in responses]
-
-
-def _score_unit(unit: str, raters: Sequence[Rater], areas: Sequence[AreaSpec], k: int) -> UnitCells:
+def _score_unit(unit: str, answers: UnitAnswers, areas: Sequence[AreaSpec], k: int) -> UnitCells:
     if unit in IDENTIFIABLE:
-        return score_identifiable_unit(raters, areas)
-    return score_anonymous_unit(raters, areas, k)
+        return score_identifiable_unit(answers, areas)
+    return score_anonymous_unit(answers, areas, k)
 
 
 def _ordered_units(cells: Mapping[str, UnitCells]) -> list[tuple[str, UnitCells]]:
@@ -322,20 +356,21 @@ def _area_scores(
 def _item_scores(
     areas: Sequence[AreaSpec], cells: Mapping[str, UnitCells], spread_min: int
 ) -> tuple[ItemScore, ...]:
+    units = _ordered_units(cells)
     return tuple(
         ItemScore(
             i,
             a.key,
             unit,
-            round_score(t.score),
+            round_mean(t.total, t.n),
             t.n,
             t.na,
             *_spread(unit, t.n, t, (i,), cells, spread_min),
         )
         for a in areas
         for i in a.items
-        for unit, c in _ordered_units(cells)
-        if (t := c.items.get(i, Tally())).n > 0
+        for unit, c in units
+        if (t := c.items.get(i)) is not None and t.n > 0
     )
 
 
@@ -364,7 +399,7 @@ def _gaps(
 
 
 def _comments(
-    responses: Sequence[RaterResponse],
+    groups: Mapping[str, GroupAnswers],
     units: Mapping[str, tuple[str, ...]],
     questions: Sequence[tuple[str, str]],
 ) -> tuple[Comment, ...]:
@@ -372,10 +407,10 @@ def _comments(
     unit_of = {g: unit for unit, members in units.items() for g in members}
     order = {key: pos for pos, (key, _) in enumerate(questions)}
     found = [
-        Comment(unit_of[r.group], question, text.strip())
-        for r in responses
-        if r.group in unit_of
-        for question, text in r.comments.items()
+        Comment(unit_of[group], question, text.strip())
+        for group, found in groups.items()
+        if group in unit_of
+        for question, text in found.comments
         if text.strip()
     ]
     return tuple(

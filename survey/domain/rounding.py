@@ -39,3 +39,11 @@ def round_decimal(x: Number) -> Decimal:
 def round_score(x: Number) -> float:
     """Return `x` rounded half up to 2 decimals: the number every channel shows (SPEC §7.9)."""
     return float(round_decimal(x))
+
+
+def round_mean(total: Fraction | int, n: int) -> float:
+    """Return `round_score(total / n)` without building the fraction (n > 0): the one rule
+    applied to a tally's sum, cheaply enough for every cell of a campaign at close."""
+    num, den = 100 * total.numerator, total.denominator * n
+    units = (2 * abs(num) + den) // (2 * den)  # floor(|x| * 100 + 1/2), as round_decimal
+    return (-units if num < 0 else units) / 100

@@ -13,18 +13,20 @@ memory for that read and not stored; so are norms missing or of an older format.
 computed from answers while a campaign is draft or open (`require_results`).
 
 Nothing here decides a number or what is visible: it gathers the domain's inputs (areas in
-spoke order, items each group was shown, responses) and calls `build_subject_report`.
+spoke order, items each group was shown, and the answers summed per group by a few GROUP BY
+queries over a batch of subjects: item tallies, each rater's per-area sum and answered items)
+and calls `build_report_from_answers`. Close reads the answers set-wise, never per subject.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeGuard, TypeVar
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import case, delete, func, insert, or_, select, update
 
 from survey.domain.anonymity import ALL_OTHERS
 from survey.domain.norms import AreaNorm, compute_org_norms, compute_org_norms_by
@@ -36,8 +38,13 @@ from survey.domain.questionnaire import (
     next_level,
     observed_items,
 )
-from survey.domain.report import AreaScore, ScoredSubject, SubjectReport, build_subject_report
-from survey.domain.scoring import AreaSpec, RaterResponse
+from survey.domain.report import (
+    AreaScore,
+    ScoredSubject,
+    SubjectReport,
+    build_report_from_answers,
+)
+from survey.domain.scoring import AreaAnswers, AreaSpec, GroupAnswers, Tally
 from survey.errors import InvalidState
 from survey.extensions import db
 from survey.models import (
@@ -79,6 +86,31 @@ class LevelInputs:
 
 
 @dataclass
+class SubjectAnswers:
+    """One subject's submitted answers, summed by the database: per rater group its response
+    count, item tallies of numeric answers, each rater's sum and answered items per area (tagged
+    with the level the items belong to: a readiness section scores the next level's) and its
+    comments."""
+
+    responses: dict[str, int] = field(default_factory=dict)
+    items: dict[str, dict[str, Tally]] = field(default_factory=dict)
+    raters: dict[str, list[tuple[str, AreaAnswers]]] = field(default_factory=dict)
+    comments: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def groups(self, level: str, *, with_comments: bool) -> dict[str, GroupAnswers]:
+        """Return group → its answers on the items of `level`, for the domain."""
+        return {
+            group: GroupAnswers(
+                count,
+                self.items.get(group, {}),
+                [a for lv, a in self.raters.get(group, ()) if lv == level],
+                self.comments.get(group, ()) if with_comments else (),
+            )
+            for group, count in self.responses.items()
+        }
+
+
+@dataclass
 class CampaignScorer:
     """Scores subjects of one campaign with its snapshot content, `k` and gap threshold."""
 
@@ -102,27 +134,23 @@ class CampaignScorer:
             self._levels[level] = LevelInputs(areas, observed)
         return self._levels[level]
 
-    def score(
-        self, level: str, include_next_level: bool, responses: Sequence[RaterResponse]
-    ) -> ScoredSubject:
-        """Return the subject's report (and readiness report) from their responses."""
-        report = self._build(level, responses, with_comments=True)
+    def score(self, level: str, include_next_level: bool, answers: SubjectAnswers) -> ScoredSubject:
+        """Return the subject's report (and readiness report) from their summed answers."""
+        report = self._build(level, answers.groups(level, with_comments=True))
         above = next_level(level) if include_next_level else None
         if above is None:
             return ScoredSubject(report)
-        return ScoredSubject(report, self._build(above, responses, with_comments=False), above)
+        # comments belong to the main report only, never shown twice
+        readiness = self._build(above, answers.groups(above, with_comments=False))
+        return ScoredSubject(report, readiness, above)
 
-    def _build(
-        self, level: str, responses: Sequence[RaterResponse], *, with_comments: bool
-    ) -> SubjectReport:
+    def _build(self, level: str, groups: dict[str, GroupAnswers]) -> SubjectReport:
         inputs = self.inputs(level)
-        if not with_comments:  # comments belong to the main report only, never shown twice
-            responses = [RaterResponse(r.group, r.answers) for r in responses]
         scale = self.content.scale
-        return build_subject_report(
+        return build_report_from_answers(
             inputs.areas,
             inputs.observed,
-            responses,
+            groups,
             k=self.campaign.min_raters,
             gap_threshold=self.campaign.gap_threshold,
             questions=[(q.key, q.other_text) for q in self.content.open_questions],
@@ -130,39 +158,95 @@ class CampaignScorer:
             spread_min=self.campaign.spread_min,
         )
 
+    def load(self, subject_ids: Iterable[int]) -> dict[int, SubjectAnswers]:
+        """Return subject id → its summed answers, in four GROUP BY or plain queries (response
+        counts, item tallies, rater sums per area, comments) whatever the number of subjects.
 
-def load_responses(subject_ids: Iterable[int]) -> dict[int, list[RaterResponse]]:
-    """Return subject id → its submitted responses, read in two queries (answers, comments).
+        Nothing per rater leaves the database but, per area, a sum and the keys answered; the
+        comments of a group carry no response id and come in no meaningful order (SPEC §6).
+        """
+        ids = list(subject_ids)
+        if not ids:
+            return {}
+        found: dict[int, SubjectAnswers] = defaultdict(SubjectAnswers)
+        of_subjects = Response.subject_id.in_(ids)
+        for subject_id, group, count in db.session.execute(
+            select(Response.subject_id, Response.rater_group, func.count())
+            .where(of_subjects)
+            .group_by(Response.subject_id, Response.rater_group)
+        ):
+            found[subject_id].responses[group] = count
+        numeric = (Answer.value.is_not(None), of_subjects)
+        for subject_id, group, item, total, total_sq, n in db.session.execute(
+            select(
+                Response.subject_id,
+                Response.rater_group,
+                Answer.item,
+                func.sum(Answer.value),
+                func.sum(Answer.value * Answer.value),
+                func.count(Answer.value),
+            )
+            .join(Answer, Answer.response_id == Response.id)
+            .where(*numeric)
+            .group_by(Response.subject_id, Response.rater_group, Answer.item)
+        ):
+            cells = found[subject_id].items.setdefault(group, {})
+            cells[item] = Tally(int(total or 0), n, 0, int(total_sq or 0))
+        answered_sets: dict[str, frozenset[str]] = {}
+        for subject_id, group, level, area, total, keys in db.session.execute(
+            self._rater_areas(numeric)
+        ):
+            answered = answered_sets.get(keys)
+            if answered is None:
+                answered = answered_sets[keys] = frozenset(keys.split(","))
+            found[subject_id].raters.setdefault(group, []).append(
+                (level, AreaAnswers(area, total, answered))
+            )
+        for subject_id, group, question, text in db.session.execute(
+            select(Response.subject_id, Response.rater_group, Comment.question, Comment.text)
+            .join(Comment, Comment.response_id == Response.id)
+            .where(of_subjects)
+        ):
+            found[subject_id].comments.setdefault(group, []).append((question, text))
+        return found
 
-    Response ids are random, so the order says nothing about who answered when (SPEC §6).
-    """
-    ids = list(subject_ids)
-    if not ids:
-        return {}
-    answers: dict[str, dict[str, int | None]] = defaultdict(dict)
-    owner: dict[str, tuple[int, str]] = {}
-    rows = db.session.execute(
-        select(Response.subject_id, Response.id, Response.rater_group, Answer.item, Answer.value)
-        .outerjoin(Answer, Answer.response_id == Response.id)
-        .where(Response.subject_id.in_(ids))
-    )
-    for subject_id, response_id, group, item, value in rows:
-        owner[response_id] = (subject_id, group)
-        if item is not None:
-            answers[response_id][item] = value
-    comments: dict[str, dict[str, str]] = defaultdict(dict)
-    for response_id, question, text in db.session.execute(
-        select(Comment.response_id, Comment.question, Comment.text)
-        .join(Response, Comment.response_id == Response.id)
-        .where(Response.subject_id.in_(ids))
-    ):
-        comments[response_id][question] = text
-    found: dict[int, list[RaterResponse]] = defaultdict(list)
-    for response_id, (subject_id, group) in owner.items():
-        found[subject_id].append(
-            RaterResponse(group, answers[response_id], comments.get(response_id, {}))
+    def _rater_areas(self, where: tuple[Any, ...]) -> Any:
+        """Each rater's numeric answers per area and level: sum and the item keys answered."""
+        level_of = case(
+            *[
+                (Answer.item.in_([i.key for i in self.content.level(lv).items]), lv)
+                for lv in LEVELS
+            ],
+            else_="",
         )
-    return found
+        tagged = (
+            select(
+                Response.id.label("response"),
+                Response.subject_id,
+                Response.rater_group,
+                level_of.label("level"),
+                Answer.area,
+                Answer.item,
+                Answer.value,
+            )
+            .join(Answer, Answer.response_id == Response.id)
+            .where(*where)
+            .subquery()
+        )
+        return select(
+            tagged.c.subject_id,
+            tagged.c.rater_group,
+            tagged.c.level,
+            tagged.c.area,
+            func.sum(tagged.c.value),
+            func.aggregate_strings(tagged.c.item, ","),
+        ).group_by(
+            tagged.c.response,
+            tagged.c.subject_id,
+            tagged.c.rater_group,
+            tagged.c.level,
+            tagged.c.area,
+        )
 
 
 def frozen_report(subject: Subject) -> ScoredSubject:
@@ -177,10 +261,9 @@ def frozen_report(subject: Subject) -> ScoredSubject:
     )
     if _current(document):
         return ScoredSubject.from_data(document)
-    responses = load_responses([subject.id]).get(subject.id, [])
-    return CampaignScorer(subject.campaign).score(
-        subject.level, subject.include_next_level, responses
-    )
+    scorer = CampaignScorer(subject.campaign)
+    answers = scorer.load([subject.id]).get(subject.id, SubjectAnswers())
+    return scorer.score(subject.level, subject.include_next_level, answers)
 
 
 @dataclass(frozen=True)
@@ -217,13 +300,14 @@ def campaign_reports(campaign: Campaign, level: str | None = None) -> Iterator[F
     scorer = CampaignScorer(campaign)
     for batch in _batches(_subject_rows(campaign, level), BATCH):
         stored = _stored_reports([s.id for s in batch])
-        responses = load_responses(s.id for s in batch if s.id not in stored)
+        answers = scorer.load(s.id for s in batch if s.id not in stored)
         for s in batch:
             found = stored.get(s.id)
             if found is not None:
                 yield FrozenSubject(s, found, True)
             else:
-                scored = scorer.score(s.level, s.include_next_level, responses.get(s.id, []))
+                summed = answers.get(s.id, SubjectAnswers())
+                scored = scorer.score(s.level, s.include_next_level, summed)
                 yield FrozenSubject(s, scored, False)
 
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from survey.domain.rounding import exact_mean, round_decimal, to_exact
+from survey.domain.rounding import exact_mean, round_decimal, round_mean, round_score, to_exact
 from survey.domain.scoring import Tally, tally
 
 answers = st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=40)
@@ -43,3 +43,9 @@ def test_worked_rounding_half_up() -> None:
     assert str(round_decimal(Fraction(-3125, 1000))) == "-3.13"
     assert str(round_decimal(2.675)) == "2.68"
     assert exact_mean([4, 5, 5]) == Fraction(14, 3)
+
+
+@given(st.integers(-10_000, 10_000), st.integers(1, 500), st.integers(1, 50))
+def test_round_mean_is_round_score_of_the_quotient(total, n, den) -> None:
+    for value in (total, Fraction(total, den)):
+        assert round_mean(value, n) == round_score(Fraction(value) / n)

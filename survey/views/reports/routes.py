@@ -17,6 +17,7 @@ from flask import (
     abort,
     redirect,
     render_template,
+    request,
     stream_with_context,
     url_for,
 )
@@ -52,6 +53,7 @@ from survey.views.reports.wording import (
 )
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+CSV_DELIMITERS = {"comma": ",", "semicolon": ";"}
 NOT_YET = (
     "Reports become available when the campaign is closed. Nothing computed from answers is "
     "shown while it is open."
@@ -129,15 +131,25 @@ def organisation(campaign_id: int) -> Any:
 @bp.get("/organisation/<int:campaign_id>/export.<fmt>")
 @login_required
 def export(campaign_id: int, fmt: str) -> Any:
-    """HR: download the campaign's shown figures as CSV (with BOM) or XLSX, streamed."""
+    """HR: download the campaign's shown figures, streamed: the XLSX workbook, or one CSV table
+    (`?table=areas|items`, `?delimiter=comma|semicolon`; UTF-8 with BOM)."""
     campaign = _hr_campaign(campaign_id)
     if fmt not in export_service.FORMATS:
         abort(404)
-    name = export_service.file_name(campaign, fmt)
+    table = request.args.get("table", "areas")
+    delimiter = CSV_DELIMITERS.get(request.args.get("delimiter", "comma"))
+    if table not in export_service.TABLES or delimiter is None:
+        return render_error(
+            400,
+            "Unknown export",
+            "Choose the Areas or Items table and a comma or semicolon separator.",
+        )
+    name = export_service.file_name(campaign, fmt, table)
 
     def chunks() -> Iterator[bytes]:
         # The body is sent after this view's session has closed: load the campaign anew.
-        yield from export_service.export_chunks(db.session.get_one(Campaign, campaign_id), fmt)
+        found = db.session.get_one(Campaign, campaign_id)
+        yield from export_service.export_chunks(found, fmt, table, delimiter)
 
     return Response(
         stream_with_context(chunks()),
