@@ -320,7 +320,8 @@ def preview(set_id: int | None) -> ViewResult:
 def export(set_id: int | None) -> Response:
     """The set as a zip of TOML files: `?version=N`, else the draft (notes as comments)."""
     if set_id is None:
-        data, notes, name, source = sets.built_in_content().to_snapshot(), {}, "built-in", ""
+        data = sets.built_in_content().without_translations().to_snapshot()
+        notes, name, source = {}, "built-in", ""
     else:
         questionnaire_set = _set(set_id)
         data, notes = questionnaire_set.draft, questionnaire_set.notes or {}
