@@ -22,7 +22,7 @@ class PersonChange:
 
     name: str
     email: str
-    what: str  # "manager", "team" or "level"
+    what: str  # "manager", "team", "level" or "language"
     before: str
     after: str
 
@@ -110,6 +110,9 @@ def _changes(
             ("team", person.team or "no team", row.team or "no team"),
             ("level", person.level.replace("_", " "), row.level.replace("_", " ")),
         ]
+        if row.language is not None:
+            old_language, new_language = person.language or "", row.language
+            pairs.append(("language", old_language or "default", new_language or "default"))
         if old_manager != row.manager_email:
             pairs.insert(0, ("manager", *_manager_names(old_manager, row.manager_email, names)))
         changes += [
@@ -149,12 +152,22 @@ def _manager_emails() -> dict[str, str | None]:
 def _apply(row: PersonRow, existing: dict[str, Person]) -> str:
     person = existing.get(row.email)
     if person is None:
-        existing[row.email] = Person(email=row.email, name=row.name, level=row.level, team=row.team)
+        existing[row.email] = Person(
+            email=row.email,
+            name=row.name,
+            level=row.level,
+            team=row.team,
+            language=row.language or None,
+        )
         db.session.add(existing[row.email])
         return "created"
-    if (person.name, person.level, person.team) == (row.name, row.level, row.team):
+    # Without a `language` column the file says nothing about languages: keep the person's.
+    language = person.language if row.language is None else (row.language or None)
+    before = (person.name, person.level, person.team, person.language)
+    if before == (row.name, row.level, row.team, language):
         return "unchanged"
     person.name, person.level, person.team = row.name, row.level, row.team
+    person.language = language
     return "updated"
 
 
