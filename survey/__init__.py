@@ -15,7 +15,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     `SQLALCHEMY_DATABASE_URI`, `MAIL_OUTBOX`, ...). Raises `ConfigError` when production
     has no `SECRET_KEY`.
     """
-    from survey import config, database, errorpages, extensions, logs, security, templating
+    from survey import config, database, errorpages, extensions, i18n, logs, security, templating
     from survey.packaged import MIGRATIONS, packaged_folder
 
     app = Flask(__name__, instance_relative_config=True)
@@ -27,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     security.init_app(app)
+    i18n.init_app(app)
     templating.init_app(app)
     logs.init_app(app)
     _register_blueprints(app)
