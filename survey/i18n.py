@@ -23,15 +23,12 @@ SESSION_KEY = "language"  # a rater's choice on the page (the switcher), for thi
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Babel with our locale selector; templates get `current_language`."""
+    """Bind Flask-Babel with our locale selector; templates (and the macros they import) get
+    `current_language()` and `LANGUAGES`."""
     babel.init_app(
         app, default_locale=app.config["DEFAULT_LANGUAGE"], locale_selector=select_language
     )
-    app.context_processor(_context)
-
-
-def _context() -> dict[str, Any]:
-    return {"current_language": current_language(), "LANGUAGES": LANGUAGES}
+    app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES)
 
 
 def select_language() -> str:
