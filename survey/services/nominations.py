@@ -489,9 +489,9 @@ def _manager_mail(
     name = nomination.subject.name
     with in_language(manager.language):
         subject_line = (
-            gettext("Reminder: %(name)s’s raters wait for your approval", name=name)
+            gettext("Reminder: %(name)s's raters wait for your approval", name=name)
             if reminder
-            else gettext("%(name)s’s raters wait for your approval", name=name)
+            else gettext("%(name)s's raters wait for your approval", name=name)
         )
         return compose(
             "nomination_review",
