@@ -27,6 +27,7 @@ from survey.domain.deadlines import format_deadline
 from survey.domain.nomination import NominationError
 from survey.errors import InvalidState
 from survey.extensions import db, limiter
+from survey.i18n import gettext
 from survey.mail import send_mails
 from survey.models import Person
 from survey.models_nomination import LinkRole, Nomination, NominationStatus
@@ -106,7 +107,7 @@ def _propose(token: str, nomination: Nomination) -> Page:
         else:
             db.session.commit()
             send_mails(mails)
-            flash("Your list is sent.", "success")
+            flash(gettext("Your list is sent."), "success")
             return redirect(url_for(".nomination", token=token), 303)
     return _page("nominate/propose.html", form, nomination, problems, token=token)
 
