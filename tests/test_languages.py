@@ -33,8 +33,19 @@ def launch(runner: FlaskCliRunner, tmp_path: Path) -> None:
     org.write_bytes(ORG)
     assert runner.invoke(args=["org", "import", str(org)]).exit_code == 0
     created = runner.invoke(
-        args=["campaign", "create", "Frühjahr 360", "--deadline", "2099-03-31",
-              "--timezone", "Europe/Berlin", "--subject", "tom@acme.test", "--min-raters", "2"]
+        args=[
+            "campaign",
+            "create",
+            "Frühjahr 360",
+            "--deadline",
+            "2099-03-31",
+            "--timezone",
+            "Europe/Berlin",
+            "--subject",
+            "tom@acme.test",
+            "--min-raters",
+            "2",
+        ]
     )
     assert created.exit_code == 0, created.output
     assert runner.invoke(args=["campaign", "launch", "1"]).exit_code == 0
@@ -42,8 +53,16 @@ def launch(runner: FlaskCliRunner, tmp_path: Path) -> None:
 
 def shown_questionnaire(locale: str | None) -> dict[str, object]:
     """What `questionnaire show team_leader --group direct_reports` prints as JSON."""
-    args = ["show", "team_leader", "--group", "direct_reports", "--format", "json",
-            "--name", "Tom Lead"]
+    args = [
+        "show",
+        "team_leader",
+        "--group",
+        "direct_reports",
+        "--format",
+        "json",
+        "--name",
+        "Tom Lead",
+    ]
     result = CliRunner().invoke(questionnaire_cli, args + (["--locale", locale] if locale else []))
     assert result.exit_code == 0, result.output
     data: dict[str, object] = json.loads(result.stdout)
@@ -114,8 +133,9 @@ def test_a_german_and_an_english_rater_land_in_the_same_report_cells(
     submit_all(german, invitation_url(german, links["isa@acme.test"]), keys, "4", "Sehr klar.")
     submit_all(english, invitation_url(english, links["eva@acme.test"]), keys, "2", "Clear.")
     assert runner.invoke(args=["campaign", "close", "1"]).exit_code == 0
-    result = runner.invoke(args=["report", "--campaign", "1", "--subject", "tom@acme.test",
-                                 "--format", "json"])
+    result = runner.invoke(
+        args=["report", "--campaign", "1", "--subject", "tom@acme.test", "--format", "json"]
+    )
     report = json.loads(result.stdout)
     cells = [c for c in report["item_scores"] if c["group"] == "direct_reports"]
     # (4 + 2) / 2 = 3.00 from n = 2: one cell per item, pooled across both languages
@@ -132,8 +152,12 @@ def test_the_switcher_in_the_form_keeps_the_draft(
     url = invitation_url(client, rater_links(outbox)["eva@acme.test"])
     page = client.get(url)
     assert '<html lang="en">' in page.text and 'value="language-de"' in page.text
-    data = {"csrf_token": csrf_token(page), "action": "language-de", "tl_delegates": "5",
-            "comment-stop_doing": "Weniger Meetings."}
+    data = {
+        "csrf_token": csrf_token(page),
+        "action": "language-de",
+        "tl_delegates": "5",
+        "comment-stop_doing": "Weniger Meetings.",
+    }
     switched = client.post(url, data=data)
     assert switched.status_code == 303 and switched.headers["Location"].endswith(url)
     again = client.get(url).text
@@ -188,7 +212,7 @@ def test_check_names_the_key_and_locale_a_translation_misses(tmp_path: Path) -> 
     german = folder / "de" / "team_leader.toml"
     text = german.read_text(encoding="utf-8")
     start = text.index("[items.tl_delegates]")
-    german.write_text(text[:start] + text[text.index("[items.", start + 1):], encoding="utf-8")
+    german.write_text(text[:start] + text[text.index("[items.", start + 1) :], encoding="utf-8")
     result = CliRunner().invoke(questionnaire_cli, ["check", "--dir", str(folder)])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
