@@ -27,7 +27,7 @@ from survey.domain.deadlines import format_deadline
 from survey.domain.nomination import NominationError
 from survey.errors import InvalidState
 from survey.extensions import db, limiter
-from survey.i18n import gettext
+from survey.i18n import gettext, rater_language, use_language
 from survey.mail import send_mails
 from survey.models import Person
 from survey.models_nomination import LinkRole, Nomination, NominationStatus
@@ -76,7 +76,10 @@ def nomination(token: str) -> Page:
         raise LinkNotActive()
     nomination, role = found
     if role is LinkRole.SUBJECT:
+        use_language(rater_language(nomination.subject.person.language))
         return _propose(token, nomination)
+    manager = service.subject_manager(nomination.subject)
+    use_language(rater_language(manager.language if manager is not None else None))
     return _review(token, nomination)
 
 
