@@ -16,7 +16,15 @@ from sqlalchemy import select
 from survey.cli_questionnaire import questionnaire_cli
 from survey.extensions import db
 from survey.models import Person
-from tests.helpers_campaigns import csrf_token, link_token, read_outbox, text_of
+from tests.factories import make_hr_user
+from tests.helpers_campaigns import (
+    AuthActions,
+    csrf_token,
+    link_token,
+    make_org,
+    read_outbox,
+    text_of,
+)
 
 # Tom Lead has two direct reports: Isa reads German, Eva English (no language: the default).
 ORG = b"""email,name,level,manager_email,team,language
@@ -227,3 +235,27 @@ def test_show_refuses_a_locale_without_a_translation() -> None:
     )
     assert result.exit_code == 1
     assert "no 'fi' translation; the content has: en, de" in result.stderr
+
+
+def test_hr_sets_a_persons_language_on_the_people_page(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        make_hr_user()
+        make_org()
+    auth = AuthActions(client)
+    auth.sign_in()
+    page = client.get("/admin/people")
+    assert "<th scope=\"col\">Language</th>" in page.text
+    data = {"email": "IC2@acme.test", "language": "de"}
+    saved = auth.post_form("/admin/people", "/admin/people/language", data)
+    assert saved.status_code == 302
+    after = client.get("/admin/people").text
+    assert "Language of Ivy Two saved." in after
+    assert '<td data-label="Language">Deutsch</td>' in after
+    unknown = auth.post_form("/admin/people", "/admin/people/language", {"email": "x@acme.test"})
+    assert unknown.status_code == 302
+    assert "No one with the e-mail &#39;x@acme.test&#39; is in the org chart." in (
+        client.get("/admin/people").text
+    )
+    with app.app_context():
+        ivy = db.session.scalars(select(Person).where(Person.email == "ic2@acme.test")).one()
+        assert ivy.language == "de"

@@ -123,9 +123,7 @@ def _changes(
     return changes
 
 
-def _manager_names(
-    old: str | None, new: str | None, names: dict[str, str]
-) -> tuple[str, str]:
+def _manager_names(old: str | None, new: str | None, names: dict[str, str]) -> tuple[str, str]:
     """Two different managers as people read them: by name, with the e-mail when both share one."""
     shown = (_name_of(old, names), _name_of(new, names))
     if shown[0] != shown[1]:
@@ -212,3 +210,20 @@ def list_people(limit: int = 500, offset: int = 0, search: str = "") -> Sequence
 def count_people() -> int:
     """How many people are in the org chart."""
     return db.session.scalar(select(func.count(Person.id))) or 0
+
+
+def set_language(email: str, language: str | None) -> Person:
+    """Set one person's language (a key of LANGUAGES, None = DEFAULT_LANGUAGE; SPEC §14).
+
+    Raises NotFound for an e-mail not in the org chart, SurveyError for an unknown language.
+    """
+    from survey.domain.languages import LANGUAGES
+    from survey.errors import NotFound, SurveyError
+
+    if language is not None and language not in LANGUAGES:
+        raise SurveyError(f"unknown language {language!r}")
+    person = find_person(email)
+    if person is None:
+        raise NotFound(f"no one with the e-mail {email!r} is in the org chart")
+    person.language = language
+    return person

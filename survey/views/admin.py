@@ -46,6 +46,7 @@ from survey.views.admin_forms import (
     AddRaterForm,
     CampaignForm,
     CampaignSettingsForm,
+    PersonLanguageForm,
     SubjectsForm,
     UploadPeopleForm,
     sentence,
@@ -79,6 +80,25 @@ def index() -> Response:
     return redirect(url_for("admin.campaigns"))
 
 
+@bp.post("/people/language")
+def person_language() -> ViewResult:
+    """Set one person's language (SPEC §14); the People page again, with the outcome."""
+    form = PersonLanguageForm()
+    if form.validate_on_submit():
+        try:
+            person = orgchart.set_language(form.email.data or "", form.language.data or None)
+        except SurveyError as error:
+            db.session.rollback()
+            flash(sentence(str(error)) + ".", "error")
+        else:
+            db.session.commit()
+            flash(gettext("Language of %(name)s saved.", name=person.name), "success")
+    else:
+        for errors in form.errors.values():
+            flash(gettext("Language not saved: %(reason)s", reason=" ".join(errors)), "error")
+    return redirect(url_for("admin.people"))
+
+
 @bp.route("/people", methods=["GET", "POST"])
 def people() -> ViewResult:
     """The org chart, and its CSV upload (all-or-nothing; every bad row listed)."""
@@ -110,6 +130,7 @@ def people() -> ViewResult:
         summary=summary,
         max_listed=MAX_LISTED_PROBLEMS,
         people=orgchart.list_people(),
+        language_form=PersonLanguageForm(formdata=None),
         count=orgchart.count_people(),
     )
     return page, status

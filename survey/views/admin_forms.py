@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.domain.deadlines import DeadlineError, check_timezone, timezone_names
+from survey.domain.languages import LANGUAGES
 from survey.domain.schedule import ScheduleError, parse_reminder_days
 from survey.domain.text import name_problems
 from survey.i18n import lazy_gettext
@@ -52,6 +53,19 @@ class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token travels."""
 
     submit = SubmitField(lazy_gettext("Confirm"))
+
+
+class PersonLanguageForm(FlaskForm):
+    """One person's language (SPEC §14): their e-mails and pages; empty = DEFAULT_LANGUAGE."""
+
+    email = EmailField(lazy_gettext("E-mail"), validators=[DataRequired(), Length(max=254)])
+    language = SelectField(
+        lazy_gettext("Language"),
+        choices=[SelectChoice("", lazy_gettext("Default"))]
+        + [SelectChoice(key, name) for key, name in LANGUAGES.items()],
+        default="",
+    )
+    submit = SubmitField(lazy_gettext("Set language"))
 
 
 class UploadPeopleForm(FlaskForm):
