@@ -14,7 +14,7 @@ from typing import Any
 
 import flask_babel
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, refresh
 
 from survey.domain.languages import LANGUAGES
 from survey.extensions import babel
@@ -60,8 +60,6 @@ def use_language(language: str | None) -> None:
     """Make `language` this request's language (a rater page: the switcher's choice, else the
     rater's own); None or an unknown one falls back as `select_language` says."""
     g.language = language if language in LANGUAGES else None
-    from flask_babel import refresh
-
     refresh()
 
 
