@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from survey.cli_questionnaire import questionnaire_cli
 from survey.extensions import db
-from survey.models import Person
+from survey.models import Campaign, Person
 from tests.factories import make_hr_user
 from tests.helpers_campaigns import (
     AuthActions,
@@ -115,6 +115,10 @@ def test_german_rater_gets_german_mail_pages_and_the_shown_questionnaire(
     assert "Bitte antworten Sie bis Dienstag, 31. März 2099, 23:59 (Europe/Berlin)." in text_of(isa)
     assert eva["Subject"] == "Your feedback is requested: Frühjahr 360"
     assert "Please answer by Tuesday 31 March 2099, 23:59 (Europe/Berlin)." in text_of(eva)
+
+    with app.app_context():  # the launched snapshot keeps every language (SPEC §14)
+        snapshot = db.session.get(Campaign, 1).questionnaire_snapshot  # type: ignore[union-attr]
+        assert sorted(snapshot["translations"]) == ["de"]
 
     token = link_token(isa)
     home = client.get(f"/r/{token}")
