@@ -36,10 +36,10 @@ def test_shipped_content_reads_in_english_and_german_with_the_same_keys() -> Non
             )
             assert german.item_keys() == english.item_keys()
             assert german.item_areas == english.item_areas
-            assert [q.key for q in german.open_questions] == [
-                q.key for q in english.open_questions
-            ]
-            assert all(a.text != b.text for a, b in zip(german.items(), english.items()))
+            assert [q.key for q in german.open_questions] == [q.key for q in english.open_questions]
+            assert all(
+                a.text != b.text for a, b in zip(german.items(), english.items(), strict=True)
+            )
 
 
 def test_a_german_item_reads_in_each_perspective() -> None:
@@ -101,9 +101,7 @@ def test_a_snapshot_keeps_every_language_it_was_taken_with() -> None:
         ),
     ],
 )
-def test_a_broken_translation_is_named_by_locale_file_and_key(
-    change: Any, expected: str
-) -> None:
+def test_a_broken_translation_is_named_by_locale_file_and_key(change: Any, expected: str) -> None:
     data = snapshot()
     change(data["translations"]["de"])
     assert problems_of(data) == [expected]
