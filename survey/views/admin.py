@@ -30,7 +30,7 @@ from survey.domain.orgchart import MAX_LISTED_PROBLEMS, OrgChartError
 from survey.domain.schedule import parse_reminder_days
 from survey.errors import NotFound, SurveyError
 from survey.extensions import db, login_manager
-from survey.i18n import gettext, ngettext
+from survey.i18n import current_language, gettext, ngettext
 from survey.mail import MailError, OutgoingMail, send_mails
 from survey.models import Campaign, Invitation, utcnow
 from survey.services import campaigns as service
@@ -493,7 +493,7 @@ def _is_draft(campaign: Campaign) -> bool:
 
 
 def _deadline(campaign: Campaign) -> str:
-    return format_deadline(campaign.closes_at, campaign.timezone)
+    return format_deadline(campaign.closes_at, campaign.timezone, current_language())
 
 
 def _settings(form: CampaignSettingsForm) -> service.CampaignSettings:

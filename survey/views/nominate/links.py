@@ -27,7 +27,7 @@ from survey.domain.deadlines import format_deadline
 from survey.domain.nomination import NominationError
 from survey.errors import InvalidState
 from survey.extensions import db, limiter
-from survey.i18n import gettext, rater_language, use_language
+from survey.i18n import current_language, gettext, rater_language, use_language
 from survey.mail import send_mails
 from survey.models import Person
 from survey.models_nomination import LinkRole, Nomination, NominationStatus
@@ -162,7 +162,7 @@ def _page(
         results=results,
         suggested=suggested,
         problems=problems,
-        deadline=format_deadline(closes, campaign.timezone) if closes else None,
+        deadline=format_deadline(closes, campaign.timezone, current_language()) if closes else None,
         proposed=nomination.status is NominationStatus.PROPOSED,
         **extra,
     )
