@@ -20,6 +20,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         database,
         errorpages,
         extensions,
+        i18n,
         logs,
         security,
         static_files,
@@ -36,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     security.init_app(app)
+    i18n.init_app(app)
     templating.init_app(app)
     static_files.init_app(app)
     logs.init_app(app)

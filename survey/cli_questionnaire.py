@@ -42,9 +42,10 @@ _DIR_OPTION = click.option(
 def check_command(directory: Path | None) -> None:
     """Validate the content files; print every problem as FILE: KEY: reason and exit 1."""
     content = _load(directory)
+    translated = f"; translated: {', '.join(sorted(content.translations))}"
     click.echo(
         f"questionnaires OK: {len(content.levels)} levels, {len(content.areas)} areas, "
-        f"{content.item_count} items"
+        f"{content.item_count} items{translated if content.translations else ''}"
     )
 
 
@@ -54,17 +55,28 @@ def check_command(directory: Path | None) -> None:
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
 @click.option("--next-level", is_flag=True, help="Add the next level's readiness section.")
 @click.option("--name", default="this person", help="Subject name for other raters' wording.")
+@click.option("--locale", default=None, help="A translation (SPEC §14), e.g. de; default: base.")
 @_DIR_OPTION
 def show_command(
-    level: str, group: str, output: str, next_level: bool, name: str, directory: Path | None
+    level: str,
+    group: str,
+    output: str,
+    next_level: bool,
+    name: str,
+    locale: str | None,
+    directory: Path | None,
 ) -> None:
     """Print the questionnaire GROUP answers about a subject at LEVEL (text or SPEC §9 JSON)."""
     if level not in LEVELS:
         raise click.ClickException(f"unknown level {level!r}; expected one of: {', '.join(LEVELS)}")
     content = _load(directory)
+    if locale is not None and locale not in content.locales:
+        raise click.ClickException(
+            f"no {locale!r} translation; the content has: {', '.join(content.locales)}"
+        )
     try:
         questionnaire = build_questionnaire(
-            level, group, next_level, subject_name=name, content=content
+            level, group, next_level, subject_name=name, content=content.in_locale(locale)
         )
     except QuestionnaireError as error:
         raise click.ClickException(str(error)) from None

@@ -47,6 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "SEND_FILE_MAX_AGE_DEFAULT": 7 * 24 * 3600,  # send_file; static files: static_files.py
     "WTF_CSRF_TIME_LIMIT": None,  # a rater may keep a form open for hours
+    "DEFAULT_LANGUAGE": "en",  # for people without a language of their own (SPEC §14)
 }
 
 # Environment variables read at start-up, by config key.
@@ -72,6 +73,7 @@ ENVIRONMENT = {
     "SIGN_IN_CLIENT_LIMIT": "SIGN_IN_CLIENT_LIMIT",
     "HR_SESSION_IDLE_MINUTES": "HR_SESSION_IDLE_MINUTES",
     "HR_SESSION_MAX_HOURS": "HR_SESSION_MAX_HOURS",
+    "DEFAULT_LANGUAGE": "DEFAULT_LANGUAGE",
 }
 _BOOLEAN_KEYS = {"MAIL_SMTP_TLS", "MAIL_SMTP_SSL"}
 _INTEGER_KEYS = {
@@ -107,6 +109,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     _check_rate_limit(app)
     _check_trusted_proxies(app)
     _check_retention(app)
+    _check_default_language(app)
     # one limit store for every worker when Redis is there (SPEC §5: failures are counted
     # per client, not per process); an explicit RATELIMIT_STORAGE_URI wins
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
@@ -115,6 +118,17 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     secure = bool(app.config.get("SESSION_COOKIE_SECURE")) or _served_over_https(app)
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["REMEMBER_COOKIE_SECURE"] = secure or bool(app.config.get("REMEMBER_COOKIE_SECURE"))
+
+
+def _check_default_language(app: Flask) -> None:
+    from survey.domain.languages import LANGUAGES, normalise_language
+
+    value = str(app.config.get("DEFAULT_LANGUAGE") or "")
+    language = normalise_language(value)
+    if language is None:
+        known = ", ".join(LANGUAGES)
+        raise ConfigError(f"DEFAULT_LANGUAGE {value!r} is not a language we speak ({known})")
+    app.config["DEFAULT_LANGUAGE"] = language
 
 
 def _check_rate_limit(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """Flask extensions, created without an app and bound in the factory."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,3 +32,4 @@ login_manager = LoginManager()
 # Limits count per client address: behind TRUSTED_PROXIES, ProxyFix (the app factory) has put
 # the real client's address in `remote_addr`, which `get_remote_address` reads.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+babel = Babel()  # bound with its locale selector by survey.i18n

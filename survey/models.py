@@ -110,6 +110,8 @@ class Person(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(30))
     team: Mapped[str] = mapped_column(String(200), default="")
+    # A key of survey.domain.languages.LANGUAGES; None = the app's DEFAULT_LANGUAGE (SPEC §14).
+    language: Mapped[str | None] = mapped_column(String(16))
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

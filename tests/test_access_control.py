@@ -196,6 +196,13 @@ GETS = [
 # In this order: each POST below may change what a later request sees.
 POSTS = [
     Case("admin.people", "POST", lambda w, a: "/admin/people", hr_only(200)),
+    Case(
+        "admin.person_language",
+        "POST",
+        lambda w, a: "/admin/people/language",
+        hr_only(302),
+        {"email": "nobody@example.test", "language": ""},
+    ),
     Case("admin.new_campaign", "POST", lambda w, a: "/admin/campaigns/new", hr_only(200)),
     Case("admin.edit_campaign", "POST", admin("/edit"), hr_only(302)),  # absent fields kept
     Case("admin.add_subjects", "POST", admin("/subjects"), hr_only(302)),
@@ -267,6 +274,21 @@ POSTS = [
     Case("questionnaires.questions", "POST", qset("/questions"), hr_only(302)),
     Case("questionnaires.save", "POST", qset("/save"), hr_only(302)),
     Case("rate.save_draft", "POST", rate("/draft"), every(200), {"action": ""}),
+    Case(
+        "rate.switch_language",
+        "POST",
+        lambda w, a: f"/r/{w.rater_token}/language",
+        every(303),
+        {"language": "en"},
+    ),
+    Case(
+        "rate.switch_language",
+        "POST",
+        lambda w, a: "/r/" + "A" * 32 + "/language",
+        every(404),
+        {"language": "en"},
+        variant="unknown",
+    ),
     Case("rate.save_draft", "POST", rate("/draft", other=True), every(404), {}, variant="other"),
     Case("rate.questionnaire", "POST", rate(), every(303), {"action": "save"}),
     Case(

@@ -19,7 +19,8 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
 def test_check_passes_on_shipped_content() -> None:
     result = invoke("check")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "questionnaires OK: 3 levels, 10 areas, 54 items"
+    expected = "questionnaires OK: 3 levels, 10 areas, 54 items; translated: de"
+    assert result.stdout.strip() == expected
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])

@@ -186,7 +186,7 @@ def test_every_bad_row_is_listed_and_blank_lines_keep_numbering() -> None:
         (
             b"email,name,level\nx@example.test,X,team_leader\n",
             "line 1: missing column header manager_email "
-            "(expected email,name,level,manager_email,team)",
+            "(expected email,name,level,manager_email,team,language)",
         ),
         (b"", "line 1: the file is empty; expected a header line"),
         (

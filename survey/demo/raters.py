@@ -157,7 +157,8 @@ class SimulatedRater:
     def _decline(self, invitation_id: int, tally: Tally) -> None:
         url = f"{self.link}/{invitation_id}/decline"
         page = self.browser.get(url)
-        form = next((f for f in page.forms if f.method == "post"), None)
+        # the decline form itself, not the language switcher the page also holds
+        form = next((f for f in page.forms if f.method == "post" and f.names("textarea")), None)
         if form is None:
             tally.problems.append(f"{url}: no decline form")
             return

@@ -9,22 +9,25 @@ answer is kept so the page can show the form again with them filled in.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from survey.domain.content import Scale
+from survey.domain.languages import N_, unchanged
 from survey.domain.questionnaire import Questionnaire
 
 NA = "na"
 COMMENT_PREFIX = "comment-"
-NOTHING_ANSWERED = "Answer at least one statement or question, or decline this request."
-NOT_ON_SCALE = (
+# Messages in English, marked for the catalogs (SPEC §14); `read_answer_sheet(words=gettext)`
+# words them in the rater's language.
+NOTHING_ANSWERED = N_("Answer at least one statement or question, or decline this request.")
+NOT_ON_SCALE = N_(
     "That is not one of the answers. Choose a number from 1 to 5, "
     "or “don't know / not observed”."
 )
-ANSWER_REQUIRED = "Please choose an answer for this statement."
-COMMENT_REQUIRED = "Please answer this question."
-COMMENT_TOO_LONG = "Please keep this answer under {limit} characters (it is now {length})."
+ANSWER_REQUIRED = N_("Please choose an answer for this statement.")
+COMMENT_REQUIRED = N_("Please answer this question.")
+COMMENT_TOO_LONG = N_("Please keep this answer under {limit} characters (it is now {length}).")
 
 
 @dataclass
@@ -65,34 +68,38 @@ class AnswerSheet:
 
 
 def read_answer_sheet(
-    questionnaire: Questionnaire, posted: Mapping[str, str], comment_max_length: int
+    questionnaire: Questionnaire,
+    posted: Mapping[str, str],
+    comment_max_length: int,
+    words: Callable[[str], str] = unchanged,
 ) -> AnswerSheet:
     """Read and check a submission of `questionnaire` from posted form fields (SPEC §6).
 
     `posted` maps form field names to their (first) value. Values off the scale, missing
     required answers and comments over `comment_max_length` characters get one message each in
     `errors`; a sheet with no answer and no comment at all gets NOTHING_ANSWERED in
-    `form_errors`. Fields the questionnaire does not ask are ignored.
+    `form_errors`. Fields the questionnaire does not ask are ignored. `words` translates each
+    message (e.g. Flask-Babel's gettext); by default they stay in English.
     """
     sheet = _read(questionnaire, posted)
     allowed = scale_values(questionnaire.scale)
     for item in questionnaire.items():
         raw = posted.get(item.key, "")
         if raw and raw not in allowed:
-            sheet.errors[item.key] = NOT_ON_SCALE
+            sheet.errors[item.key] = words(NOT_ON_SCALE)
         elif item.required and not raw:
-            sheet.errors[item.key] = ANSWER_REQUIRED
+            sheet.errors[item.key] = words(ANSWER_REQUIRED)
     for question in questionnaire.open_questions:
         name = COMMENT_PREFIX + question.key
         text = posted.get(name, "")
         if not text.strip():
             if question.required:
-                sheet.errors[name] = COMMENT_REQUIRED
+                sheet.errors[name] = words(COMMENT_REQUIRED)
         elif len(text) > comment_max_length:
-            message = COMMENT_TOO_LONG.format(limit=comment_max_length, length=len(text))
+            message = words(COMMENT_TOO_LONG).format(limit=comment_max_length, length=len(text))
             sheet.errors[name] = message
     if sheet.is_valid and not sheet.has_answers():
-        sheet.form_errors.append(NOTHING_ANSWERED)
+        sheet.form_errors.append(words(NOTHING_ANSWERED))
     return sheet
 
 

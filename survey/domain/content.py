@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from survey.domain.wording import second_person
 from survey.errors import SurveyError
+
+if TYPE_CHECKING:
+    from survey.domain.translations import Translation
 
 LEVELS = ("individual_contributor", "team_leader", "business_leader")
 RATER_GROUPS = ("self", "manager", "peers", "direct_reports")
@@ -165,12 +168,32 @@ class OpenQuestion:
 
 @dataclass(frozen=True)
 class Content:
-    """All questionnaire content: scale, areas in spoke order, levels, open questions."""
+    """All questionnaire content: scale, areas in spoke order, levels, open questions, and
+    its translations by locale (SPEC §14; the base content is in `BASE_LOCALE`, English)."""
 
     scale: Scale
     areas: tuple[Area, ...]
     levels: tuple[Level, ...]
     open_questions: tuple[OpenQuestion, ...]
+    translations: Mapping[str, Translation] = field(default_factory=dict, compare=False)
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        """The locales this content can be read in: the base's first, then the translations'."""
+        from survey.domain.translations import BASE_LOCALE
+
+        return (BASE_LOCALE, *sorted(self.translations))
+
+    def in_locale(self, locale: str | None) -> Content:
+        """The content worded in `locale` (same keys); the base content for any other locale."""
+        from survey.domain.translations import translate
+
+        translation = self.translations.get(locale or "")
+        return self if translation is None else translate(self, translation)
+
+    def without_translations(self) -> Content:
+        """The base content alone (what the HR editor edits: one language)."""
+        return Content(self.scale, self.areas, self.levels, self.open_questions)
 
     def level(self, key: str) -> Level:
         """Return one level by key (KeyError if unknown)."""
@@ -199,7 +222,11 @@ class Content:
             "areas": [_area_data(area) for area in self.areas],
             "open_questions": [_question_data(question) for question in self.open_questions],
             "levels": {level.key: _level_data(level) for level in self.levels},
-        }
+        } | (
+            {"translations": {k: t.to_data() for k, t in sorted(self.translations.items())}}
+            if self.translations
+            else {}
+        )
 
     @classmethod
     def from_snapshot(cls, data: Mapping[str, Any]) -> Content:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from survey.domain import content as model
+from survey.domain import translations
 from survey.domain.content import (
     KEY_PATTERN,
     LEVELS,
@@ -74,7 +75,8 @@ def default_directory() -> Path:
 
 
 def load_content(directory: Path | None = None) -> Content:
-    """Load and validate every content file (SPEC §3); raises ContentError listing all problems."""
+    """Load and validate every content file (SPEC §3) and every translation folder
+    `<locale>/` beside them (SPEC §14); raises ContentError listing all problems."""
     directory = default_directory() if directory is None else Path(directory)
     problems: list[ContentProblem] = []
     documents: dict[str, Any] = {}
@@ -84,11 +86,57 @@ def load_content(directory: Path | None = None) -> Content:
         # A missing or unreadable file would only add noise to the checks that follow.
         missing = {problem.file for problem in problems}
         documents = {name: doc for name, doc in documents.items() if name not in missing}
-    return _parse_or_raise(documents, problems)
+    base = _parse_or_raise(documents, problems)
+    translations = {
+        folder.name: _read_translation(folder, problems) for folder in _locale_folders(directory)
+    }
+    return _with_translations(base, translations, problems)
+
+
+def _locale_folders(directory: Path) -> list[Path]:
+    """The translation folders: sub-folders named like a locale (`de`, `fi`, `pt_BR`)."""
+    return sorted(
+        path
+        for path in directory.iterdir()
+        if path.is_dir() and translations.LOCALE_PATTERN.fullmatch(path.name)
+    )
+
+
+def _read_translation(folder: Path, problems: list[ContentProblem]) -> dict[str, Any] | None:
+    """File name → TOML data of one translation folder; None (and problems) when a file is
+    unreadable, since checking the rest against the base would only add noise."""
+    found: list[ContentProblem] = []
+    documents = {path.name: _read_toml(path, found) for path in sorted(folder.glob("*.toml"))}
+    problems.extend(ContentProblem(f"{folder.name}/{p.file}", p.key, p.reason) for p in found)
+    return None if found else documents
+
+
+def _with_translations(
+    base: Content, raw: Mapping[str, Any], problems: list[ContentProblem]
+) -> Content:
+    """`base` with each locale's documents checked against it; raises ContentError."""
+    parsed = {}
+    for locale, documents in raw.items():
+        if locale == translations.BASE_LOCALE:
+            problems.append(
+                ContentProblem(
+                    f"{locale}/", "(folder)", "the base content is already in this locale"
+                )
+            )
+            continue
+        if not isinstance(documents, Mapping):
+            continue  # unreadable: already named
+        translation = translations.parse_translation(locale, documents, base, problems)
+        if translation is not None:
+            parsed[locale] = translation
+    if problems:
+        raise ContentError(problems)
+    return Content(base.scale, base.areas, base.levels, base.open_questions, parsed)
 
 
 def parse_snapshot(data: Mapping[str, Any]) -> Content:
-    """Rebuild content from `Content.to_snapshot()` data; raises ContentError if it is invalid."""
+    """Rebuild content from `Content.to_snapshot()` data, translations included; raises
+    ContentError if it is invalid."""
     levels = data.get("levels")
     levels = levels if isinstance(levels, Mapping) else {}
     documents: dict[str, Any] = {
@@ -97,7 +145,9 @@ def parse_snapshot(data: Mapping[str, Any]) -> Content:
         OPEN_QUESTIONS_FILE: {"questions": data.get("open_questions")},
     }
     documents.update({f"{level}.toml": levels.get(level) for level in LEVELS})
-    return _parse_or_raise(documents)
+    base = _parse_or_raise(documents)
+    raw = data.get("translations")
+    return _with_translations(base, raw if isinstance(raw, Mapping) else {}, [])
 
 
 def _read_toml(path: Path, problems: list[ContentProblem]) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from survey.domain.languages import DEFAULT_LANGUAGE, format_day
 from survey.errors import SurveyError
 
 ONE_SECOND = timedelta(seconds=1)
@@ -57,10 +58,11 @@ def check_deadline(deadline: date, zone: str, now: datetime) -> datetime:
     return closes
 
 
-def format_deadline(closes: datetime, zone: str) -> str:
-    """The deadline as people read it, e.g. 'Monday 31 March 2025, 23:59 (Europe/Paris)'."""
+def format_deadline(closes: datetime, zone: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The deadline as people of `language` read it (SPEC §14), e.g. 'Monday 31 March 2025,
+    23:59 (Europe/Paris)', 'Montag, 31. März 2025, 23:59 (Europe/Paris)'."""
     local = last_open_instant(closes).astimezone(check_timezone(zone))
-    return f"{local.strftime('%A')} {local.day} {local.strftime('%B %Y, %H:%M')} ({zone})"
+    return f"{format_day(local, language)}, {local:%H:%M} ({zone})"
 
 
 def timezone_names() -> list[str]:

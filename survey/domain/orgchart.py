@@ -1,10 +1,10 @@
 """Parse and check an org-chart CSV before anything is imported (SPEC §4).
 
-Columns `email,name,level,manager_email,team` (header names case-insensitive, any order, extra
-columns ignored, `team` optional). UTF-8 with or without BOM; comma or semicolon, sniffed from
-the header line. E-mails are compared lower-case. All-or-nothing: `parse_org_chart` returns the
-rows only when every row is good, otherwise raises `OrgChartError` listing every bad row with its
-line number (1 = the header line) and reason.
+Columns `email,name,level,manager_email,team,language` (header names case-insensitive, any order,
+extra columns ignored, `team` and `language` optional; SPEC §4, §14). UTF-8 with or without BOM;
+comma or semicolon, sniffed from the header line. E-mails are compared lower-case.
+All-or-nothing: `parse_org_chart` returns the rows only when every row is good, otherwise raises
+`OrgChartError` listing every bad row with its line number (1 = the header line) and reason.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 
 from survey.domain.content import LEVELS
+from survey.domain.languages import LANGUAGES, normalise_language
 from survey.domain.text import name_problems
 from survey.errors import SurveyError
 
 REQUIRED_COLUMNS = ("email", "name", "level", "manager_email")
-OPTIONAL_COLUMNS = ("team",)
+OPTIONAL_COLUMNS = ("team", "language")
 MAX_TEXT = 200  # Person.name and Person.team are VARCHAR(200)
 CYCLE_NAMES = 12  # a longer manager cycle is named by its first few people and its size
 MAX_LISTED_PROBLEMS = 200  # pages and the CLI list this many bad rows, then "and N more"
@@ -40,6 +41,9 @@ class PersonRow:
     level: str
     manager_email: str | None
     team: str
+    # A key of LANGUAGES; "" = the app's default language; None = no `language` column in the
+    # file, so a re-import keeps whatever language the person has.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -177,10 +181,27 @@ def _read_row(
     manager = (
         _checked_email(raw_manager, "manager e-mail", reasons, checked) if raw_manager else None
     )
+    language = _checked_language(cells, columns, reasons)
     if email is None:
         return None, reasons
-    row = PersonRow(line, email, name, level or "", manager, team)
+    row = PersonRow(line, email, name, level or "", manager, team, language)
     return row, reasons
+
+
+def _checked_language(
+    cells: list[str], columns: dict[str, int], reasons: list[str]
+) -> str | None:
+    """The row's language key, "" for an empty cell, None without the column (SPEC §14)."""
+    if "language" not in columns:
+        return None
+    raw = _cell(cells, columns, "language")
+    if not raw:
+        return ""
+    language = normalise_language(raw)
+    if language is None:
+        known = ", ".join(LANGUAGES)
+        reasons.append(f"unknown language {raw!r} (use one of {known}, or leave it empty)")
+    return language or ""
 
 
 def _check_text(value: str, what: str, reasons: list[str]) -> None:

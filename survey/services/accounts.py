@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from survey.domain.orgchart import normalise_email
 from survey.errors import SurveyError
 from survey.extensions import db
+from survey.i18n import gettext, in_language, ngettext
 from survey.mail import OutgoingMail, compose
 from survey.models import Campaign, LoginToken, Person, Subject, User, UserRole
 from survey.tokens import hash_token, looks_like_token, new_token, tokens_match
@@ -180,17 +181,22 @@ def sign_in_mail(
 ) -> OutgoingMail:
     """A one-time sign-in link e-mail for `user`."""
     token = issue_link_token(user, SIGN_IN, now)
-    subject = "Your 360° feedback report is ready" if campaign_name else "Your sign-in link"
-    return compose(
-        "sign_in",
-        to=user.email,
-        subject=subject,
-        name=name,
-        campaign_name=campaign_name,
-        link=link_url(token),
-        valid_for=human_duration(int(current_app.config["SIGN_IN_LINK_MINUTES"])),
-        request_url=f"{str(current_app.config['BASE_URL']).rstrip('/')}/request-link",
-    )
+    with in_language(user.person.language if user.person is not None else None):
+        subject = (
+            gettext("Your 360° feedback report is ready")
+            if campaign_name
+            else gettext("Your sign-in link")
+        )
+        return compose(
+            "sign_in",
+            to=user.email,
+            subject=subject,
+            name=name,
+            campaign_name=campaign_name,
+            link=link_url(token),
+            valid_for=human_duration(int(current_app.config["SIGN_IN_LINK_MINUTES"])),
+            request_url=f"{str(current_app.config['BASE_URL']).rstrip('/')}/request-link",
+        )
 
 
 def human_duration(minutes: int) -> str:
@@ -200,14 +206,10 @@ def human_duration(minutes: int) -> str:
     """
     day, hour = 24 * 60, 60
     if minutes >= 2 * day and minutes % day == 0:
-        return _count(minutes // day, "day")
+        return ngettext("%(num)d day", "%(num)d days", minutes // day)
     if minutes >= hour and minutes % hour == 0:
-        return _count(minutes // hour, "hour")
-    return _count(minutes, "minute")
-
-
-def _count(number: int, unit: str) -> str:
-    return f"{number} {unit}{'' if number == 1 else 's'}"
+        return ngettext("%(num)d hour", "%(num)d hours", minutes // hour)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
 
 
 def request_sign_in_mail(email: str, now: datetime) -> OutgoingMail | None:

@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, insert, or_, select, update
 from survey.domain.deadlines import format_deadline
 from survey.errors import InvalidState
 from survey.extensions import db
+from survey.i18n import gettext, in_language, lazy_gettext
 from survey.mail import OutgoingMail, compose
 from survey.models import (
     Campaign,
@@ -36,10 +37,10 @@ from survey.tokens import hash_token, new_token
 Progress = Callable[[int], None]
 OPEN_STATUSES = (InvitationStatus.PENDING, InvitationStatus.OPENED)
 RELATIONSHIPS = {
-    "self": "your self-assessment",
-    "manager": "as their manager",
-    "peers": "as a peer",
-    "direct_reports": "as a member of their team",
+    "self": lazy_gettext("your self-assessment"),
+    "manager": lazy_gettext("as their manager"),
+    "peers": lazy_gettext("as a peer"),
+    "direct_reports": lazy_gettext("as a member of their team"),
 }
 
 
@@ -77,6 +78,7 @@ class _Row:
     rater_name: str
     subject_name: str
     group: str
+    language: str | None  # the rater's (SPEC §14); None = DEFAULT_LANGUAGE
 
 
 def launch_campaign(
@@ -165,7 +167,14 @@ def release_campaign(campaign: Campaign, now: datetime) -> list[OutgoingMail]:
 
 def _invitation_rows(campaign: Campaign, *, only_open: bool) -> list[_Row]:
     query = (
-        select(Rater.id, Person.email, Person.name, Subject.name, Invitation.rater_group)
+        select(
+            Rater.id,
+            Person.email,
+            Person.name,
+            Subject.name,
+            Invitation.rater_group,
+            Person.language,
+        )
         .join(Rater, Invitation.rater_id == Rater.id)
         .join(Person, Rater.person_id == Person.id)
         .join(Subject, Invitation.subject_id == Subject.id)
@@ -190,49 +199,41 @@ def _mail_raters(
 ) -> list[OutgoingMail]:
     """One new token and one e-mail per rater in `rows`; token hashes written in one batch."""
     base_url = _base_url()
-    deadline = format_deadline(campaign.closes_at, campaign.timezone)
-    subject_line = _subject_line(template, campaign)
     mails, updates = [], []
     for rater_id, group in groupby(rows, key=lambda row: row.rater_id):
         items = list(group)
         token = new_token()
         updates.append({"rater": rater_id, "token_hash": hash_token(token), "at": now})
-        mails.append(
-            _compose(template, items, campaign, f"{base_url}/r/{token}", deadline, subject_line)
-        )
+        mails.append(_compose(template, items, campaign, f"{base_url}/r/{token}"))
         if progress is not None:
             progress(len(items))
     _store_tokens(updates, "invited_at" if template == "invitation" else "last_reminded_at")
     return mails
 
 
-def _compose(
-    template: str,
-    items: list[_Row],
-    campaign: Campaign,
-    link: str,
-    deadline: str,
-    subject_line: str,
-) -> OutgoingMail:
-    subjects = [
-        {"name": row.subject_name, "relationship": RELATIONSHIPS[row.group]} for row in items
-    ]
-    return compose(
-        template,
-        to=items[0].email,
-        subject=subject_line,
-        rater_name=items[0].rater_name,
-        campaign_name=campaign.name,
-        subjects=subjects,
-        link=link,
-        deadline=deadline,
-    )
+def _compose(template: str, items: list[_Row], campaign: Campaign, link: str) -> OutgoingMail:
+    """One rater's invitation or reminder, worded in the rater's language (SPEC §14)."""
+    with in_language(items[0].language) as language:
+        subjects = [
+            {"name": row.subject_name, "relationship": str(RELATIONSHIPS[row.group])}
+            for row in items
+        ]
+        return compose(
+            template,
+            to=items[0].email,
+            subject=_subject_line(template, campaign),
+            rater_name=items[0].rater_name,
+            campaign_name=campaign.name,
+            subjects=subjects,
+            link=link,
+            deadline=format_deadline(campaign.closes_at, campaign.timezone, language),
+        )
 
 
 def _subject_line(template: str, campaign: Campaign) -> str:
     if template == "reminder":
-        return f"Reminder: your feedback for {campaign.name}"
-    return f"Your feedback is requested: {campaign.name}"
+        return gettext("Reminder: your feedback for %(campaign)s", campaign=campaign.name)
+    return gettext("Your feedback is requested: %(campaign)s", campaign=campaign.name)
 
 
 ID_CHUNK = 10_000

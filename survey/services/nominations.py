@@ -32,6 +32,7 @@ from survey.domain.orgchart import normalise_email
 from survey.domain.raters import OrgTree
 from survey.errors import InvalidState
 from survey.extensions import db
+from survey.i18n import current_language, gettext, in_language
 from survey.mail import OutgoingMail, compose
 from survey.models import Campaign, CampaignStatus, Invitation, Person, Rater, Subject
 from survey.models_nomination import (
@@ -443,7 +444,9 @@ def _context(nomination: Nomination) -> dict[str, object]:
         "subject_name": nomination.subject.name,
         "min_peers": campaign.min_peers,
         "max_peers": campaign.max_peers,
-        "nomination_deadline": format_deadline(closes, campaign.timezone) if closes else None,
+        "nomination_deadline": (
+            format_deadline(closes, campaign.timezone, current_language()) if closes else None
+        ),
     }
 
 
@@ -454,44 +457,62 @@ def _subject_mail(nomination: Nomination, now: datetime, reminder: bool = False)
     link = _new_link(nomination, LinkRole.SUBJECT, now) if closes is None or now < closes else None
     returned = nomination.status is NominationStatus.REJECTED
     campaign_name = nomination.subject.campaign.name
-    subject_line = (
-        f"Your list of raters was sent back: {campaign_name}"
-        if returned and not reminder
-        else f"{'Reminder: c' if reminder else 'C'}hoose who gives you feedback: {campaign_name}"
-    )
-    return compose(
-        "nomination_request",
-        to=nomination.subject.person.email,
-        subject=subject_line,
-        link=link,
-        reminder=reminder,
-        returned=returned,
-        note=nomination.note,
-        **_context(nomination),
-    )
+    with in_language(nomination.subject.person.language):
+        if returned and not reminder:
+            subject_line = gettext(
+                "Your list of raters was sent back: %(campaign)s", campaign=campaign_name
+            )
+        elif reminder:
+            subject_line = gettext(
+                "Reminder: choose who gives you feedback: %(campaign)s", campaign=campaign_name
+            )
+        else:
+            subject_line = gettext(
+                "Choose who gives you feedback: %(campaign)s", campaign=campaign_name
+            )
+        return compose(
+            "nomination_request",
+            to=nomination.subject.person.email,
+            subject=subject_line,
+            link=link,
+            reminder=reminder,
+            returned=returned,
+            note=nomination.note,
+            **_context(nomination),
+        )
 
 
 def _manager_mail(
     nomination: Nomination, manager: Person, now: datetime, reminder: bool = False
 ) -> OutgoingMail:
     link = _new_link(nomination, LinkRole.MANAGER, now)
-    prefix = "Reminder: " if reminder else ""
-    return compose(
-        "nomination_review",
-        to=manager.email,
-        subject=f"{prefix}{nomination.subject.name}'s raters wait for your approval",
-        link=link,
-        manager_name=manager.name,
-        reminder=reminder,
-        **_context(nomination),
-    )
+    name = nomination.subject.name
+    with in_language(manager.language):
+        subject_line = (
+            gettext("Reminder: %(name)s's raters wait for your approval", name=name)
+            if reminder
+            else gettext("%(name)s's raters wait for your approval", name=name)
+        )
+        return compose(
+            "nomination_review",
+            to=manager.email,
+            subject=subject_line,
+            link=link,
+            manager_name=manager.name,
+            reminder=reminder,
+            **_context(nomination),
+        )
 
 
 def _approved_mail(nomination: Nomination) -> OutgoingMail:
-    return compose(
-        "nomination_approved",
-        to=nomination.subject.person.email,
-        subject=f"Your list of raters is approved: {nomination.subject.campaign.name}",
-        count=len(nomination.peers),
-        **_context(nomination),
-    )
+    campaign_name = nomination.subject.campaign.name
+    with in_language(nomination.subject.person.language):
+        return compose(
+            "nomination_approved",
+            to=nomination.subject.person.email,
+            subject=gettext(
+                "Your list of raters is approved: %(campaign)s", campaign=campaign_name
+            ),
+            count=len(nomination.peers),
+            **_context(nomination),
+        )

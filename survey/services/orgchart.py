@@ -22,7 +22,7 @@ class PersonChange:
 
     name: str
     email: str
-    what: str  # "manager", "team" or "level"
+    what: str  # "manager", "team", "level" or "language"
     before: str
     after: str
 
@@ -110,6 +110,9 @@ def _changes(
             ("team", person.team or "no team", row.team or "no team"),
             ("level", person.level.replace("_", " "), row.level.replace("_", " ")),
         ]
+        if row.language is not None:
+            old_language, new_language = person.language or "", row.language
+            pairs.append(("language", old_language or "default", new_language or "default"))
         if old_manager != row.manager_email:
             pairs.insert(0, ("manager", *_manager_names(old_manager, row.manager_email, names)))
         changes += [
@@ -120,9 +123,7 @@ def _changes(
     return changes
 
 
-def _manager_names(
-    old: str | None, new: str | None, names: dict[str, str]
-) -> tuple[str, str]:
+def _manager_names(old: str | None, new: str | None, names: dict[str, str]) -> tuple[str, str]:
     """Two different managers as people read them: by name, with the e-mail when both share one."""
     shown = (_name_of(old, names), _name_of(new, names))
     if shown[0] != shown[1]:
@@ -149,12 +150,22 @@ def _manager_emails() -> dict[str, str | None]:
 def _apply(row: PersonRow, existing: dict[str, Person]) -> str:
     person = existing.get(row.email)
     if person is None:
-        existing[row.email] = Person(email=row.email, name=row.name, level=row.level, team=row.team)
+        existing[row.email] = Person(
+            email=row.email,
+            name=row.name,
+            level=row.level,
+            team=row.team,
+            language=row.language or None,
+        )
         db.session.add(existing[row.email])
         return "created"
-    if (person.name, person.level, person.team) == (row.name, row.level, row.team):
+    # Without a `language` column the file says nothing about languages: keep the person's.
+    language = person.language if row.language is None else (row.language or None)
+    before = (person.name, person.level, person.team, person.language)
+    if before == (row.name, row.level, row.team, language):
         return "unchanged"
     person.name, person.level, person.team = row.name, row.level, row.team
+    person.language = language
     return "updated"
 
 
@@ -199,3 +210,20 @@ def list_people(limit: int = 500, offset: int = 0, search: str = "") -> Sequence
 def count_people() -> int:
     """How many people are in the org chart."""
     return db.session.scalar(select(func.count(Person.id))) or 0
+
+
+def set_language(email: str, language: str | None) -> Person:
+    """Set one person's language (a key of LANGUAGES, None = DEFAULT_LANGUAGE; SPEC §14).
+
+    Raises NotFound for an e-mail not in the org chart, SurveyError for an unknown language.
+    """
+    from survey.domain.languages import LANGUAGES
+    from survey.errors import NotFound, SurveyError
+
+    if language is not None and language not in LANGUAGES:
+        raise SurveyError(f"unknown language {language!r}")
+    person = find_person(email)
+    if person is None:
+        raise NotFound(f"no one with the e-mail {email!r} is in the org chart")
+    person.language = language
+    return person

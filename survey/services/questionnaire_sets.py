@@ -69,8 +69,12 @@ def create_set(name: str, document: str, source_name: str, now: datetime) -> Que
 
 
 def copy_built_in(name: str, now: datetime) -> QuestionnaireSet:
-    """A new set whose draft is the built-in content, to adapt; raises SetError for the name."""
-    return _add_set(name, "", built_in_content().to_snapshot(), {}, now)
+    """A new set whose draft is the built-in content, to adapt; raises SetError for the name.
+
+    The set is in the base language only: the editor edits one language, and a translation
+    left behind by an edit would stop the set from launching (SPEC §14)."""
+    draft = built_in_content().without_translations().to_snapshot()
+    return _add_set(name, "", draft, {}, now)
 
 
 def _add_set(

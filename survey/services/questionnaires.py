@@ -18,17 +18,22 @@ from survey.domain.questionnaire import (
 )
 from survey.models import Campaign, Subject
 
-_LAUNCHED: dict[tuple[int, datetime], Content] = {}
+_LAUNCHED: dict[tuple[int, datetime, str | None], Content] = {}
 _MAX_LAUNCHED = 64
 
 
-def campaign_content(campaign: Campaign) -> Content:
-    """The content a campaign uses: its snapshot once launched, the live files before (SPEC §3)."""
-    key = (campaign.id, campaign.launched_at) if campaign.launched_at is not None else None
+def campaign_content(campaign: Campaign, language: str | None = None) -> Content:
+    """The content a campaign uses: its snapshot once launched, the live files before (SPEC §3),
+    worded in `language` when it has that translation (SPEC §14), else in its base language."""
+    launched = campaign.launched_at
+    key = (campaign.id, launched, language) if launched is not None else None
     if key is not None and key in _LAUNCHED:  # look before reading the (large) snapshot column
         return _LAUNCHED[key]
-    snapshot: dict[str, Any] | None = campaign.questionnaire_snapshot
-    content = default_content() if snapshot is None else Content.from_snapshot(snapshot)
+    if language is not None:
+        content = campaign_content(campaign).in_locale(language)
+    else:
+        snapshot: dict[str, Any] | None = campaign.questionnaire_snapshot
+        content = default_content() if snapshot is None else Content.from_snapshot(snapshot)
     if key is not None:
         if len(_LAUNCHED) >= _MAX_LAUNCHED:
             _LAUNCHED.clear()
@@ -36,8 +41,11 @@ def campaign_content(campaign: Campaign) -> Content:
     return content
 
 
-def questionnaire_for(subject: Subject, rater_group: str) -> Questionnaire:
-    """The questionnaire `rater_group` answers about `subject`, worded with the subject's name.
+def questionnaire_for(
+    subject: Subject, rater_group: str, language: str | None = None
+) -> Questionnaire:
+    """The questionnaire `rater_group` answers about `subject`, worded with the subject's name,
+    in `language` when the campaign's content has it (SPEC §14; the keys are the same).
 
     Raises QuestionnaireError for a level or group the content does not know.
     """
@@ -46,5 +54,5 @@ def questionnaire_for(subject: Subject, rater_group: str) -> Questionnaire:
         rater_group,
         include_next_level=subject.include_next_level,
         subject_name=subject.name,
-        content=campaign_content(subject.campaign),
+        content=campaign_content(subject.campaign, language),
     )

@@ -30,6 +30,7 @@ from survey.domain.orgchart import MAX_LISTED_PROBLEMS, OrgChartError
 from survey.domain.schedule import parse_reminder_days
 from survey.errors import NotFound, SurveyError
 from survey.extensions import db, login_manager
+from survey.i18n import current_language, gettext, ngettext
 from survey.mail import MailError, OutgoingMail, send_mails
 from survey.models import Campaign, Invitation, utcnow
 from survey.services import campaigns as service
@@ -45,9 +46,9 @@ from survey.views.admin_forms import (
     AddRaterForm,
     CampaignForm,
     CampaignSettingsForm,
+    PersonLanguageForm,
     SubjectsForm,
     UploadPeopleForm,
-    plural,
     sentence,
     split_emails,
 )
@@ -79,6 +80,25 @@ def index() -> Response:
     return redirect(url_for("admin.campaigns"))
 
 
+@bp.post("/people/language")
+def person_language() -> ViewResult:
+    """Set one person's language (SPEC §14); the People page again, with the outcome."""
+    form = PersonLanguageForm()
+    if form.validate_on_submit():
+        try:
+            person = orgchart.set_language(form.email.data or "", form.language.data or None)
+        except SurveyError as error:
+            db.session.rollback()
+            flash(sentence(str(error)) + ".", "error")
+        else:
+            db.session.commit()
+            flash(gettext("Language of %(name)s saved.", name=person.name), "success")
+    else:
+        for errors in form.errors.values():
+            flash(gettext("Language not saved: %(reason)s", reason=" ".join(errors)), "error")
+    return redirect(url_for("admin.people"))
+
+
 @bp.route("/people", methods=["GET", "POST"])
 def people() -> ViewResult:
     """The org chart, and its CSV upload (all-or-nothing; every bad row listed)."""
@@ -91,10 +111,15 @@ def people() -> ViewResult:
         except OrgChartError as error:
             db.session.rollback()
             problems = error.problems
-            flash(f"{sentence(str(error))}. Fix the rows below and upload again.", "error")
+            flash(
+                gettext(
+                    "%(reason)s. Fix the rows below and upload again.", reason=sentence(str(error))
+                ),
+                "error",
+            )
         else:
             db.session.commit()
-            flash(f"Imported: {summary}.", "success")
+            flash(gettext("Imported: %(summary)s.", summary=summary), "success")
             if not summary.changes:
                 return redirect(url_for("admin.people"))
     status = 422 if problems else 200
@@ -105,6 +130,7 @@ def people() -> ViewResult:
         summary=summary,
         max_listed=MAX_LISTED_PROBLEMS,
         people=orgchart.list_people(),
+        language_form=PersonLanguageForm(formdata=None),
         count=orgchart.count_people(),
     )
     return page, status
@@ -130,7 +156,7 @@ def new_campaign() -> ViewResult:
         saved = _save_campaign(
             form,
             lambda: service.create_campaign(_settings(form), _choice(form), now=utcnow()),
-            "Draft campaign created. Check the raters, then launch.",
+            gettext("Draft campaign created. Check the raters, then launch."),
         )
         if saved is not None:
             return saved
@@ -150,7 +176,7 @@ def edit_campaign(campaign_id: int) -> ViewResult:
             service.update_campaign(campaign, _settings(form), now=utcnow())
             return campaign
 
-        saved = _save_campaign(form, update, "Campaign saved.")
+        saved = _save_campaign(form, update, gettext("Campaign saved."))
         if saved is not None:
             return saved
     return render_template("admin/campaign_form.html", form=form, campaign=campaign)
@@ -226,7 +252,8 @@ def remove_subject(campaign_id: int, subject_id: int) -> Response:
     campaign = _campaign(campaign_id)
     _require_csrf_form()
     return _act(
-        campaign, _done(lambda: service.remove_subject(campaign, subject_id), "Subject removed.")
+        campaign,
+        _done(lambda: service.remove_subject(campaign, subject_id), gettext("Subject removed.")),
     )
 
 
@@ -241,7 +268,9 @@ def toggle_next_level(campaign_id: int, subject_id: int) -> Response:
         campaign,
         _done(
             lambda: service.set_include_next_level(campaign, subject_id, value),
-            "Next-level questions " + ("added." if value else "removed."),
+            gettext("Next-level questions added.")
+            if value
+            else gettext("Next-level questions removed."),
         ),
         url_for("admin.subject", campaign_id=campaign.id, subject_id=subject_id),
     )
@@ -256,7 +285,12 @@ def add_rater(campaign_id: int, subject_id: int) -> Response:
     if not form.validate_on_submit():
         return _back_with_errors(campaign, form, back)
     if orgchart.find_person(form.email.data or "") is None:  # a typo: say so, not "page not found"
-        flash(f"No one with the e-mail {form.email.data!r} is in the org chart.", "error")
+        flash(
+            gettext(
+                "No one with the e-mail %(email)s is in the org chart.", email=repr(form.email.data)
+            ),
+            "error",
+        )
         return redirect(back)
     return _act(
         campaign,
@@ -264,7 +298,7 @@ def add_rater(campaign_id: int, subject_id: int) -> Response:
             lambda: service.add_rater(
                 campaign, subject_id, form.email.data or "", form.group.data or ""
             ),
-            "Rater added.",
+            gettext("Rater added."),
         ),
         back,
     )
@@ -283,7 +317,9 @@ def remove_invitation(campaign_id: int, invitation_id: int) -> Response:
     )
     return _act(
         campaign,
-        _done(lambda: service.remove_invitation(campaign, invitation_id), "Rater removed."),
+        _done(
+            lambda: service.remove_invitation(campaign, invitation_id), gettext("Rater removed.")
+        ),
         back,
     )
 
@@ -326,18 +362,24 @@ def _run_action(campaign: Campaign, action: str) -> tuple[str, list[OutgoingMail
     if action == "close":
         return _close(campaign, now), []
     mails = service.release_campaign(campaign, now)
-    return f"Campaign released: {plural(len(mails), 'subject', 'subjects')} notified.", mails
+    return ngettext(
+        "Campaign released: %(num)d subject notified.",
+        "Campaign released: %(num)d subjects notified.",
+        len(mails),
+    ), mails
 
 
 def _close(campaign: Campaign, now: datetime) -> str:
     """Close; with REDIS_URL the reports are computed by a worker after the commit."""
     if not current_app.config.get("REDIS_URL"):
         stored = service.close_campaign(campaign, now)
-        ready = plural(stored, "report is", "reports are")
-        return f"Campaign closed: no more answers are accepted; {ready} ready."
+        ready = ngettext("%(num)d report is", "%(num)d reports are", stored)
+        return gettext(
+            "Campaign closed: no more answers are accepted; %(ready)s ready.", ready=ready
+        )
     service.close_campaign(campaign, now, freeze=False)
     after_this_request(_enqueue_reports(campaign.id))
-    return "Campaign closed: no more answers are accepted; computing results…"
+    return gettext("Campaign closed: no more answers are accepted; computing results…")
 
 
 def _enqueue_reports(campaign_id: int) -> Callable[[Response], Response]:
@@ -354,9 +396,7 @@ def _enqueue_reports(campaign_id: int) -> Callable[[Response], Response]:
 
         config = current_app.config
         try:
-            enqueue_freeze(
-                campaign_id, config["REDIS_URL"], config.get("MAIL_QUEUE") or QUEUE_NAME
-            )
+            enqueue_freeze(campaign_id, config["REDIS_URL"], config.get("MAIL_QUEUE") or QUEUE_NAME)
         except RedisError as error:
             current_app.logger.error("campaign %s: reports not queued: %s", campaign_id, error)
         return response
@@ -393,8 +433,13 @@ def _send_after_commit(mails: list[OutgoingMail]) -> None:
     except MailError:  # its text may name recipients: the log says only how many
         current_app.logger.error("mail server refused %d messages", len(mails))
         flash(
-            f"The change is saved, but {plural(len(mails), 'e-mail', 'e-mails')} could not be "
-            "sent: the mail server refused them. Check the mail settings, then use Remind.",
+            ngettext(
+                "The change is saved, but %(num)d e-mail could not be sent: the mail server "
+                "refused them. Check the mail settings, then use Remind.",
+                "The change is saved, but %(num)d e-mails could not be sent: the mail server "
+                "refused them. Check the mail settings, then use Remind.",
+                len(mails),
+            ),
             "error",
         )
 
@@ -412,7 +457,11 @@ def _done(
 
 
 def _added(count: int) -> tuple[str, list[OutgoingMail]]:
-    return f"{plural(count, 'subject', 'subjects')} added with their default raters.", []
+    return ngettext(
+        "%(num)d subject added with their default raters.",
+        "%(num)d subjects added with their default raters.",
+        count,
+    ), []
 
 
 def _back_with_errors(campaign: Campaign, form: Any, back: str | None = None) -> Response:
@@ -444,7 +493,7 @@ def _is_draft(campaign: Campaign) -> bool:
 
 
 def _deadline(campaign: Campaign) -> str:
-    return format_deadline(campaign.closes_at, campaign.timezone)
+    return format_deadline(campaign.closes_at, campaign.timezone, current_language())
 
 
 def _settings(form: CampaignSettingsForm) -> service.CampaignSettings:
@@ -469,9 +518,15 @@ def _flash_same_name(campaign: Campaign) -> None:
     """Warn when other campaigns carry the same name: the list tells them apart by dates."""
     for other in service.same_name_campaigns(campaign):
         flash(
-            f"Campaign {other.id} is also called “{other.name}” (created "
-            f"{other.created_at.date().isoformat()}, deadline {other.deadline.isoformat()}, "
-            f"{other.status.value}); the campaign list shows each one's dates.",
+            gettext(
+                "Campaign %(id)s is also called “%(name)s” (created %(created)s, deadline "
+                "%(deadline)s, %(status)s); the campaign list shows each one's dates.",
+                id=other.id,
+                name=other.name,
+                created=other.created_at.date().isoformat(),
+                deadline=other.deadline.isoformat(),
+                status=other.status.value,
+            ),
             "warning",
         )
 

@@ -24,45 +24,63 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.domain.deadlines import DeadlineError, check_timezone, timezone_names
+from survey.domain.languages import LANGUAGES
 from survey.domain.schedule import ScheduleError, parse_reminder_days
 from survey.domain.text import name_problems
+from survey.i18n import lazy_gettext
 from survey.models import LEVELS, RATER_GROUPS
 from survey.services.questionnaire_sets import BUILT_IN_NAME, launchable_sets
 
 LEVEL_LABELS = {
-    "individual_contributor": "Individual contributors",
-    "team_leader": "Team leaders",
-    "business_leader": "Business leaders",
+    "individual_contributor": lazy_gettext("Individual contributors"),
+    "team_leader": lazy_gettext("Team leaders"),
+    "business_leader": lazy_gettext("Business leaders"),
 }
 LEVEL_NAMES = {
-    "individual_contributor": "Individual contributor",
-    "team_leader": "Team leader",
-    "business_leader": "Business leader",
+    "individual_contributor": lazy_gettext("Individual contributor"),
+    "team_leader": lazy_gettext("Team leader"),
+    "business_leader": lazy_gettext("Business leader"),
 }
 GROUP_LABELS = {
-    "self": "Self",
-    "manager": "Manager",
-    "peers": "Peer",
-    "direct_reports": "Direct report",
+    "self": lazy_gettext("Self"),
+    "manager": lazy_gettext("Manager"),
+    "peers": lazy_gettext("Peer"),
+    "direct_reports": lazy_gettext("Direct report"),
 }
 
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token travels."""
 
-    submit = SubmitField("Confirm")
+    submit = SubmitField(lazy_gettext("Confirm"))
+
+
+class PersonLanguageForm(FlaskForm):
+    """One person's language (SPEC §14): their e-mails and pages; empty = DEFAULT_LANGUAGE."""
+
+    email = EmailField(lazy_gettext("E-mail"), validators=[DataRequired(), Length(max=254)])
+    language = SelectField(
+        lazy_gettext("Language"),
+        choices=[SelectChoice("", lazy_gettext("Default"))]
+        + [SelectChoice(key, name) for key, name in LANGUAGES.items()],
+        default="",
+    )
+    submit = SubmitField(lazy_gettext("Set language"))
 
 
 class UploadPeopleForm(FlaskForm):
     """The org-chart CSV."""
 
     file = FileField(
-        "Org chart (CSV)",
-        validators=[FileRequired("Choose a CSV file.")],
-        description="Columns email,name,level,manager_email,team. Comma or semicolon; "
-        "UTF-8 with or without BOM (Excel's “CSV UTF-8”).",
+        lazy_gettext("Org chart (CSV)"),
+        validators=[FileRequired(lazy_gettext("Choose a CSV file."))],
+        description=lazy_gettext(
+            "Columns email,name,level,manager_email,team (and language: en, de, optional). "
+            "Comma or semicolon; "
+            "UTF-8 with or without BOM (Excel's “CSV UTF-8”)."
+        ),
     )
-    submit = SubmitField("Import")
+    submit = SubmitField(lazy_gettext("Import"))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -104,67 +122,85 @@ def _valid_days(form: FlaskForm, field: Field) -> None:
 class CampaignSettingsForm(FlaskForm):
     """Name, deadline (date + IANA zone), k and peers: editable while draft."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200), _plain_name])
+    name = StringField(
+        lazy_gettext("Name"), validators=[DataRequired(), Length(max=200), _plain_name]
+    )
     deadline = DateField(
-        "Deadline",
+        lazy_gettext("Deadline"),
         validators=[DataRequired()],
-        description="Answers are accepted until the end of this day in the time zone below.",
+        description=lazy_gettext(
+            "Answers are accepted until the end of this day in the time zone below."
+        ),
     )
     timezone = SelectField(
-        "Time zone", validators=[DataRequired(), _valid_zone], default="Europe/Paris"
+        lazy_gettext("Time zone"), validators=[DataRequired(), _valid_zone], default="Europe/Paris"
     )
     min_raters = IntegerField(
-        "Minimum group size (k)",
+        lazy_gettext("Minimum group size (k)"),
         default=3,
         validators=[DataRequired(), NumberRange(min=2, max=50)],
-        description="Peer and direct-report answers are only shown in groups of at least this "
-        "many people (the anonymity threshold k).",
+        description=lazy_gettext(
+            "Peer and direct-report answers are only shown in groups of at least this "
+            "many people (the anonymity threshold k)."
+        ),
     )
     spread_min = IntegerField(
-        "Show agreement from",
+        lazy_gettext("Show agreement from"),
         validators=[Optional(), NumberRange(min=2, max=50)],
-        description="Answers a figure needs before the report says how much raters agree "
-        "(high, moderate, low). Leave empty for 5, or the minimum group size when larger.",
+        description=lazy_gettext(
+            "Answers a figure needs before the report says how much raters agree "
+            "(high, moderate, low). Leave empty for 5, or the minimum group size when larger."
+        ),
     )
     max_peers = IntegerField(
-        "Peers per subject at most",
+        lazy_gettext("Peers per subject at most"),
         validators=[Optional(), NumberRange(min=1, max=50)],
-        description="Leave empty for 5, or 8 when subjects choose their peers.",
+        description=lazy_gettext("Leave empty for 5, or 8 when subjects choose their peers."),
     )
     # nomination and the clock (SPEC §13, issue 18); drawn by nominate/_campaign_fields.html
-    nomination = BooleanField("Subjects choose their peers; their manager approves the list")
+    nomination = BooleanField(
+        lazy_gettext("Subjects choose their peers; their manager approves the list")
+    )
     nomination_deadline = DateField(  # its label avoids "deadline": one field answers to that
-        "Lists due by",
+        lazy_gettext("Lists due by"),
         validators=[Optional()],
-        description="Optional: the last day subjects can send a list (the time zone above).",
+        description=lazy_gettext(
+            "Optional: the last day subjects can send a list (the time zone above)."
+        ),
     )
     min_peers = IntegerField(
-        "Peers per list at least", default=3, validators=[Optional(), NumberRange(min=1, max=50)]
+        lazy_gettext("Peers per list at least"),
+        default=3,
+        validators=[Optional(), NumberRange(min=1, max=50)],
     )
     max_requests_per_rater = IntegerField(
-        "Requests per rater at most",
+        lazy_gettext("Requests per rater at most"),
         default=8,
         validators=[DataRequired(), NumberRange(min=1, max=100)],
-        description="Nobody is asked about more people than this in the campaign.",
+        description=lazy_gettext("Nobody is asked about more people than this in the campaign."),
     )
     reminder_days = DaysField(
-        "Reminders, days before closing",
+        lazy_gettext("Reminders, days before closing"),
         validators=[Optional(), Length(max=100), _valid_days],
-        description="E.g. 7, 2: sent by survey tick before answers close and before lists are due.",
+        description=lazy_gettext(
+            "E.g. 7, 2: sent by survey tick before answers close and before lists are due."
+        ),
     )
     release_after_days = IntegerField(
-        "Release reports automatically, days after close",
+        lazy_gettext("Release reports automatically, days after close"),
         validators=[Optional(), NumberRange(min=0, max=365)],
-        description="Leave empty to release by hand.",
+        description=lazy_gettext("Leave empty to release by hand."),
     )
     questionnaire_set_id = SelectField(
-        "Questionnaire",
+        lazy_gettext("Questionnaire"),
         coerce=int,
         default=0,
-        description="The set's latest saved version is copied into the campaign at launch; "
-        "later versions never change a launched campaign.",
+        description=lazy_gettext(
+            "The set's latest saved version is copied into the campaign at launch; "
+            "later versions never change a launched campaign."
+        ),
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(lazy_gettext("Save"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -181,37 +217,40 @@ class SubjectsForm(FlaskForm):
     """Who is reviewed: everyone at some levels, and people by e-mail."""
 
     levels = MultiCheckboxField(
-        "Review everyone at these levels",
+        lazy_gettext("Review everyone at these levels"),
         choices=[SelectChoice(level, LEVEL_LABELS[level]) for level in LEVELS],
         validators=[Optional()],
     )
     emails = TextAreaField(
-        "Review these people",
+        lazy_gettext("Review these people"),
         validators=[Optional(), Length(max=200_000)],
-        description="E-mail addresses, one per line or separated by commas.",
+        description=lazy_gettext("E-mail addresses, one per line or separated by commas."),
     )
     next_level = TextAreaField(
-        "Also ask about the next level for",
+        lazy_gettext("Also ask about the next level for"),
         validators=[Optional(), Length(max=200_000)],
-        description="E-mail addresses of people aspiring to move up (readiness section).",
+        description=lazy_gettext(
+            "E-mail addresses of people aspiring to move up (readiness section)."
+        ),
     )
-    submit = SubmitField("Add subjects")
+    submit = SubmitField(lazy_gettext("Add subjects"))
 
 
 class CampaignForm(CampaignSettingsForm, SubjectsForm):
     """A new campaign: settings and its first subjects."""
 
-    submit = SubmitField("Create draft campaign")
+    submit = SubmitField(lazy_gettext("Create draft campaign"))
 
 
 class AddRaterForm(FlaskForm):
     """HR adds one rater for one subject before launch."""
 
-    email = EmailField("Rater's e-mail", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(lazy_gettext("Rater's e-mail"), validators=[DataRequired(), Length(max=254)])
     group = SelectField(
-        "As", choices=[SelectChoice(g, GROUP_LABELS[g]) for g in RATER_GROUPS if g != "self"]
+        lazy_gettext("As"),
+        choices=[SelectChoice(g, GROUP_LABELS[g]) for g in RATER_GROUPS if g != "self"],
     )
-    submit = SubmitField("Add rater")
+    submit = SubmitField(lazy_gettext("Add rater"))
 
 
 def split_emails(text: str | None) -> list[str]:

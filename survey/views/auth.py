@@ -26,13 +26,16 @@ from survey import sessions, tasks
 from survey.domain.orgchart import normalise_email
 from survey.errors import SurveyError
 from survey.extensions import db, limiter
+from survey.i18n import gettext, lazy_gettext
 from survey.mail import QUEUE_NAME
 from survey.models import LoginToken, utcnow
 from survey.services import accounts
 from survey.views.auth_forms import ConfirmLinkForm, RequestLinkForm, SetPasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
-LINK_SENT = "If that address belongs to someone with a report, a sign-in link is on its way."
+LINK_SENT = lazy_gettext(
+    "If that address belongs to someone with a report, a sign-in link is on its way."
+)
 
 
 def _sign_in_limit() -> str:
@@ -80,7 +83,7 @@ def sign_out() -> Response:
         db.session.commit()
     logout_user()
     session.clear()
-    flash("You are signed out.", "success")
+    flash(gettext("You are signed out."), "success")
     return redirect(url_for("main.index"))
 
 
@@ -117,7 +120,7 @@ def _set_password(token: str, record: LoginToken) -> str | Response | tuple[str,
         accounts.set_password(record.user, form.password.data or "")
         db.session.commit()
         sessions.begin(record.user)
-        flash("Your password is set.", "success")
+        flash(gettext("Your password is set."), "success")
         return redirect(_home())
     return render_template("auth/set_password.html", form=form, user=record.user)
 

@@ -20,7 +20,12 @@ from survey.domain.content_edit import (
 )
 from survey.domain.questionnaire import load_content
 
-DATA = load_content(Path(__file__).resolve().parents[2] / "questionnaires").to_snapshot()
+# The base content alone, as the HR editor edits it (one language).
+DATA = (
+    load_content(Path(__file__).resolve().parents[2] / "questionnaires")
+    .without_translations()
+    .to_snapshot()
+)
 EDIT = ItemEdit(
     self_text=" I delegate. ",
     other_text="{name} delegates.",

@@ -60,8 +60,9 @@
     var line = document.getElementById("unanswered");
     if (!line) { return; }
     line.hidden = left <= 0;
-    line.textContent = left + (left === 1 ? " statement" : " statements") +
-      " unanswered — submit anyway?";
+    var text = left === 1 ? words("unanswered-one", "{n} statement unanswered — submit anyway?")
+      : words("unanswered-other", "{n} statements unanswered — submit anyway?");
+    line.textContent = text.replace("{n}", left);
   }
 
   function say(text, isError) {
@@ -107,31 +108,34 @@
     return Object.keys(copy.values).length > 0;
   }
 
+  /* The page's words, in the rater's language (data-say-* on the form), English without them. */
+  function words(key, english) { return form.getAttribute("data-say-" + key) || english; }
+
   function save() {
     if (!dirty || saving || submitting) { return; }
     saving = true;
     dirty = false;
-    say("Saving…");
+    say(words("saving", "Saving…"));
     fetch(draftUrl, {
       method: "POST", body: new FormData(form), credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
       if (response.ok) {
         return response.json().then(function (reply) {
-          say(reply.message || "Draft saved.");
+          say(reply.message || words("saved", "Draft saved."));
           if (!dirty) { keepCopy(true); }
         });
       }
       if (response.status === 409) {  // answered or declined meanwhile, e.g. in another tab
-        return response.json().then(function (reply) { say("Not saved. " + reply.error, true); });
+        return response.json().then(function (reply) { say(words("not-saved", "Not saved.") + " " + reply.error, true); });
       }
       dirty = true;
       say(response.status === 404
-          ? "Not saved: this feedback round no longer accepts answers."
-          : "Not saved. Your answers are still on this page; use “Save draft” to try again.", true);
+          ? words("closed", "Not saved: this feedback round no longer accepts answers.")
+          : words("retry", "Not saved. Your answers are still on this page; use “Save draft” to try again."), true);
     }).catch(function () {
       dirty = true;
-      say("Not saved: no connection. Your answers are still on this page.", true);
+      say(words("offline", "Not saved: no connection. Your answers are still on this page."), true);
     }).then(function () { saving = false; });
   }
 
@@ -166,7 +170,7 @@
   if (restoreCopy()) {
     dirty = true;
     timer = window.setTimeout(save, 1000);
-    say("Restored the answers this browser kept for you; they are being saved as your draft.");
+    say(words("restored", "Restored the answers this browser kept for you; they are being saved as your draft."));
   }
   updateProgress();
 }());

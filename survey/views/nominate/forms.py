@@ -14,6 +14,8 @@ from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import HiddenInput
 
+from survey.i18n import lazy_gettext
+
 NOTE_MAX_LENGTH = 1000
 
 
@@ -37,7 +39,9 @@ class ProposeForm(FlaskForm):
     """The subject's list, and a search for colleagues to add."""
 
     peers = EmailListField()
-    q = StringField("Find a colleague by name or team", validators=[Optional(), Length(max=100)])
+    q = StringField(
+        lazy_gettext("Find a colleague by name or team"), validators=[Optional(), Length(max=100)]
+    )
     action = StringField(validators=[Optional(), Length(max=20)])
 
     @property
@@ -50,6 +54,6 @@ class ReviewForm(ProposeForm):
     """The manager's decision on the list (approve as edited, or send back with a note)."""
 
     note = TextAreaField(
-        "Note to send back with the list (optional)",
+        lazy_gettext("Note to send back with the list (optional)"),
         validators=[Optional(), Length(max=NOTE_MAX_LENGTH)],
     )

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from survey.errors import NotFound, SurveyError
 from survey.extensions import db
+from survey.i18n import gettext
 from survey.mail import OutgoingMail, send_mails
 from survey.models import Campaign, utcnow
 from survey.services import campaigns as campaigns_service
@@ -51,8 +52,13 @@ def decide(campaign_id: int, subject_id: int, decision: str) -> Response:
 
     def run() -> tuple[str, list[OutgoingMail]]:
         mails = service.decide_list(nomination, approve, emails, utcnow(), by="hr")
-        done = "approved: launch invites exactly these peers" if approve else "sent back"
-        return f"{subject.name}'s list {done}.", mails
+        if approve:
+            message = gettext(
+                "%(name)s's list approved: launch invites exactly these peers.", name=subject.name
+            )
+        else:
+            message = gettext("%(name)s's list sent back.", name=subject.name)
+        return message, mails
 
     back = url_for("admin.subject", campaign_id=campaign.id, subject_id=subject.id)
     return _act(campaign, run, back)

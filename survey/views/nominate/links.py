@@ -27,6 +27,7 @@ from survey.domain.deadlines import format_deadline
 from survey.domain.nomination import NominationError
 from survey.errors import InvalidState
 from survey.extensions import db, limiter
+from survey.i18n import current_language, gettext, rater_language, use_language
 from survey.mail import send_mails
 from survey.models import Person
 from survey.models_nomination import LinkRole, Nomination, NominationStatus
@@ -75,7 +76,10 @@ def nomination(token: str) -> Page:
         raise LinkNotActive()
     nomination, role = found
     if role is LinkRole.SUBJECT:
+        use_language(rater_language(nomination.subject.person.language))
         return _propose(token, nomination)
+    manager = service.subject_manager(nomination.subject)
+    use_language(rater_language(manager.language if manager is not None else None))
     return _review(token, nomination)
 
 
@@ -106,7 +110,7 @@ def _propose(token: str, nomination: Nomination) -> Page:
         else:
             db.session.commit()
             send_mails(mails)
-            flash("Your list is sent.", "success")
+            flash(gettext("Your list is sent."), "success")
             return redirect(url_for(".nomination", token=token), 303)
     return _page("nominate/propose.html", form, nomination, problems, token=token)
 
@@ -158,7 +162,7 @@ def _page(
         results=results,
         suggested=suggested,
         problems=problems,
-        deadline=format_deadline(closes, campaign.timezone) if closes else None,
+        deadline=format_deadline(closes, campaign.timezone, current_language()) if closes else None,
         proposed=nomination.status is NominationStatus.PROPOSED,
         **extra,
     )

@@ -6,15 +6,17 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from survey.i18n import lazy_gettext
+
 
 class EraseForm(FlaskForm):
     """Whom to erase; `confirmed` is set on the second step, after HR has read what goes."""
 
     email = EmailField(
-        "E-mail of the person to erase", validators=[DataRequired(), Length(max=254)]
+        lazy_gettext("E-mail of the person to erase"), validators=[DataRequired(), Length(max=254)]
     )
     confirmed = HiddenField()
-    submit = SubmitField("Show what would be erased")
+    submit = SubmitField(lazy_gettext("Show what would be erased"))
 
 
 class RemoveCommentForm(FlaskForm):
@@ -22,9 +24,11 @@ class RemoveCommentForm(FlaskForm):
 
     digest = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(
-        "Why it is removed",
+        lazy_gettext("Why it is removed"),
         validators=[DataRequired(), Length(max=500)],
-        description="For the audit log (e.g. “names a colleague”, “abusive”). It is never shown "
-        "to the subject.",
+        description=lazy_gettext(
+            "For the audit log (e.g. “names a colleague”, “abusive”). It is never shown "
+            "to the subject."
+        ),
     )
-    submit = SubmitField("Remove this comment")
+    submit = SubmitField(lazy_gettext("Remove this comment"))

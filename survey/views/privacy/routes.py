@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from survey.database import purge_deleted_rows
 from survey.errors import NotFound, SurveyError
 from survey.extensions import db
+from survey.i18n import gettext
 from survey.models import Subject, utcnow
 from survey.services import audit, moderation
 from survey.services.erasure import erase_person, plan_erasure
@@ -37,7 +38,7 @@ def erase() -> str | Response | tuple[str, int]:
         return render_template("privacy/erase.html", form=form, plan=None), 422
     db.session.commit()
     purge_deleted_rows()  # after the commit: the erased rows leave no trace on disk
-    flash(f"Erased {done.email}: {done}.", "success")
+    flash(gettext("Erased %(email)s: %(what)s.", email=done.email, what=done), "success")
     return redirect(url_for("admin.people"))
 
 
@@ -85,7 +86,9 @@ def remove_comment(campaign_id: int, subject_id: int, index: int) -> str | Respo
             return redirect(report_page)
         db.session.commit()
         purge_deleted_rows()  # after the commit: the removed text leaves no trace on disk
-        flash("The comment is removed. The report says that HR removed a comment.", "success")
+        flash(
+            gettext("The comment is removed. The report says that HR removed a comment."), "success"
+        )
         return redirect(report_page + "#comments")
     form.digest.data = moderation.comment_digest(comment)
     return render_template(

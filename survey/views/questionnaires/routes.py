@@ -39,6 +39,7 @@ from survey.domain.levels_document import DocumentError, DocumentProblem
 from survey.domain.questionnaire import build_questionnaire
 from survey.errors import NotFound, SurveyError
 from survey.extensions import db
+from survey.i18n import gettext
 from survey.models import utcnow
 from survey.models_questionnaire_sets import QuestionnaireSet
 from survey.services import questionnaire_sets as sets
@@ -94,7 +95,7 @@ def new_set() -> ViewResult:
         created = sets.create_set(form.name.data or "", text, source, utcnow())
     except DocumentError as error:
         db.session.rollback()
-        form.form_errors.append("This is not a levels document yet: fix the lines below.")
+        form.form_errors.append(gettext("This is not a levels document yet: fix the lines below."))
         return _index(form, copy_form, error.problems), 422
     except SurveyError as error:
         db.session.rollback()
@@ -121,8 +122,12 @@ def _document(form: NewSetForm) -> tuple[str, str]:
 
 def _generated_message(created: QuestionnaireSet) -> str:
     to_word = len(created.notes or {})
-    tail = f" {to_word} item(s) need wording by hand." if to_word else ""
-    return f"Draft “{created.name}” generated: check each item, then save a version.{tail}"
+    message = gettext(
+        "Draft “%(name)s” generated: check each item, then save a version.", name=created.name
+    )
+    if not to_word:
+        return message
+    return message + " " + gettext("%(count)s item(s) need wording by hand.", count=to_word)
 
 
 @bp.post("/copy")
@@ -138,8 +143,13 @@ def copy_built_in() -> ViewResult:
         form.form_errors.append(sentence(str(error)))
         return _index(new_form, form), 422
     db.session.commit()
-    flash(f"“{created.name}” is a copy of the built-in set: edit it, then save a version.",
-          "success")
+    flash(
+        gettext(
+            "“%(name)s” is a copy of the built-in set: edit it, then save a version.",
+            name=created.name,
+        ),
+        "success",
+    )
     return redirect(url_for("questionnaires.edit", set_id=created.id))
 
 
@@ -177,9 +187,12 @@ def item(set_id: int, key: str) -> ViewResult:
         sets.update_draft(questionnaire_set, changed, utcnow(), done=[] if problems else [key])
         db.session.commit()
         if not problems:
-            flash("Item saved to the draft.", "success")
+            flash(gettext("Item saved to the draft."), "success")
             return redirect(url_for("questionnaires.edit", set_id=set_id) + f"#item-{key}")
-        flash("Saved to the draft. Fix the problems below before saving a version.", "warning")
+        flash(
+            gettext("Saved to the draft. Fix the problems below before saving a version."),
+            "warning",
+        )
         return redirect(url_for("questionnaires.item", set_id=set_id, key=key))
     page = render_template(
         "questionnaires/item.html",
@@ -217,7 +230,7 @@ def areas(set_id: int) -> ViewResult:
         except EditError as error:
             form.form_errors.append(sentence(str(error)) + ".")
         else:
-            return _save(questionnaire_set, changed, "Areas saved to the draft.")
+            return _save(questionnaire_set, changed, gettext("Areas saved to the draft."))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("questionnaires/areas.html", qset=questionnaire_set, form=form), status
 
@@ -226,7 +239,9 @@ def _areas_changed(questionnaire_set: QuestionnaireSet, form: AreasForm) -> dict
     changed = edit_areas(questionnaire_set.draft, form.to_edits())
     if (form.new_key.data or "").strip():
         changed = add_area(
-            changed, form.new_key.data or "", form.new_title.data or "",
+            changed,
+            form.new_key.data or "",
+            form.new_title.data or "",
             form.new_description.data or "",
         )
     return changed
@@ -242,7 +257,7 @@ def questions(set_id: int) -> ViewResult:
             changed = edit_questions(questionnaire_set.draft, form.to_edits())
         except EditError:
             abort(400)  # only a hand-made form names a question the set does not have
-        return _save(questionnaire_set, changed, "Open questions saved to the draft.")
+        return _save(questionnaire_set, changed, gettext("Open questions saved to the draft."))
     status = 422 if form.errors else 200
     page = render_template("questionnaires/questions.html", qset=questionnaire_set, form=form)
     return page, status
@@ -264,17 +279,27 @@ def save(set_id: int) -> Response:
         abort(400)
     back = url_for("questionnaires.edit", set_id=set_id)
     if questionnaire_set.notes:
-        flash("Some items still need wording by hand (marked below).", "error")
+        flash(gettext("Some items still need wording by hand (marked below)."), "error")
         return redirect(back)
     try:
         version = sets.save_version(questionnaire_set, utcnow())
     except ContentError as error:
         db.session.rollback()
-        flash(f"Not saved: {len(error.problems)} problem(s) to fix (listed below).", "error")
+        flash(
+            gettext(
+                "Not saved: %(count)s problem(s) to fix (listed below).", count=len(error.problems)
+            ),
+            "error",
+        )
         return redirect(back)
     db.session.commit()
-    flash(f"Saved as version {version.number}. Campaigns launched earlier keep their "
-          "questionnaire.", "success")
+    flash(
+        gettext(
+            "Saved as version %(number)s. Campaigns launched earlier keep their questionnaire.",
+            number=version.number,
+        ),
+        "success",
+    )
     return redirect(back)
 
 
@@ -288,12 +313,19 @@ def preview(set_id: int | None) -> ViewResult:
         abort(404)
     questionnaire_set = _set(set_id) if set_id is not None else None
     try:
-        content = (Content.from_snapshot(questionnaire_set.draft) if questionnaire_set
-                   else sets.built_in_content())
+        content = (
+            Content.from_snapshot(questionnaire_set.draft)
+            if questionnaire_set
+            else sets.built_in_content()
+        )
     except ContentError as error:
         return render_template(
-            "questionnaires/preview.html", qset=questionnaire_set, level=level, group=group,
-            problems=[str(p) for p in error.problems], questionnaire=None,
+            "questionnaires/preview.html",
+            qset=questionnaire_set,
+            level=level,
+            group=group,
+            problems=[str(p) for p in error.problems],
+            questionnaire=None,
         ), 422
     next_level = request.args.get("next") == "1"
     questionnaire = build_questionnaire(
@@ -320,7 +352,8 @@ def preview(set_id: int | None) -> ViewResult:
 def export(set_id: int | None) -> Response:
     """The set as a zip of TOML files: `?version=N`, else the draft (notes as comments)."""
     if set_id is None:
-        data, notes, name, source = sets.built_in_content().to_snapshot(), {}, "built-in", ""
+        data = sets.built_in_content().without_translations().to_snapshot()
+        notes, name, source = {}, "built-in", ""
     else:
         questionnaire_set = _set(set_id)
         data, notes = questionnaire_set.draft, questionnaire_set.notes or {}
@@ -333,8 +366,12 @@ def export(set_id: int | None) -> Response:
             data, notes, name = found[0].content, {}, f"{name} version {number}"
     folder = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "questionnaires"
     archive = sets.toml_zip(data, notes, folder, source)
-    return send_file(io.BytesIO(archive), mimetype="application/zip", as_attachment=True,
-                     download_name=f"{folder}.zip")
+    return send_file(
+        io.BytesIO(archive),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{folder}.zip",
+    )
 
 
 def _set(set_id: int) -> QuestionnaireSet:

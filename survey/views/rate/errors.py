@@ -9,9 +9,10 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.errorpages import render_error
 from survey.extensions import db
+from survey.i18n import lazy_gettext
 from survey.views.rate import bp
 
-UNAVAILABLE_AUTOSAVE = (
+UNAVAILABLE_AUTOSAVE = lazy_gettext(
     "Not saved: the service is briefly unavailable. Your answers are kept in this browser."
 )
 
@@ -36,7 +37,7 @@ def database_unavailable(error: OperationalError) -> tuple[str, int] | WerkzeugR
     db.session.rollback()
     current_app.logger.warning("database unavailable on a rater page: %s", type(error).__name__)
     if request.method == "POST" and request.endpoint == "rate.save_draft":
-        reply = jsonify(error=UNAVAILABLE_AUTOSAVE)
+        reply = jsonify(error=str(UNAVAILABLE_AUTOSAVE))
         reply.status_code = 503
     elif request.method == "POST":
         reply = current_app.make_response((render_template("rate/unavailable.html"), 503))

@@ -16,6 +16,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from survey.domain.answer_sheet import NA
 from survey.domain.questionnaire import Scale
+from survey.i18n import lazy_gettext
 
 
 def scale_options(scale: Scale) -> tuple[tuple[int, str, str, bool], ...]:
@@ -25,9 +26,7 @@ def scale_options(scale: Scale) -> tuple[tuple[int, str, str, bool], ...]:
     """
     options = [(str(value), scale.label(value)) for value in scale.values()]
     options += [(NA, scale.na_label)] if scale.allows_na else []
-    return tuple(
-        (index, value, label, value == NA) for index, (value, label) in enumerate(options)
-    )
+    return tuple((index, value, label, value == NA) for index, (value, label) in enumerate(options))
 
 
 class _Length(Length):
@@ -43,12 +42,14 @@ class DeclineForm(FlaskForm):
     """Decline one request; the reason is optional and only HR sees it (SPEC §5)."""
 
     reason = TextAreaField(
-        "Reason (optional — only HR sees this)",
+        lazy_gettext("Reason (optional — only HR sees this)"),
         validators=[
             Optional(),
             _Length(
                 max=2000,
-                message="Please keep the reason under 2000 characters (it is now %(length)s).",
+                message=lazy_gettext(
+                    "Please keep the reason under 2000 characters (it is now %(length)s)."
+                ),
             ),
         ],
     )

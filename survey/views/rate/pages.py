@@ -12,16 +12,18 @@ from flask import render_template
 
 from survey.domain import answer_sheet
 from survey.domain.answer_sheet import COMMENT_PREFIX, AnswerSheet
+from survey.domain.languages import format_day
 from survey.domain.questionnaire import Questionnaire, Section
+from survey.i18n import current_language, gettext, lazy_gettext
 from survey.models import Campaign, Invitation, InvitationStatus
 from survey.views.rate.forms import scale_options
 
 # status key → (words, badge class) as the rater's list shows them
 STATES = {
-    "not_started": ("Not started", "info"),
-    "draft": ("Draft saved", "warn"),
-    "submitted": ("Submitted", "ok"),
-    "declined": ("Declined", ""),
+    "not_started": (lazy_gettext("Not started"), "info"),
+    "draft": (lazy_gettext("Draft saved"), "warn"),
+    "submitted": (lazy_gettext("Submitted"), "ok"),
+    "declined": (lazy_gettext("Declined"), ""),
 }
 
 
@@ -36,7 +38,10 @@ class AreaProgress:
 
 
 def questionnaire_page(
-    token: str, invitation: Invitation, questionnaire: Questionnaire, sheet: AnswerSheet,
+    token: str,
+    invitation: Invitation,
+    questionnaire: Questionnaire,
+    sheet: AnswerSheet,
     comment_limit: int,
 ) -> str:
     """The questionnaire page for `invitation`, filled in from `sheet` (blank, a draft, or a
@@ -105,18 +110,23 @@ def error_list(questionnaire: Questionnaire, sheet: AnswerSheet) -> list[tuple[s
 
 
 def closes_label(campaign: Campaign) -> str:
-    """When answers close, in the campaign's zone; midnight reads as "the end of" the day before."""
+    """When answers close, in the campaign's zone and the page's language (SPEC §14); midnight
+    reads as "the end of" the day before."""
     local = campaign.closes_at.astimezone(ZoneInfo(campaign.timezone))
+    zone = campaign.timezone
     if (local.hour, local.minute, local.second) == (0, 0, 0):
-        day = local - timedelta(days=1)
-        return f"the end of {_day(day)} ({campaign.timezone} time)"
-    return f"{_day(local)} at {local:%H:%M} ({campaign.timezone} time)"
+        day = _day(local - timedelta(days=1))
+        return gettext("the end of %(day)s (%(zone)s time)", day=day, zone=zone)
+    return gettext(
+        "%(day)s at %(time)s (%(zone)s time)", day=_day(local), time=f"{local:%H:%M}", zone=zone
+    )
 
 
 def time_label(moment: datetime, campaign: Campaign) -> str:
     """A time of day in the campaign's zone, e.g. "14:05 (Europe/Paris time)"."""
-    return f"{moment.astimezone(ZoneInfo(campaign.timezone)):%H:%M} ({campaign.timezone} time)"
+    local = moment.astimezone(ZoneInfo(campaign.timezone))
+    return gettext("%(time)s (%(zone)s time)", time=f"{local:%H:%M}", zone=campaign.timezone)
 
 
 def _day(moment: datetime) -> str:
-    return f"{moment:%A} {moment.day} {moment:%B %Y}"
+    return format_day(moment, current_language())

@@ -20,7 +20,14 @@ from survey.domain.answer_sheet import AnswerSheet, draft_sheet, read_answer_she
 from survey.domain.questionnaire import Questionnaire
 from survey.errors import InvalidState
 from survey.extensions import db
-from survey.models import Invitation
+from survey.i18n import (
+    choose_language,
+    current_language,
+    gettext,
+    rater_language,
+    use_language,
+)
+from survey.models import Invitation, Rater
 from survey.services import responses
 from survey.services.questionnaires import questionnaire_for
 from survey.views.rate import bp, browser, pages
@@ -42,9 +49,7 @@ def _helpers() -> dict[str, object]:
 @bp.get("/<token>")
 def rater_home(token: str) -> Page:
     """The subjects this rater is asked about, each with its status and the deadline."""
-    rater = responses.find_rater(token)
-    if rater is None or not responses.link_is_live(rater, _now()) or responses.link_is_used(rater):
-        raise LinkNotActive()
+    rater = _live_rater(token)
     invitations = responses.rater_invitations(rater)
     return render_template(
         "rate/home.html", token=token, rater=rater, campaign=rater.campaign, invitations=invitations
@@ -58,11 +63,25 @@ def questionnaire(token: str, invitation_id: int) -> Page:
     if not invitation.is_open:
         return _finished_page(token, invitation, 409 if request.method == "POST" else 200)
     if request.method != "POST":  # GET and HEAD only read
-        questions = questionnaire_for(invitation.subject, invitation.rater_group)
+        questions = _questionnaire(invitation)
         return _form_page(token, invitation, questions, pages.draft_sheet(invitation, questions))
-    if request.form.get("action") == "save":
+    action = request.form.get("action", "")
+    if action == "save":
         return _save_and_return(token, invitation)
+    if action.startswith("language-"):
+        return _switch_with_draft(token, invitation, action.removeprefix("language-"))
     return _submit(token, invitation)
+
+
+@bp.post("/<token>/language")
+def switch_language(token: str) -> WerkzeugResponse:
+    """The language switcher outside the form (SPEC §14): remember the choice in this browser's
+    signed session, then show the same rater page again (`next`, one of this link's pages)."""
+    _live_rater(token)
+    choose_language(request.form.get("language", ""))
+    home = url_for(".rater_home", token=token)
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith(home) else home, 303)
 
 
 @bp.post("/<token>/<int:invitation_id>/draft")
@@ -83,7 +102,7 @@ def save_draft(token: str, invitation_id: int) -> tuple[WerkzeugResponse, int]:
         db.session.rollback()
         return jsonify(error=str(error).capitalize() + "."), 409
     db.session.commit()
-    return jsonify(saved_at=label, message=f"Draft saved at {label}"), 200
+    return jsonify(saved_at=label, message=gettext("Draft saved at %(time)s", time=label)), 200
 
 
 @bp.get("/<token>/<int:invitation_id>/thanks")
@@ -127,6 +146,15 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _live_rater(token: str) -> Rater:
+    """The rater of a live, unused link, whose language the page then speaks."""
+    rater = responses.find_rater(token)
+    if rater is None or not responses.link_is_live(rater, _now()) or responses.link_is_used(rater):
+        raise LinkNotActive()
+    _speak_to(rater)
+    return rater
+
+
 def _live_invitation(token: str, invitation_id: int, allow_used: bool = False) -> Invitation:
     """The rater's invitation; a used link counts as unknown unless `allow_used`."""
     invitation = responses.find_link_invitation(token, invitation_id)
@@ -134,7 +162,18 @@ def _live_invitation(token: str, invitation_id: int, allow_used: bool = False) -
         raise LinkNotActive()
     if not (allow_used or invitation.is_open) and responses.link_is_used(invitation.rater):
         raise LinkNotActive()
+    _speak_to(invitation.rater)
     return invitation
+
+
+def _speak_to(rater: Rater) -> None:
+    """Word the page in the rater's language: the switcher's choice, else their own (SPEC §14)."""
+    use_language(rater_language(rater.person.language))
+
+
+def _questionnaire(invitation: Invitation) -> Questionnaire:
+    """The invitation's questionnaire in the page's language (the base one without it)."""
+    return questionnaire_for(invitation.subject, invitation.rater_group, current_language())
 
 
 def _late_post_allowed(invitation_id: int) -> bool:
@@ -165,7 +204,7 @@ def _form_page(
 
 def _save(invitation: Invitation, now: datetime) -> None:
     """Keep what was posted as the invitation's draft (answers on the scale, comments cut)."""
-    questions = questionnaire_for(invitation.subject, invitation.rater_group)
+    questions = _questionnaire(invitation)
     sheet = draft_sheet(questions, request.form)
     comments = sheet.kept_comments(_comment_limit())
     responses.save_draft(invitation, sheet.answers, comments, now)
@@ -178,14 +217,27 @@ def _save_and_return(token: str, invitation: Invitation) -> Page:
     refused = _commit_change(token, invitation, lambda: _save(invitation, now))
     if refused is not None:
         return refused
-    flash(f"Draft saved at {label}. You can come back to it with the same link.", "success")
+    message = gettext(
+        "Draft saved at %(time)s. You can come back to it with the same link.", time=label
+    )
+    flash(message, "success")
+    return redirect(url_for(".questionnaire", token=token, invitation_id=invitation.id), 303)
+
+
+def _switch_with_draft(token: str, invitation: Invitation, language: str) -> Page:
+    """The switcher inside the form: keep what was typed as the draft, then show the form
+    again in `language` (the same keys, so every answer stays where it was)."""
+    refused = _commit_change(token, invitation, lambda: _save(invitation, _now()))
+    if refused is not None:
+        return refused
+    choose_language(language)
     return redirect(url_for(".questionnaire", token=token, invitation_id=invitation.id), 303)
 
 
 def _submit(token: str, invitation: Invitation) -> Page:
     """Validate, store once, commit once, redirect to the thank-you page."""
-    questions = questionnaire_for(invitation.subject, invitation.rater_group)
-    sheet = read_answer_sheet(questions, request.form, _comment_limit())
+    questions = _questionnaire(invitation)
+    sheet = read_answer_sheet(questions, request.form, _comment_limit(), gettext)
     if not sheet.is_valid:
         return _form_page(token, invitation, questions, sheet, 422)
     invitation_id = invitation.id  # read before the commit expires the invitation
