@@ -19,7 +19,7 @@ from typing import Any
 
 from survey.domain.anonymity import ALL_OTHERS, SELF
 from survey.domain.norms import AreaNorm
-from survey.domain.report import SubjectReport
+from survey.domain.report import AreaScore, SubjectReport
 
 COLOURS = {
     "self": "#b3261e",
@@ -29,6 +29,7 @@ COLOURS = {
     "others": "#9a5b00",
     "all_others": "#1d2430",
     "norm": "#7a8496",
+    "previous": "#5b6575",
 }
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "size": 13}
 Scale = tuple[int, int]
@@ -41,11 +42,14 @@ def radar_figure(
     scale: Scale = (1, 5),
     norms: Mapping[str, AreaNorm] | None = None,
     title: str = "",
+    previous: tuple[str, Mapping[str, AreaScore]] | None = None,
 ) -> Figure:
     """Return a radar: one closed `scatterpolar` trace per shown group, spokes in area order.
 
     Hidden or missing cells are `None` (drawn as gaps, `connectgaps: false`); each point's
-    `customdata` is its `n`. With `norms`, a dotted trace shows the organisation norm.
+    `customdata` is its `n`. With `norms`, a dotted trace shows the organisation norm. With
+    `previous` (campaign name, area → its shown All others cell), a dashed trace shows last
+    time's All others, off until clicked in the legend (SPEC §11).
     """
     titles = [a.title for a in report.areas]
     labels = {g.key: g.label for g in report.groups}
@@ -60,6 +64,12 @@ def radar_figure(
         scores = [norms[a.key].score if a.key in norms else None for a in report.areas]
         counts = [norms[a.key].n if a.key in norms else None for a in report.areas]
         data.append(_polar(titles, scores, counts, "Organisation norm", "norm", "managers"))
+    if previous and previous[1]:
+        name, cells = previous
+        scores = [cells[a.key].score if a.key in cells else None for a in report.areas]
+        counts = [cells[a.key].n if a.key in cells else None for a in report.areas]
+        trace = _polar(titles, scores, counts, f"All others, {name}", "previous", "raters")
+        data.append(trace | {"visible": "legendonly"})
     return _figure(data, _polar_layout(titles, scale), title)
 
 
@@ -155,7 +165,7 @@ def _polar(
         "line": {
             "color": COLOURS[colour],
             "width": 2,
-            "dash": "dot" if colour == "norm" else "solid",
+            "dash": {"norm": "dot", "previous": "dash"}.get(colour, "solid"),
         },
         "marker": {"size": 6},
         "hovertemplate": (

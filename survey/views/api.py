@@ -43,7 +43,7 @@ def _not_found(error: NotFound) -> Any:
 def subject_report(campaign_id: int, subject_id: int) -> Any:
     """The SPEC §9 report JSON of one subject."""
     subject = find_viewable_subject(current_user, campaign_id, subject_id)
-    return jsonify(report_document(subject))
+    return jsonify(report_document(subject, to_subject=not current_user.is_hr))
 
 
 @bp.get("/campaigns/<int:campaign_id>/report")
