@@ -65,9 +65,9 @@ def radar_figure(
         counts = [norms[a.key].n if a.key in norms else None for a in report.areas]
         data.append(_polar(titles, scores, counts, "Organisation norm", "norm", "managers"))
     if previous and previous[1]:
-        name, cells = previous
-        scores = [cells[a.key].score if a.key in cells else None for a in report.areas]
-        counts = [cells[a.key].n if a.key in cells else None for a in report.areas]
+        name, before = previous
+        scores = [before[a.key].score if a.key in before else None for a in report.areas]
+        counts = [before[a.key].n if a.key in before else None for a in report.areas]
         trace = _polar(titles, scores, counts, f"All others, {name}", "previous", "raters")
         data.append(trace | {"visible": "legendonly"})
     return _figure(data, _polar_layout(titles, scale), title)

@@ -137,7 +137,8 @@ def report_view(subject: Subject, *, to_subject: bool = False) -> ReportView:
     """Return the report page's data; raises InvalidState while the campaign is draft or open.
 
     `previous` is the subject's latest earlier campaign with the change since (SPEC §11); read
-    by the subject (`to_subject`), only a campaign released to them. Its norms are only those at least `ORG_NORM_MIN_SUBJECTS` subjects contribute to, so nobody
+    by the subject (`to_subject`), only a campaign released to them. Its norms are only those
+    at least `ORG_NORM_MIN_SUBJECTS` subjects contribute to, so nobody
     can subtract their own score from a norm to learn a colleague's (`norms_for_subjects`).
     """
     scored = frozen_report(subject)
