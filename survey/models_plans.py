@@ -123,14 +123,13 @@ class PulseSubject(db.Model):
 
 
 class PulseRater(db.Model):
-    """A person asked in a pulse: one personal link (`/p/<token>`), only its hash stored."""
+    """A person asked in a pulse, reached by personal links (`/p/<token>`, `PulseLink`)."""
 
     __tablename__ = "pulse_rater"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pulse_id: Mapped[int] = mapped_column(ForeignKey("pulse.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -139,6 +138,18 @@ class PulseRater(db.Model):
     invitations: Mapped[list[PulseInvitation]] = relationship(back_populates="rater")
 
     __table_args__ = (UniqueConstraint("pulse_id", "person_id"),)
+
+
+class PulseLink(db.Model):
+    """One e-mailed link of a pulse rater (SHA-256 of the token only); a reminder adds one and
+    the earlier links keep working until the pulse closes (SPEC §5)."""
+
+    __tablename__ = "pulse_link"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rater_id: Mapped[int] = mapped_column(
+        ForeignKey("pulse_rater.id", ondelete="CASCADE"), index=True
+    )
 
 
 class PulseInvitation(db.Model):

@@ -48,18 +48,25 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('pulse_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.Column('token_hash', sa.String(length=64), nullable=True),
     sa.Column('invited_at', sa.DateTime(), nullable=True),
     sa.Column('last_reminded_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_pulse_rater_person_id_person')),
     sa.ForeignKeyConstraint(['pulse_id'], ['pulse.id'], name=op.f('fk_pulse_rater_pulse_id_pulse'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pulse_rater')),
-    sa.UniqueConstraint('pulse_id', 'person_id', name=op.f('uq_pulse_rater_pulse_id_person_id')),
-    sa.UniqueConstraint('token_hash', name=op.f('uq_pulse_rater_token_hash'))
+    sa.UniqueConstraint('pulse_id', 'person_id', name=op.f('uq_pulse_rater_pulse_id_person_id'))
     )
     with op.batch_alter_table('pulse_rater', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pulse_rater_person_id'), ['person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_pulse_rater_pulse_id'), ['pulse_id'], unique=False)
+
+    op.create_table('pulse_link',
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('rater_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['rater_id'], ['pulse_rater.id'], name=op.f('fk_pulse_link_rater_id_pulse_rater'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('token_hash', name=op.f('pk_pulse_link'))
+    )
+    with op.batch_alter_table('pulse_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pulse_link_rater_id'), ['rater_id'], unique=False)
 
     op.create_table('pulse_subject',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -144,6 +151,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_pulse_invitation_pulse_subject_id'))
 
     op.drop_table('pulse_invitation')
+    with op.batch_alter_table('pulse_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pulse_link_rater_id'))
+
+    op.drop_table('pulse_link')
     with op.batch_alter_table('pulse_subject', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pulse_subject_subject_id'))
         batch_op.drop_index(batch_op.f('ix_pulse_subject_pulse_id'))
