@@ -203,7 +203,7 @@ def _rater_mail(
 ) -> OutgoingMail:
     """A fresh link for the rater and the one e-mail listing every subject asked about."""
     token = new_token()
-    db.session.add(PulseLink(token_hash=hash_token(token), rater=rater))
+    db.session.add(PulseLink(token_hash=hash_token(token), rater_id=rater.id))
     if reminder:
         rater.last_reminded_at = now
     else:
@@ -338,15 +338,15 @@ class PulseProgress:
 def pulse_progress(pulse: Pulse) -> list[PulseProgress]:
     """Per subject: how many were asked and answered (progress, not answers), results once
     closed (pooled, k rule)."""
-    counts = dict(
+    counts: dict[int, int] = dict(
         db.session.execute(
             select(PulseInvitation.pulse_subject_id, func.count())
             .join(PulseSubject)
             .where(PulseSubject.pulse_id == pulse.id)
             .group_by(PulseInvitation.pulse_subject_id)
-        ).tuples()
+        ).all()
     )
-    done = dict(
+    done: dict[int, int] = dict(
         db.session.execute(
             select(PulseInvitation.pulse_subject_id, func.count())
             .join(PulseSubject)
@@ -355,7 +355,7 @@ def pulse_progress(pulse: Pulse) -> list[PulseProgress]:
                 PulseInvitation.status == InvitationStatus.SUBMITTED,
             )
             .group_by(PulseInvitation.pulse_subject_id)
-        ).tuples()
+        ).all()
     )
     closed = pulse.status is PulseStatus.CLOSED
     return [
