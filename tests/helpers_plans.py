@@ -69,13 +69,21 @@ def subject_of(subject_id: int) -> Subject:
 
 
 def write_plan(
-    client: FlaskClient, subject_id: int, focus: list[str], *, share: bool = False,
-    actions: str = ACTIONS, target: str = "2099-06-30",
+    client: FlaskClient,
+    subject_id: int,
+    focus: list[str],
+    *,
+    share: bool = False,
+    actions: str = ACTIONS,
+    target: str = "2099-06-30",
 ):
     """Post the plan form as the signed-in subject; returns the response."""
     page = client.get(f"/plans/{subject_id}")
     data: dict[str, object] = {
-        "csrf_token": csrf_token(page), "focus": focus, "actions": actions, "target_date": target,
+        "csrf_token": csrf_token(page),
+        "focus": focus,
+        "actions": actions,
+        "target_date": target,
     }
     if share:
         data["share_with_manager"] = "y"
@@ -94,3 +102,29 @@ def pulse_links(outbox: Path) -> dict[str, str]:
 
 def mails_to(outbox: Path, address: str) -> list[EmailMessage]:
     return [m for m in read_outbox(outbox) if address in str(m["To"])]
+
+
+def invitation_url(client: FlaskClient, link: str, name: str) -> str:
+    """From a pulse rater's home page, the address of the questions about `name`."""
+    home = client.get(link).get_data(as_text=True)
+    match = re.search(
+        rf'href="({re.escape(link)}/\d+)">(?:Start|Continue)<span[^>]*> about {name}', home
+    )
+    assert match, home
+    return match.group(1)
+
+
+def answer_pulse(
+    client: FlaskClient,
+    link: str,
+    name: str,
+    answers: dict[str, str],
+    comment: str = "",
+    action: str = "submit",
+):
+    """Answer the pulse questions about `name` through the rater's pages; returns the POST's
+    response."""
+    url = invitation_url(client, link, name)
+    page = client.get(url)
+    data = {"csrf_token": csrf_token(page), **answers, "comment": comment, "action": action}
+    return client.post(url, data=data)

@@ -11,10 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from survey.extensions import db
-from survey.models import User, UserRole
+from survey.models import Person, User, UserRole
 from survey.models_plans import DevelopmentPlan
 from tests.factories import make_hr_user, make_subject_user
-from tests.helpers_campaigns import link_token, read_outbox, text_of
+from tests.helpers_campaigns import read_outbox, text_of
 from tests.helpers_plans import ACTIONS, Team, mails_to, released_team, write_plan
 from tests.helpers_reports import sign_in
 
@@ -31,11 +31,7 @@ def sign_in_as(app: Flask, client: FlaskClient, email: str) -> None:
     with app.app_context():
         user = db.session.scalar(db.select(User).filter_by(email=email))
         if user is None:
-            person = db.session.scalar(
-                db.select(__import__("survey.models", fromlist=["Person"]).Person).filter_by(
-                    email=email
-                )
-            )
+            person = db.session.scalar(db.select(Person).filter_by(email=email))
             user = make_subject_user(person)
             db.session.commit()
         user_id = user.id
@@ -63,8 +59,11 @@ def test_report_links_to_the_plan_and_the_plan_shows_current_scores(
     ("focus", "actions", "message"),
     [
         ([], ACTIONS, "Choose between 1 and 3 things"),
-        (["area:results", "area:growth", "area:culture", "area:improvement"], ACTIONS,
-         "Choose between 1 and 3 things"),
+        (
+            ["area:results", "area:growth", "area:culture", "area:improvement"],
+            ACTIONS,
+            "Choose between 1 and 3 things",
+        ),
         (["area:people"], ACTIONS, "is not an area or item of this report"),
         (["area:results"], "   ", "Write at least one action"),
     ],
@@ -107,7 +106,7 @@ def _every_hr_get(app: Flask, ids: dict[str, int | str]) -> list[str]:
         with app.test_request_context():
             from flask import url_for
 
-            for fmt in (["csv", "xlsx"] if "fmt" in rule.arguments else [None]):
+            for fmt in ["csv", "xlsx"] if "fmt" in rule.arguments else [None]:
                 if fmt:
                     values["fmt"] = fmt
                 urls.append(url_for(rule.endpoint, **values))
@@ -134,12 +133,27 @@ def test_no_hr_page_export_or_json_returns_a_plans_text(
     hr_client = app.test_client()
     sign_in(hr_client, hr_id)
     # launch a pulse too, so its HR pages exist
-    launched = runner.invoke(args=["pulse", "launch", str(team.campaign_id),
-                                   "--deadline", "2099-01-31", "--timezone", "Europe/Paris"])
+    launched = runner.invoke(
+        args=[
+            "pulse",
+            "launch",
+            str(team.campaign_id),
+            "--deadline",
+            "2099-01-31",
+            "--timezone",
+            "Europe/Paris",
+        ]
+    )
     assert launched.exit_code == 0, launched.output
     pulse_id = int(launched.stdout.strip().splitlines()[-1])
-    ids = {"campaign_id": team.campaign_id, "subject_id": team.alice, "pulse_id": pulse_id,
-           "plan_id": plan_id, "person_id": team.alice_person, "fmt": "csv"}
+    ids = {
+        "campaign_id": team.campaign_id,
+        "subject_id": team.alice,
+        "pulse_id": pulse_id,
+        "plan_id": plan_id,
+        "person_id": team.alice_person,
+        "fmt": "csv",
+    }
     urls = _every_hr_get(app, ids)
     assert any("/pulses" in u for u in urls) and any("export.xlsx" in u for u in urls)
     fetched = 0
@@ -149,8 +163,9 @@ def test_no_hr_page_export_or_json_returns_a_plans_text(
         fetched += response.status_code == 200
     assert fetched >= 10
     # and the CLI's report JSON and export
-    report = runner.invoke(args=["report", "--campaign", str(team.campaign_id),
-                                 "--subject", "alice@example.test"])
+    report = runner.invoke(
+        args=["report", "--campaign", str(team.campaign_id), "--subject", "alice@example.test"]
+    )
     assert report.exit_code == 0 and UNIQUE not in report.output
     # HR's pulse page says how many have a plan, never what is in it
     page = hr_client.get(f"/admin/campaigns/{team.campaign_id}/pulses").get_data(as_text=True)
@@ -202,6 +217,3 @@ def link_token_any(message) -> str:
     match = re.search(r"http://localhost/link/([A-Za-z0-9_-]+)", text_of(message))
     assert match
     return match.group(1)
-
-
-_ = link_token  # the rater-link helper, for symmetry with other tests

@@ -73,19 +73,25 @@ def test_previous_lists_the_first_campaigns_shown_cells(runner, two_campaigns) -
 def test_trend_is_current_minus_previous_on_cells_shown_in_both(runner, two_campaigns) -> None:
     doc = report_json(runner, two_campaigns[1])
     assert trend_of(doc, "self") == {
-        "results": (4.0, 5.0, 1.0), "improvement": (3.0, 5.0, 2.0),
-        "growth": (5.0, 5.0, 0.0), "culture": (4.0, 5.0, 1.0),
+        "results": (4.0, 5.0, 1.0),
+        "improvement": (3.0, 5.0, 2.0),
+        "growth": (5.0, 5.0, 0.0),
+        "culture": (4.0, 5.0, 1.0),
     }
     assert trend_of(doc, "manager") == {
-        "results": (3.5, 4.0, 0.5), "improvement": (2.0, 4.0, 2.0),
-        "growth": (4.0, 4.0, 0.0), "culture": (5.0, 4.0, -1.0),
+        "results": (3.5, 4.0, 0.5),
+        "improvement": (2.0, 4.0, 2.0),
+        "growth": (4.0, 4.0, 0.0),
+        "culture": (5.0, 4.0, -1.0),
     }
     # improvement was hidden for peers the first time, growth is hidden this time: both absent
     assert trend_of(doc, "peers") == {"results": (3.17, 4.0, 0.83), "culture": (4.5, 4.0, -0.5)}
     # all others now: growth is the manager's 4, 4 alone (peers' growth cells hidden)
     assert trend_of(doc, "all_others") == {
-        "results": (3.25, 4.0, 0.75), "improvement": (2.0, 4.0, 2.0),
-        "growth": (3.6, 4.0, 0.4), "culture": (4.63, 4.0, -0.63),
+        "results": (3.25, 4.0, 0.75),
+        "improvement": (2.0, 4.0, 2.0),
+        "growth": (3.6, 4.0, 0.4),
+        "culture": (4.63, 4.0, -0.63),
     }
 
 
@@ -130,5 +136,6 @@ def test_a_subject_who_moved_up_keeps_the_shared_areas() -> None:
     before = report([("results", 3.1), ("growth", 3.9), ("culture", 4.0)])  # IC areas
     after = report([("results", 3.6), ("people", 3.0), ("culture", 3.75)])  # team leader
     assert [(c.area, c.delta) for c in find_trend(after, before)] == [
-        ("results", 0.5), ("culture", -0.25)
+        ("results", 0.5),
+        ("culture", -0.25),
     ]

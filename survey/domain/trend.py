@@ -52,9 +52,7 @@ def area_scores_data(scores: Iterable[AreaScore]) -> list[dict[str, Any]]:
     return [{"area": c.area, "group": c.group, "score": c.score, "n": c.n} for c in scores]
 
 
-def norm_trend(
-    current: Mapping[str, float], previous: Mapping[str, float]
-) -> dict[str, float]:
+def norm_trend(current: Mapping[str, float], previous: Mapping[str, float]) -> dict[str, float]:
     """Area → change of a norm shown in both campaigns (organisation view), on rounded scores."""
     return {
         area: _difference(score, previous[area])

@@ -142,9 +142,15 @@ def _check_accepts(invitation: PulseInvitation, now: datetime) -> None:
 def _lock_open_pulse(pulse_id: int, now: datetime) -> None:
     """Re-read the pulse inside the write transaction (FOR SHARE on PostgreSQL), so a submit
     cannot slip past a close."""
-    row = db.session.connection().execute(
-        select(Pulse.status, Pulse.closes_at).where(Pulse.id == pulse_id).with_for_update(read=True)
-    ).first()
+    row = (
+        db.session.connection()
+        .execute(
+            select(Pulse.status, Pulse.closes_at)
+            .where(Pulse.id == pulse_id)
+            .with_for_update(read=True)
+        )
+        .first()
+    )
     if row is None or row.status is not PulseStatus.OPEN or now >= row.closes_at:
         raise AnswersClosed("this progress check no longer accepts answers")
 
@@ -159,4 +165,3 @@ def _claim(invitation: PulseInvitation, status: InvitationStatus) -> None:
     if result.rowcount != 1:
         raise AlreadySubmitted("these answers were already submitted")
     set_committed_value(invitation, "status", status)
-

@@ -92,15 +92,21 @@ def launch_pulse(
     closes = check_deadline(deadline, zone, now)
     plans = _chosen_plans(campaign, emails)
     pulse = Pulse(
-        campaign=campaign, deadline=deadline, timezone=zone, closes_at=closes,
-        min_raters=campaign.min_raters, launched_at=now,
+        campaign=campaign,
+        deadline=deadline,
+        timezone=zone,
+        closes_at=closes,
+        min_raters=campaign.min_raters,
+        launched_at=now,
     )
     db.session.add(pulse)
     raters: dict[int, PulseRater] = {}
     asked: dict[int, list[PulseSubject]] = defaultdict(list)
     for plan in plans:
         pulse_subject = PulseSubject(
-            pulse=pulse, subject=plan.subject, since=plan.created_at.date(),
+            pulse=pulse,
+            subject=plan.subject,
+            since=plan.created_at.date(),
             focus=_focus_snapshot(plan),
         )
         db.session.add(pulse_subject)
@@ -232,8 +238,8 @@ def close_pulse(pulse: Pulse, now: datetime) -> list[OutgoingMail]:
     from survey.services.accounts import ensure_subject_users, issue_link_token, link_url
 
     pulse.close(now)
-    invitation_ids = select(PulseInvitation.id).join(PulseSubject).where(
-        PulseSubject.pulse_id == pulse.id
+    invitation_ids = (
+        select(PulseInvitation.id).join(PulseSubject).where(PulseSubject.pulse_id == pulse.id)
     )
     db.session.execute(delete(PulseDraft).where(PulseDraft.invitation_id.in_(invitation_ids)))
     db.session.flush()
@@ -259,9 +265,7 @@ def subject_result(pulse_subject: PulseSubject) -> PulseResult:
     """The pooled result of one subject in a closed pulse; InvalidState while it is open."""
     pulse = pulse_subject.pulse
     if pulse.status is not PulseStatus.CLOSED:
-        raise InvalidState(
-            f"pulse {pulse.id} is open: results are shown once it is closed"
-        )
+        raise InvalidState(f"pulse {pulse.id} is open: results are shown once it is closed")
     focus = [Focus(f["key"], f["text"]) for f in pulse_subject.focus]
     answers: dict[str, dict[str, int | None]] = defaultdict(dict)
     rows = db.session.execute(

@@ -1,0 +1,254 @@
+"""SPEC §12 progress pulse: launch, one e-mail per rater, answer once, pooled at n >= k."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from survey.extensions import db
+from survey.models import Person, User
+from survey.models_plans import PulseAnswer, PulseComment, PulseDraft, PulseResponse
+from tests.factories import make_hr_user, make_subject_user
+from tests.helpers_campaigns import read_outbox, text_of
+from tests.helpers_plans import Team, answer_pulse, mails_to, pulse_links, released_team, write_plan
+from tests.helpers_reports import sign_in
+
+RESULTS, EXPERTISE = "area:results", "item:ic_deepens_expertise"
+
+
+def signed_in(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    with app.app_context():
+        user = db.session.scalar(db.select(User).filter_by(email=email))
+        if user is None:
+            user = make_subject_user(
+                db.session.scalars(db.select(Person).filter_by(email=email)).one()
+            )
+            db.session.commit()
+        user_id = user.id
+    sign_in(client, user_id)
+    return client
+
+
+@pytest.fixture
+def launched(app: Flask, runner: FlaskCliRunner, outbox: Path) -> tuple[Team, int, dict[str, str]]:
+    """Alice's plan focuses on results and deepening expertise, Carl's on culture; a pulse is
+    launched (k = 3); returns the team, the pulse id and each rater's link."""
+    with app.app_context():
+        team = released_team()
+    alice = signed_in(app, "alice@example.test")
+    assert write_plan(alice, team.alice, [RESULTS, EXPERTISE]).status_code == 303
+    carl = signed_in(app, "carl@example.test")
+    assert write_plan(carl, team.carl, ["area:culture"]).status_code == 303
+    result = runner.invoke(
+        args=[
+            "pulse",
+            "launch",
+            str(team.campaign_id),
+            "--deadline",
+            "2099-01-31",
+            "--timezone",
+            "Europe/Paris",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    pulse_id = int(result.stdout.strip().splitlines()[-1])
+    return team, pulse_id, pulse_links(outbox)
+
+
+def report(runner: FlaskCliRunner, pulse_id: int, email: str = "alice@example.test") -> dict:
+    result = runner.invoke(
+        args=["pulse", "report", str(pulse_id), "--subject", email, "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def close(runner: FlaskCliRunner, pulse_id: int) -> None:
+    result = runner.invoke(args=["pulse", "close", str(pulse_id)])
+    assert result.exit_code == 0, result.output
+
+
+def test_each_rater_gets_one_email_listing_every_subject(launched, outbox: Path) -> None:
+    _, _, links = launched
+    # Bob and the three peers rated both; the subjects are not asked about themselves
+    assert sorted(links) == [
+        "bob@example.test",
+        "peer1@example.test",
+        "peer2@example.test",
+        "peer3@example.test",
+    ]
+    (mail,) = mails_to(outbox, "peer1@example.test")
+    assert "Alice Example" in text_of(mail) and "Carl Coder" in text_of(mail)
+    assert mails_to(outbox, "alice@example.test") == []
+
+
+def test_the_question_names_the_date_the_subject_and_the_focus(app, launched) -> None:
+    _, _, links = launched
+    rater = app.test_client()
+    home = rater.get(links["peer1@example.test"]).get_data(as_text=True)
+    assert "Alice Example" in home and "Carl Coder" in home
+    from tests.helpers_plans import invitation_url
+
+    page = rater.get(invitation_url(rater, links["peer1@example.test"], "Alice Example"))
+    text = page.get_data(as_text=True)
+    assert "has Alice Example become more or less effective at: Results?" in text
+    assert "Much more effective" in text and "Don&#39;t know" in text
+
+
+def test_two_answers_with_k_3_show_no_figure_anywhere(app, runner, launched) -> None:
+    team, pulse_id, links = launched
+    for email, value in (("peer1@example.test", "2"), ("peer2@example.test", "1")):
+        response = answer_pulse(
+            app.test_client(),
+            links[email],
+            "Alice Example",
+            {RESULTS: value, EXPERTISE: "1"},
+            "Better demos",
+        )
+        assert response.status_code == 303
+    close(runner, pulse_id)
+    assert report(runner, pulse_id) == {
+        "pulse": {"id": pulse_id, "campaign_id": team.campaign_id, "status": "closed"},
+        "responses": 2,
+        "shown": False,
+        "focus": [],
+        "comments": [],
+    }
+    page = signed_in(app, "alice@example.test").get(f"/plans/{team.alice}").get_data(as_text=True)
+    assert "Fewer than 3 people answered" in page and "Better demos" not in page
+    with app.app_context():
+        make_hr_user()
+        db.session.commit()
+        hr_id = db.session.scalar(db.select(User.id).filter_by(email="hr@example.test"))
+    hr = app.test_client()
+    sign_in(hr, hr_id)
+    hr_page = hr.get(f"/admin/pulses/{pulse_id}").get_data(as_text=True)
+    assert "2 of 4 answered" in hr_page and "nothing is shown" in hr_page
+    assert "+1.50" not in hr_page and "Better demos" not in hr_page
+
+
+def test_three_answers_show_the_pooled_score_and_thin_items_stay_hidden(
+    app, runner, launched
+) -> None:
+    team, pulse_id, links = launched
+    given = {
+        "peer1@example.test": ("2", "1"),
+        "peer2@example.test": ("1", "na"),
+        "peer3@example.test": ("0", "1"),
+    }
+    for email, (results, expertise) in given.items():
+        answer_pulse(
+            app.test_client(),
+            links[email],
+            "Alice Example",
+            {RESULTS: results, EXPERTISE: expertise},
+            f"note from {email[:5]}",
+        )
+    close(runner, pulse_id)
+    document = report(runner, pulse_id)
+    # results (2 + 1 + 0) / 3 = 1.00; expertise has 2 numeric answers (< k): absent
+    assert document["focus"] == [{"key": RESULTS, "text": "Results", "score": 1.0, "n": 3, "na": 0}]
+    assert document["comments"] == ["note from peer1", "note from peer2", "note from peer3"]
+    page = signed_in(app, "alice@example.test").get(f"/plans/{team.alice}").get_data(as_text=True)
+    assert "<strong>+1.00</strong>" in page and "n=3" in page
+    assert "not shown: fewer than 3 answers" in page
+
+
+def test_four_answers_pool_everyone_but_self_by_hand(app, runner, launched) -> None:
+    _, pulse_id, links = launched
+    given = {
+        "peer1@example.test": ("2", "1"),
+        "peer2@example.test": ("1", "na"),
+        "peer3@example.test": ("0", "1"),
+        "bob@example.test": ("-1", "2"),
+    }
+    for email, (results, expertise) in given.items():
+        answer_pulse(
+            app.test_client(),
+            links[email],
+            "Alice Example",
+            {RESULTS: results, EXPERTISE: expertise},
+        )
+    close(runner, pulse_id)
+    # results (2 + 1 + 0 − 1) / 4 = 0.50; expertise (1 + 1 + 2) / 3 = 1.333… → 1.33, 1 "na"
+    assert report(runner, pulse_id)["focus"] == [
+        {"key": RESULTS, "text": "Results", "score": 0.5, "n": 4, "na": 0},
+        {
+            "key": EXPERTISE,
+            "text": report(runner, pulse_id)["focus"][1]["text"],
+            "score": 1.33,
+            "n": 3,
+            "na": 1,
+        },
+    ]
+
+
+def test_a_second_submit_stores_nothing_and_says_already_submitted(app, launched) -> None:
+    _, _, links = launched
+    rater = app.test_client()
+    link = links["peer1@example.test"]
+    from tests.helpers_campaigns import csrf_token
+    from tests.helpers_plans import invitation_url
+
+    url = invitation_url(rater, link, "Alice Example")
+    data = {"csrf_token": csrf_token(rater.get(url)), RESULTS: "1", "action": "submit"}
+    assert rater.post(url, data=data).status_code == 303
+    replay = rater.post(url, data=data)
+    assert replay.status_code == 200 and "Already submitted" in replay.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(PulseResponse.id))) == 1
+
+
+def test_a_draft_is_kept_and_never_counts(app, runner, launched) -> None:
+    _, pulse_id, links = launched
+    rater = app.test_client()
+    link = links["peer1@example.test"]
+    saved = answer_pulse(rater, link, "Alice Example", {RESULTS: "-1"}, "half done", action="save")
+    assert saved.status_code == 303
+    from tests.helpers_plans import invitation_url
+
+    page = rater.get(invitation_url(rater, link, "Alice Example")).get_data(as_text=True)
+    assert 'value="-1" checked' in page and "half done" in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(PulseResponse.id))) == 0
+    close(runner, pulse_id)
+    with app.app_context():  # closing deletes drafts never submitted
+        assert db.session.scalar(db.select(db.func.count(PulseDraft.invitation_id))) == 0
+    assert rater.get(link).status_code == 404  # a closed pulse's link is not active
+
+
+def test_pulse_answers_carry_no_rater_invitation_token_or_time() -> None:
+    columns = {
+        table.__tablename__: set(table.__table__.columns.keys())
+        for table in (PulseResponse, PulseAnswer, PulseComment)
+    }
+    assert columns == {
+        "pulse_response": {"id", "pulse_subject_id"},
+        "pulse_answer": {"response_id", "focus", "value"},
+        "pulse_comment": {"response_id", "text"},
+    }
+
+
+def test_unknown_links_look_like_used_ones(app, launched) -> None:
+    _, _, links = launched
+    stranger = app.test_client()
+    unknown = stranger.get("/p/" + "x" * 32)
+    assert unknown.status_code == 404
+    assert stranger.get(links["peer1@example.test"] + "/999999").status_code == 404
+
+
+def test_results_wait_for_close_and_the_subject_is_told(app, runner, launched, outbox) -> None:
+    _, pulse_id, _ = launched
+    early = runner.invoke(
+        args=["pulse", "report", str(pulse_id), "--subject", "alice@example.test"]
+    )
+    assert early.exit_code == 1 and "results are shown once it is closed" in early.output
+    close(runner, pulse_id)
+    (mail,) = [m for m in mails_to(outbox, "alice@example.test") if "pulse" in str(m["Subject"])]
+    assert "/link/" in text_of(mail)
+    assert len(read_outbox(outbox)) >= 6
