@@ -10,11 +10,12 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from survey.extensions import db
-from survey.models import Person, User
+from survey.models import Person, User, utcnow
 from survey.models_plans import PulseAnswer, PulseComment, PulseDraft, PulseResponse
 from tests.factories import make_hr_user, make_subject_user
 from tests.helpers_campaigns import read_outbox, text_of
 from tests.helpers_plans import Team, answer_pulse, mails_to, pulse_links, released_team, write_plan
+from tests.helpers_privacy import tables_mentioning
 from tests.helpers_reports import sign_in
 
 RESULTS, EXPERTISE = "area:results", "item:ic_deepens_expertise"
@@ -252,3 +253,77 @@ def test_results_wait_for_close_and_the_subject_is_told(app, runner, launched, o
     (mail,) = [m for m in mails_to(outbox, "alice@example.test") if "pulse" in str(m["Subject"])]
     assert "/link/" in text_of(mail)
     assert len(read_outbox(outbox)) >= 6
+
+
+def counts(app: Flask) -> dict[str, int]:
+    from survey.models_plans import DevelopmentPlan, PulseRater, PulseSubject
+
+    with app.app_context():
+        return {
+            table.__tablename__: db.session.scalar(db.select(db.func.count()).select_from(table))
+            for table in (DevelopmentPlan, PulseSubject, PulseRater, PulseResponse)
+        }
+
+
+def test_erasing_a_subject_deletes_their_plan_and_the_pulses_about_them(app, launched) -> None:
+    from survey.services.erasure import erase_person
+
+    _, _, links = launched
+    answer_pulse(app.test_client(), links["peer1@example.test"], "Alice Example", {RESULTS: "1"})
+    answer_pulse(
+        app.test_client(), links["peer1@example.test"], "Carl Coder", {"area:culture": "2"}
+    )
+    assert counts(app) == {
+        "development_plan": 2,
+        "pulse_subject": 2,
+        "pulse_rater": 4,
+        "pulse_response": 2,
+    }
+    with app.app_context():
+        erase_person("alice@example.test", actor="hr@example.test", now=utcnow())
+        db.session.commit()
+    # Carl's plan, pulse and the answer about him stay; Alice's go, with the answer about her
+    assert counts(app) == {
+        "development_plan": 1,
+        "pulse_subject": 1,
+        "pulse_rater": 4,
+        "pulse_response": 1,
+    }
+    with app.app_context():
+        assert tables_mentioning(app, "alice@example.test", "Alice Example") == {}
+
+
+def test_erasing_a_pulse_rater_keeps_their_unlinked_answers(app, launched) -> None:
+    from survey.services.erasure import erase_person
+
+    _, _, links = launched
+    answer_pulse(app.test_client(), links["peer1@example.test"], "Alice Example", {RESULTS: "1"})
+    with app.app_context():
+        erase_person("peer1@example.test", actor="hr@example.test", now=utcnow())
+        db.session.commit()
+    assert counts(app)["pulse_rater"] == 3 and counts(app)["pulse_response"] == 1
+    assert tables_mentioning(app, "peer1@example.test", "Peer 1") == {}
+    assert app.test_client().get(links["peer1@example.test"]).status_code == 404
+
+
+def test_retention_deletes_plans_and_pulses_with_their_campaign(app, runner, launched) -> None:
+    from datetime import timedelta
+
+    from survey.services.retention import RetentionSettings, apply_retention
+
+    team, pulse_id, links = launched
+    answer_pulse(app.test_client(), links["bob@example.test"], "Alice Example", {RESULTS: "-1"})
+    close(runner, pulse_id)
+    with app.app_context():
+        settings = RetentionSettings(12, timedelta(days=30))
+        result = apply_retention(
+            settings, utcnow() + timedelta(days=800), actor="survey tick", skip_warning=True
+        )
+        db.session.commit()
+        assert result.deleted == [(team.campaign_id, "Autumn 360")]
+    assert counts(app) == {
+        "development_plan": 0,
+        "pulse_subject": 0,
+        "pulse_rater": 0,
+        "pulse_response": 0,
+    }
