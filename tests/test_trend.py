@@ -139,3 +139,29 @@ def test_a_subject_who_moved_up_keeps_the_shared_areas() -> None:
         ("results", 0.5),
         ("culture", -0.25),
     ]
+
+
+def test_hr_organisation_view_shows_the_change_per_level_and_team(
+    app: Flask, client: FlaskClient
+) -> None:
+    from tests.factories import make_hr_user
+
+    with app.app_context():
+        first = worked_example()  # team Blue
+        second = second_campaign(first.person)
+        hr = make_hr_user()
+        db.session.commit()
+        hr_id, campaign_id = hr.id, second.campaign_id
+    sign_in(client, hr_id)
+    page = client.get(f"/reports/organisation/{campaign_id}").get_data(as_text=True)
+    assert "Change since Autumn 360" in page
+    # Alice alone makes the IC norm and team Blue's: All others 3.25 → 4.00 etc.
+    row = page.split("All individual contributor", 1)[1].split("</tr>", 1)[0]
+    assert [cell for cell in ("+0.75", "+2.00", "+0.40", "-0.63") if cell in row] == [
+        "+0.75",
+        "+2.00",
+        "+0.40",
+        "-0.63",
+    ]
+    blue = page.split('<th scope="row">Blue</th>')[-1].split("</tr>", 1)[0]
+    assert "+0.75" in blue and "-0.63" in blue

@@ -6,16 +6,18 @@ read time from cells each report showed; page, JSON, CLI and export all come thr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from survey.domain.report import SubjectReport
-from survey.domain.trend import TrendCell, find_trend
+from survey.domain.norms import AreaNorm
+from survey.domain.trend import TrendCell, find_trend, norm_trend
 from survey.extensions import db
 from survey.models import Campaign, CampaignStatus, Subject
-from survey.services.frozen_reports import RESULT_STATUSES, frozen_report
+from survey.services.frozen_reports import RESULT_STATUSES, campaign_norms, frozen_report
 
 
 @dataclass(frozen=True)
@@ -59,3 +61,56 @@ def previous_report(
     return PreviousReport(
         earlier.campaign_id, earlier.campaign.name, report, tuple(find_trend(current, report))
     )
+
+
+@dataclass(frozen=True)
+class OrgTrend:
+    """HR's organisation view against the previous campaign: per level, the change of each
+    area norm shown in both (`levels`), and per team shown in both (`teams`)."""
+
+    campaign_id: int
+    campaign_name: str
+    levels: dict[str, dict[str, float]]
+    teams: dict[str, dict[str, dict[str, float]]]
+
+
+def previous_campaign(campaign: Campaign) -> Campaign | None:
+    """The latest other campaign with results that closed before `campaign`, or None."""
+    if campaign.closed_at is None:
+        return None
+    found: Campaign | None = db.session.scalar(
+        select(Campaign)
+        .where(
+            Campaign.id != campaign.id,
+            Campaign.status.in_(RESULT_STATUSES),
+            Campaign.closed_at < campaign.closed_at,
+        )
+        .order_by(Campaign.closed_at.desc(), Campaign.id.desc())
+        .limit(1)
+    )
+    return found
+
+
+def org_trend(campaign: Campaign) -> OrgTrend | None:
+    """The change of every level and team norm shown in both this campaign and the previous
+    one (SPEC §11 for HR's organisation view); None without a previous campaign."""
+    previous = previous_campaign(campaign)
+    if previous is None:
+        return None
+    now, before = campaign_norms(campaign), campaign_norms(previous)
+    levels: dict[str, dict[str, float]] = {}
+    teams: dict[str, dict[str, dict[str, float]]] = {}
+    for level, norms in now.items():
+        if level not in before:
+            continue
+        levels[level] = norm_trend(_scores(norms.norms), _scores(before[level].norms))
+        teams[level] = {
+            team: norm_trend(_scores(team_norms), _scores(before[level].teams[team]))
+            for team, team_norms in norms.teams.items()
+            if team in before[level].teams
+        }
+    return OrgTrend(previous.id, previous.name, levels, teams)
+
+
+def _scores(norms: Mapping[str, AreaNorm]) -> dict[str, float]:
+    return {area: norm.score for area, norm in norms.items()}

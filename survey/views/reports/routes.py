@@ -34,6 +34,7 @@ from survey.services import export as export_service
 from survey.services.frozen_reports import RESULT_STATUSES
 from survey.services.org_overview import organisation_overview
 from survey.services.questionnaires import campaign_content
+from survey.services.trend import org_trend
 from survey.services.reports import (
     ReportView,
     find_viewable_subject,
@@ -116,6 +117,7 @@ def organisation(campaign_id: int) -> Any:
         levels=levels,
         subjects=subjects,
         figures=charts.figures_json(figures),
+        trend=org_trend(campaign),
     )
 
 
