@@ -165,3 +165,25 @@ def test_hr_organisation_view_shows_the_change_per_level_and_team(
     ]
     blue = page.split('<th scope="row">Blue</th>')[-1].split("</tr>", 1)[0]
     assert "+0.75" in blue and "-0.63" in blue
+
+
+def test_the_export_lists_the_change_of_cells_shown_in_both(
+    app: Flask, runner: FlaskCliRunner, tmp_path
+) -> None:
+    with app.app_context():
+        first = worked_example()
+        second = second_campaign(first.person)
+        campaign_id = second.campaign_id
+    target = tmp_path / "export.csv"
+    result = runner.invoke(
+        args=["campaign", "export", str(campaign_id), "--format", "csv", "--output", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    import csv
+
+    rows = list(csv.DictReader(target.read_text("utf-8-sig").splitlines()))
+    trend = {(r["area"], r["group"]): r["score"] for r in rows if r["section"] == "trend"}
+    assert trend[("results", "peers")] == "0.83"
+    assert trend[("culture", "all_others")] == "-0.63"
+    assert ("improvement", "peers") not in trend and ("growth", "peers") not in trend
+    assert len(trend) == 14  # 4 self + 4 manager + 2 peers + 4 all others

@@ -3,7 +3,9 @@
 Rows come from the subjects' frozen reports (`survey.services.frozen_reports`), which hold
 shown cells only, so a hidden cell cannot appear. One row per shown area and item cell; within
 a subject: the level section, then the readiness section; area cells before item cells; each
-in the report's order (spoke order, item order, group display order). Text cells that a
+in the report's order (spoke order, item order, group display order); then, when the subject
+has a previous campaign (SPEC §11), section `trend`: one `area` row per cell shown in both
+campaigns, whose `score` is the change (current − previous) and `n`, `na` empty. Text cells that a
 spreadsheet could run as a formula (starting with = + - @, tab or carriage return) are
 prefixed with a single quote (OWASP CSV injection advice).
 """
@@ -21,8 +23,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from survey.domain.report import SubjectReport
+from survey.domain.trend import find_trend
 from survey.models import Campaign
 from survey.services.frozen_reports import campaign_reports, require_results
+from survey.services.trend import previous_reports
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -68,12 +72,24 @@ def export_rows(
     `score(s)` for the score, rounded to 2 decimals (SPEC §7.9); `n` an int; `na` an int on an
     item cell and "" on an area cell. Raises InvalidState while the campaign is draft or open.
     """
+    previous = previous_reports(campaign)
     for frozen in campaign_reports(campaign):
         s, scored = frozen.subject, frozen.scored
         person = tuple(neutralise(v) for v in (campaign.name, s.name, s.email, s.level, s.team))
         yield _rows(person, "level", scored.report, score)
         if scored.readiness is not None:
             yield _rows(person, "readiness", scored.readiness, score)
+        if s.id in previous:
+            yield _trend_rows(person, scored.report, previous[s.id].report, score)
+
+
+def _trend_rows(
+    person: Row, report: SubjectReport, before: SubjectReport, score: Callable[[float], Any]
+) -> Iterator[Row]:
+    titles = {a.key: neutralise(a.title) for a in report.areas}
+    for c in find_trend(report, before):
+        yield (*person, "trend", "area", c.area, titles[c.area], "", c.group, score(c.delta),
+               "", "")  # fmt: skip
 
 
 def _rows(

@@ -9,15 +9,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from survey.domain.report import SubjectReport
 from survey.domain.norms import AreaNorm
+from survey.domain.report import SubjectReport
 from survey.domain.trend import TrendCell, find_trend, norm_trend
 from survey.extensions import db
 from survey.models import Campaign, CampaignStatus, Subject
-from survey.services.frozen_reports import RESULT_STATUSES, campaign_norms, frozen_report
+from survey.services.frozen_reports import (
+    RESULT_STATUSES,
+    campaign_norms,
+    frozen_report,
+    stored_reports,
+)
 
 
 @dataclass(frozen=True)
@@ -114,3 +119,55 @@ def org_trend(campaign: Campaign) -> OrgTrend | None:
 
 def _scores(norms: Mapping[str, AreaNorm]) -> dict[str, float]:
     return {area: norm.score for area, norm in norms.items()}
+
+
+def previous_reports(campaign: Campaign) -> dict[int, PreviousReport]:
+    """Subject id → that person's previous report (HR's view: closed or released), for every
+    subject of `campaign`, set-wise: one query finds each person's latest earlier campaign,
+    one reads the frozen reports (any missing one is computed, as `frozen_report` does).
+    `trend` is left empty: the caller pairs each with its current report (`find_trend`)."""
+    if campaign.closed_at is None:
+        return {}
+    current = select(Subject.id, Subject.person_id).where(Subject.campaign_id == campaign.id)
+    mine = current.subquery()
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Subject.person_id,
+            order_by=(Campaign.closed_at.desc(), Campaign.id.desc()),
+        )
+        .label("rank")
+    )
+    earlier = (
+        select(mine.c.id.label("current_id"), Subject.id.label("earlier_id"), rank)
+        .join(Subject, Subject.person_id == mine.c.person_id)
+        .join(Campaign, Campaign.id == Subject.campaign_id)
+        .where(
+            Campaign.id != campaign.id,
+            Campaign.status.in_(RESULT_STATUSES),
+            Campaign.closed_at < campaign.closed_at,
+        )
+        .subquery()
+    )
+    pairs = dict(
+        db.session.execute(
+            select(earlier.c.current_id, earlier.c.earlier_id).where(earlier.c.rank == 1)
+        ).all()
+    )
+    if not pairs:
+        return {}
+    subjects = db.session.scalars(
+        select(Subject)
+        .options(joinedload(Subject.campaign))
+        .where(Subject.id.in_(pairs.values()))
+    ).all()
+    stored = stored_reports(list(pairs.values()))
+    by_id = {s.id: s for s in subjects}
+    found = {}
+    for current_id, earlier_id in pairs.items():
+        subject = by_id[earlier_id]
+        scored = stored.get(earlier_id) or frozen_report(subject)
+        found[current_id] = PreviousReport(
+            subject.campaign_id, subject.campaign.name, scored.report, ()
+        )
+    return found

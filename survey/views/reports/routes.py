@@ -34,7 +34,6 @@ from survey.services import export as export_service
 from survey.services.frozen_reports import RESULT_STATUSES
 from survey.services.org_overview import organisation_overview
 from survey.services.questionnaires import campaign_content
-from survey.services.trend import org_trend
 from survey.services.reports import (
     ReportView,
     find_viewable_subject,
@@ -42,6 +41,7 @@ from survey.services.reports import (
     released_subjects,
     report_view,
 )
+from survey.services.trend import org_trend
 from survey.views.reports.wording import (
     Voice,
     gap_sentence,
