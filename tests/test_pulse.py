@@ -97,7 +97,7 @@ def test_the_question_names_the_date_the_subject_and_the_focus(app, launched) ->
 
     page = rater.get(invitation_url(rater, links["peer1@example.test"], "Alice Example"))
     text = page.get_data(as_text=True)
-    assert "has Alice Example become more or less effective at: Results?" in text
+    assert "has Alice Example become more or less effective at results?" in text
     assert "Much more effective" in text and "Don&#39;t know" in text
 
 

@@ -42,12 +42,12 @@ class Focus:
 
 
 def question(name: str, since: date, focus: Focus) -> str:
-    """The SPEC §12 question, e.g. "Since 2 March 2027, has Alice become more or less
-    effective at: Delivers on commitments?"."""
-    return (
-        f"Since {since.day} {since:%B %Y}, has {name} become more or less effective at: "
-        f"{focus.text.rstrip('.')}?"
-    )
+    """The SPEC §12 question: "Since 2 March 2027, has Alice become more or less effective at
+    results?" for an area; for an item, "... effective at this: “Alice finishes ...”?"."""
+    start = f"Since {since.day} {since:%B %Y}, has {name} become more or less effective at"
+    if focus.key.startswith("area:"):
+        return f"{start} {focus.text[:1].lower()}{focus.text[1:]}?"
+    return f"{start} this: “{focus.text.rstrip('.')}”?"
 
 
 @dataclass

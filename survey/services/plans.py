@@ -24,6 +24,7 @@ from survey.domain.plans import (
     check_target_date,
     focus_key,
 )
+from survey.domain.wording import second_person
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.mail import OutgoingMail, compose
@@ -58,9 +59,13 @@ def own_released_subject(user: User, subject_id: int) -> Subject:
     return subject
 
 
-def focus_choices(view: ReportView) -> dict[str, FocusChoice]:
-    """`area:<key>` and `item:<key>` → choice, every area of the report then its items."""
-    texts = item_texts(view)
+def focus_choices(view: ReportView, *, to_subject: bool = False) -> dict[str, FocusChoice]:
+    """`area:<key>` and `item:<key>` → choice, every area of the report then its items.
+
+    Items are worded about the subject by name, as raters read them; to the subject
+    (`to_subject`) in the second person (SPEC §10).
+    """
+    texts = _you_texts(view) if to_subject else item_texts(view)
     choices: dict[str, FocusChoice] = {}
     for area in view.report.areas:
         key = focus_key(AREA, area.key)
@@ -71,9 +76,16 @@ def focus_choices(view: ReportView) -> dict[str, FocusChoice]:
     return choices
 
 
+def _you_texts(view: ReportView) -> dict[str, str]:
+    """Item key → its wording in the subject's own report ("You ...")."""
+    items = view.content.level(view.subject.level).items
+    return {item.key: item.you_text or second_person(item.self_text) for item in items}
+
+
 def focus_scores(view: ReportView, focus: Sequence[str]) -> list[FocusScore]:
-    """Each focus key of a plan with its current All others score and n (SPEC §12)."""
-    choices = focus_choices(view)
+    """Each focus key of a plan with its current All others score and n (SPEC §12), worded
+    for the subject."""
+    choices = focus_choices(view, to_subject=True)
     areas = {c.area: c for c in view.report.area_scores if c.group == ALL_OTHERS}
     items = {c.item: c for c in view.report.item_scores if c.group == ALL_OTHERS}
     found = []

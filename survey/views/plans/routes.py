@@ -62,7 +62,7 @@ def plan(subject_id: int) -> Any:
         campaign=subject.campaign,
         plan=existing,
         form=form,
-        choices=service.focus_choices(view),
+        choices=service.focus_choices(view, to_subject=True),
         chosen=set(form.focus.data or []),
         scores=service.focus_scores(view, existing.focus) if existing else [],
         manager=service.manager_of(subject),
