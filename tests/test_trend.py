@@ -125,6 +125,7 @@ def test_subject_page_shows_the_change_and_the_radar_can_overlay_last_time(
     html = client.get(page).get_data(as_text=True)
     assert "Change since Autumn 360" in html
     assert "3.17 → 4.00" in html and "+0.83" in html and "-0.63" in html
+    assert html.count("<strong>+2.00</strong>") == 3  # improvement: self, manager, all others
     assert "All others, Autumn 360" in html  # the radar's previous trace, off until clicked
 
 
@@ -156,7 +157,7 @@ def test_hr_organisation_view_shows_the_change_per_level_and_team(
     page = client.get(f"/reports/organisation/{campaign_id}").get_data(as_text=True)
     assert "Change since Autumn 360" in page
     # Alice alone makes the IC norm and team Blue's: All others 3.25 → 4.00 etc.
-    row = page.split("All individual contributor", 1)[1].split("</tr>", 1)[0]
+    row = page.split("Whole level", 1)[1].split("</tr>", 1)[0]
     assert [cell for cell in ("+0.75", "+2.00", "+0.40", "-0.63") if cell in row] == [
         "+0.75",
         "+2.00",
