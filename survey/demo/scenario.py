@@ -103,7 +103,6 @@ def _released_campaign(rng: random.Random, outbox: Path, say: Say, result: DemoR
         emails=(aspiring.email,),
         next_level=(aspiring.email,),
     )
-    earlier_round(choice, random.Random(rng.randrange(1 << 30)), say)
     campaign = campaigns.create_campaign(
         _settings("Leadership 360 (demo)", days=14), choice, now=_now()
     )
@@ -113,6 +112,8 @@ def _released_campaign(rng: random.Random, outbox: Path, say: Say, result: DemoR
     _launch(campaign, say)
     holdout = _holdout_rater(campaign)
     result.tallies["released"] = _answer(campaign, outbox, rng, say, skip={holdout})
+    # last year's round closes before this one, so this one's reports show the change since
+    earlier_round(choice, random.Random(rng.randrange(1 << 30)), say)
     lifecycle.close_campaign(campaign, _now())
     db.session.commit()
     purge_deleted_rows()
