@@ -327,3 +327,50 @@ def test_retention_deletes_plans_and_pulses_with_their_campaign(app, runner, lau
         "pulse_rater": 0,
         "pulse_response": 0,
     }
+
+
+def test_reminders_list_only_what_is_open_and_wait_for_the_interval(
+    app, runner, launched, outbox: Path
+) -> None:
+    _, pulse_id, links = launched
+    answer_pulse(app.test_client(), links["peer1@example.test"], "Alice Example", {RESULTS: "1"})
+    answer_pulse(app.test_client(), links["peer2@example.test"], "Alice Example", {RESULTS: "1"})
+    answer_pulse(
+        app.test_client(), links["peer2@example.test"], "Carl Coder", {"area:culture": "1"}
+    )
+    before = set(outbox.glob("*.eml"))
+    first = runner.invoke(args=["pulse", "remind", str(pulse_id)])
+    assert first.output.strip() == f"pulse {pulse_id}: 3 reminder(s) sent"  # peer2 is done
+    fresh = [m for m in read_outbox(outbox) if "Reminder" in str(m["Subject"])]
+    peer1 = [m for m in fresh if "peer1@" in str(m["To"])]
+    assert len(peer1) == 1
+    assert "Carl Coder" in text_of(peer1[0]) and "Alice Example" not in text_of(peer1[0])
+    assert len(set(outbox.glob("*.eml")) - before) == 3
+    # the first link still works beside the reminder's
+    assert app.test_client().get(links["peer1@example.test"]).status_code == 200
+    again = runner.invoke(args=["pulse", "remind", str(pulse_id)])
+    assert again.output.strip() == f"pulse {pulse_id}: 0 reminder(s) sent"
+
+
+def test_bad_pulse_links_share_the_rater_links_limit(app: Flask) -> None:
+    client = app.test_client()
+    limit = int(str(app.config["RATE_BAD_LINK_LIMIT"]).split("/")[0])
+    for attempt in range(limit):
+        assert client.get(f"/p/{'x' * 30}{attempt:02d}").status_code == 404
+    assert client.get("/p/" + "y" * 32).status_code == 429
+    assert client.get("/r/" + "y" * 32).status_code == 429  # one limit for every rater link
+
+
+def test_launch_refuses_with_a_one_line_reason(app, runner) -> None:
+    with app.app_context():
+        team = released_team()
+    launch = ["pulse", "launch", str(team.campaign_id), "--deadline", "2099-01-31",
+              "--timezone", "Europe/Paris"]  # fmt: skip
+    nobody = runner.invoke(args=launch)
+    assert nobody.exit_code == 1
+    assert "no subject of campaign 1 has a development plan yet" in nobody.output
+    carl = runner.invoke(args=[*launch, "--subject", "carl@example.test"])
+    assert "carl@example.test is not a subject of campaign 1 with a plan" in carl.output
+    past = runner.invoke(args=[*launch[:3], "--deadline", "2001-01-01", "--timezone", "UTC"])
+    assert past.exit_code == 1 and "has already passed" in past.output
+    assert "Traceback" not in nobody.output + carl.output + past.output
