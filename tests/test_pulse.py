@@ -374,3 +374,15 @@ def test_launch_refuses_with_a_one_line_reason(app, runner) -> None:
     past = runner.invoke(args=[*launch[:3], "--deadline", "2001-01-01", "--timezone", "UTC"])
     assert past.exit_code == 1 and "has already passed" in past.output
     assert "Traceback" not in nobody.output + carl.output + past.output
+
+
+def test_tick_closes_a_pulse_past_its_deadline_once(app, runner, launched, outbox) -> None:
+    _, pulse_id, _ = launched
+    early = runner.invoke(args=["tick", "--now", "2099-01-31T20:00Z"])  # 21:00 in Paris
+    assert f"pulse {pulse_id} closed" not in early.output
+    late = runner.invoke(args=["tick", "--now", "2099-01-31T23:00Z"])
+    assert f"pulse {pulse_id} closed: its deadline has passed" in late.output
+    again = runner.invoke(args=["tick", "--now", "2099-02-01T23:00Z"])
+    assert f"pulse {pulse_id}" not in again.output
+    told = [m for m in mails_to(outbox, "alice@example.test") if "pulse" in str(m["Subject"])]
+    assert len(told) == 1

@@ -1,7 +1,8 @@
 """`survey tick [--now ISO]`: the campaign clock (issue 18), safe to run every few minutes.
 
 Sends scheduled reminders, closes campaigns whose deadline has passed in their own zone, and
-releases those set to release N days after close; a second run does nothing. Run it from cron
+releases those set to release N days after close, and closes progress pulses past their
+deadline (SPEC §12); a second run does nothing. Run it from cron
 (`*/5 * * * * survey tick`) or a systemd timer.
 """
 
@@ -18,6 +19,7 @@ from survey.cli import SurveyCommand, instant_option
 from survey.database import purge_deleted_rows
 from survey.extensions import db
 from survey.mail import send_mails
+from survey.services.pulses import close_due_pulses
 from survey.services.schedule import run_tick
 
 
@@ -32,6 +34,7 @@ def tick_command(now: datetime) -> None:
     """Send due reminders, close campaigns past their deadline, release those due."""
     interval = timedelta(hours=float(current_app.config["REMINDER_INTERVAL_HOURS"]))
     result = run_tick(now, interval)
+    pulse_lines, pulse_mails = close_due_pulses(now)
     try:
         db.session.commit()
     except IntegrityError:  # another tick claimed the same steps first: it does the work
@@ -40,6 +43,6 @@ def tick_command(now: datetime) -> None:
         return
     if result.closed:
         purge_deleted_rows()
-    send_mails(result.mails)
-    for line in result.lines or ["nothing due"]:
+    send_mails([*result.mails, *pulse_mails])
+    for line in [*result.lines, *pulse_lines] or ["nothing due"]:
         click.echo(line)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from survey.domain.deadlines import check_deadline, format_deadline
@@ -235,9 +235,14 @@ def close_pulse(pulse: Pulse, now: datetime) -> list[OutgoingMail]:
     """open → closed: no more answers, unsubmitted drafts deleted; returns each subject's
     "your pulse results are ready" e-mail (with a sign-in link). Raises InvalidState when
     already closed."""
+    pulse.close(now)
+    return _seal_and_tell(pulse, now)
+
+
+def _seal_and_tell(pulse: Pulse, now: datetime) -> list[OutgoingMail]:
+    """A pulse just closed: delete drafts never submitted; e-mail each subject a sign-in link."""
     from survey.services.accounts import ensure_subject_users, issue_link_token, link_url
 
-    pulse.close(now)
     invitation_ids = (
         select(PulseInvitation.id).join(PulseSubject).where(PulseSubject.pulse_id == pulse.id)
     )
@@ -259,6 +264,27 @@ def close_pulse(pulse: Pulse, now: datetime) -> list[OutgoingMail]:
             )
         )
     return mails
+
+
+def close_due_pulses(now: datetime) -> tuple[list[str], list[OutgoingMail]]:
+    """Close every open pulse whose deadline has passed in its own zone (`survey tick`);
+    returns a line per pulse closed and the subjects' e-mails. Each pulse is claimed by one
+    conditional UPDATE, so two ticks at once close it, and e-mail its subjects, once."""
+    lines: list[str] = []
+    mails: list[OutgoingMail] = []
+    due = select(Pulse).where(Pulse.status == PulseStatus.OPEN, Pulse.closes_at <= now)
+    for pulse in db.session.scalars(due).all():
+        claimed = db.session.execute(
+            update(Pulse)
+            .where(Pulse.id == pulse.id, Pulse.status == PulseStatus.OPEN)
+            .values(status=PulseStatus.CLOSED, closed_at=now)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        db.session.refresh(pulse)
+        mails += _seal_and_tell(pulse, now)
+        lines.append(f"pulse {pulse.id} closed: its deadline has passed")
+    return lines, mails
 
 
 def subject_result(pulse_subject: PulseSubject) -> PulseResult:
