@@ -32,6 +32,14 @@ ACTIONS = (
     "with my manager.\nCourses: finish the internal course on delegation."
 )
 
+PULSE_COMMENTS = [
+    "Priorities are much clearer in our team meetings now.",
+    "The monthly review helps; decisions still take a while.",
+    "More feedback than before, and it is specific.",
+    "I have not seen much change yet in how work is shared.",
+    "Good progress on the team's tools; keep it up.",
+]
+
 
 def earlier_round(choice: campaigns.SubjectChoice, rng: random.Random, say: Say) -> int:
     """Last year's campaign for the same subjects, answered, closed and released; no e-mail."""
@@ -94,12 +102,13 @@ def plan_and_pulse(subject: Subject, rng: random.Random, say: Say) -> None:
     db.session.commit()
     send_mails(launch.mails)
     answered = 0
+    comments = rng.sample(PULSE_COMMENTS, len(PULSE_COMMENTS))
     for invitation in _pulse_invitations(launch.pulse.id):
         if rng.random() < 0.15:
             continue
         keys = [f["key"] for f in invitation.pulse_subject.focus]
         values = {key: rng.choice((0, 1, 1, 1, 2, None)) for key in keys}
-        comment = rng.choice(("", "", "Priorities are much clearer in our team meetings now."))
+        comment = comments.pop() if comments and rng.random() < 0.5 else ""
         submit_pulse(invitation, values, comment, now)
         answered += 1
     db.session.commit()
