@@ -386,3 +386,24 @@ def test_tick_closes_a_pulse_past_its_deadline_once(app, runner, launched, outbo
     assert f"pulse {pulse_id}" not in again.output
     told = [m for m in mails_to(outbox, "alice@example.test") if "pulse" in str(m["Subject"])]
     assert len(told) == 1
+
+
+def test_closing_rewrites_every_pulse_response_and_keeps_the_results(app, runner, launched) -> None:
+    _, pulse_id, links = launched
+    for email in ("peer1@example.test", "peer2@example.test", "peer3@example.test"):
+        answer_pulse(app.test_client(), links[email], "Alice Example", {RESULTS: "1"}, "ok")
+    with app.app_context():
+        before = set(db.session.scalars(db.select(PulseResponse.id)))
+    close(runner, pulse_id)
+    with app.app_context():
+        after = set(db.session.scalars(db.select(PulseResponse.id)))
+        assert db.session.scalar(db.select(db.func.count()).select_from(PulseAnswer)) == 3
+    assert len(after) == 3 and not before & after
+    assert report(runner, pulse_id)["focus"][0] | {"text": ""} == {
+        "key": RESULTS,
+        "text": "",
+        "score": 1.0,
+        "n": 3,
+        "na": 0,
+    }
+    assert report(runner, pulse_id)["comments"] == ["ok", "ok", "ok"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from survey.domain.deadlines import check_deadline, format_deadline
@@ -31,6 +31,7 @@ from survey.models import (
     Person,
     Rater,
     Subject,
+    new_response_id,
 )
 from survey.models_plans import (
     DevelopmentPlan,
@@ -240,14 +241,12 @@ def close_pulse(pulse: Pulse, now: datetime) -> list[OutgoingMail]:
 
 
 def _seal_and_tell(pulse: Pulse, now: datetime) -> list[OutgoingMail]:
-    """A pulse just closed: delete drafts never submitted; e-mail each subject a sign-in link."""
+    """A pulse just closed: seal its responses (`seal_pulse`); e-mail each subject a sign-in
+    link to their results."""
     from survey.services.accounts import ensure_subject_users, issue_link_token, link_url
 
-    invitation_ids = (
-        select(PulseInvitation.id).join(PulseSubject).where(PulseSubject.pulse_id == pulse.id)
-    )
-    db.session.execute(delete(PulseDraft).where(PulseDraft.invitation_id.in_(invitation_ids)))
-    db.session.flush()
+    seal_pulse(pulse)
+
     people = [ps.subject.person for ps in pulse.subjects]
     mails = []
     for user, pulse_subject in zip(ensure_subject_users(people), pulse.subjects, strict=True):
@@ -285,6 +284,52 @@ def close_due_pulses(now: datetime) -> tuple[list[str], list[OutgoingMail]]:
         mails += _seal_and_tell(pulse, now)
         lines.append(f"pulse {pulse.id} closed: its deadline has passed")
     return lines, mails
+
+
+def seal_pulse(pulse: Pulse) -> int:
+    """Leave nothing that ties a pulse response to its rater once the pulse closes (SPEC §6,
+    as `survey.services.sealing` does for a campaign): drafts never submitted are deleted, and
+    every response is rewritten with a fresh random id in the closing transaction, so on
+    PostgreSQL all carry the same transaction stamp. Returns the responses rewritten."""
+    subjects = select(PulseSubject.id).where(PulseSubject.pulse_id == pulse.id)
+    invitations = select(PulseInvitation.id).where(PulseInvitation.pulse_subject_id.in_(subjects))
+    db.session.execute(delete(PulseDraft).where(PulseDraft.invitation_id.in_(invitations)))
+    rows = db.session.execute(
+        select(PulseResponse.id, PulseResponse.pulse_subject_id).where(
+            PulseResponse.pulse_subject_id.in_(subjects)
+        )
+    ).all()
+    if not rows:
+        return 0
+    fresh = {old: new_response_id() for old, _ in rows}
+    answers = db.session.execute(
+        select(PulseAnswer.response_id, PulseAnswer.focus, PulseAnswer.value).where(
+            PulseAnswer.response_id.in_(fresh)
+        )
+    ).all()
+    comments = db.session.execute(
+        select(PulseComment.response_id, PulseComment.text).where(
+            PulseComment.response_id.in_(fresh)
+        )
+    ).all()
+    # answers and comments go with their responses (ON DELETE CASCADE)
+    db.session.execute(delete(PulseResponse).where(PulseResponse.id.in_(fresh)))
+    new_rows = [
+        {"id": new, "pulse_subject_id": ps}
+        for new, ps in sorted((fresh[old], ps) for old, ps in rows)
+    ]
+    db.session.execute(insert(PulseResponse), new_rows)
+    if answers:
+        db.session.execute(
+            insert(PulseAnswer),
+            [{"response_id": fresh[r], "focus": f, "value": v} for r, f, v in answers],
+        )
+    if comments:
+        db.session.execute(
+            insert(PulseComment), [{"response_id": fresh[r], "text": t} for r, t in comments]
+        )
+    db.session.flush()
+    return len(rows)
 
 
 def subject_result(pulse_subject: PulseSubject) -> PulseResult:
