@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from survey.domain.deadlines import format_deadline
 from survey.domain.pulse import (
     COMMENT_FIELD,
     COMMENT_MAX,
@@ -27,7 +28,7 @@ from survey.domain.pulse import (
     read_pulse_form,
 )
 from survey.extensions import db
-from survey.models_plans import PulseInvitation
+from survey.models_plans import Pulse, PulseInvitation
 from survey.services import pulse_answers as service
 from survey.services.responses import AlreadySubmitted, AnswersClosed
 from survey.views.rate import browser, limit_bad_links
@@ -121,9 +122,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _closes(pulse: Any) -> str:
-    from survey.domain.deadlines import format_deadline
-
+def _closes(pulse: Pulse) -> str:
     return format_deadline(pulse.closes_at, pulse.timezone)
 
 
