@@ -200,7 +200,7 @@ def test_a_second_submit_stores_nothing_and_says_already_submitted(app, launched
     data = {"csrf_token": csrf_token(rater.get(url)), RESULTS: "1", "action": "submit"}
     assert rater.post(url, data=data).status_code == 303
     replay = rater.post(url, data=data)
-    assert replay.status_code == 200 and "Already submitted" in replay.get_data(as_text=True)
+    assert replay.status_code == 409 and "Already submitted" in replay.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(PulseResponse.id))) == 1
 

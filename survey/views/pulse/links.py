@@ -71,7 +71,7 @@ def answer(token: str, invitation_id: int) -> Any:
     draft (`action=save`) or submits."""
     invitation = _live_invitation(token, invitation_id)
     if not invitation.is_open:
-        return _already(token, invitation)
+        return _already(token, invitation, 409 if request.method == "POST" else 200)
     focus = _focus(invitation)
     if request.method != "POST":
         browser.remember_invitation(invitation.id, SCOPE)
