@@ -20,7 +20,7 @@ from typing import Any
 
 from survey.domain.anonymity import ALL_OTHERS, SELF
 from survey.domain.norms import AreaNorm
-from survey.domain.report import SubjectReport
+from survey.domain.report import AreaScore, SubjectReport
 
 COLOURS = {
     "self": "#b3261e",
@@ -30,6 +30,7 @@ COLOURS = {
     "others": "#9a5b00",
     "all_others": "#1d2430",
     "norm": "#7a8496",
+    "previous": "#5b6575",
 }
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "size": 13}
 DEFAULT_GROUPS = (SELF, ALL_OTHERS)  # drawn at first; other groups are a legend click away
@@ -43,6 +44,7 @@ def radar_figure(
     scale: Scale = (1, 5),
     norms: Mapping[str, AreaNorm] | None = None,
     title: str = "",
+    previous: tuple[str, Mapping[str, AreaScore]] | None = None,
 ) -> Figure:
     """Return a radar: one closed `scatterpolar` trace per shown group, spokes in area order.
 
@@ -50,7 +52,9 @@ def radar_figure(
     legend, one click away (`visible: "legendonly"`). Hidden or missing cells are `None` (gaps,
     `connectgaps: false`) and each is marked by an × on the outer ring, in the group's colour,
     toggled with its group (`legendgroup`). `customdata` is each point's `n`, `text` its area
-    title. Labels from content and names are escaped (`label`).
+    title. Labels from content and names are escaped (`label`). With `previous` (campaign name,
+    area → its shown All others cell), a dashed trace shows last time's All others, off until
+    clicked in the legend (SPEC §11).
     """
     titles = [label(a.title) for a in report.areas]
     labels = {g.key: g.label for g in report.groups}
@@ -71,6 +75,12 @@ def radar_figure(
         scores = [norms[a.key].score if a.key in norms else None for a in report.areas]
         counts = [norms[a.key].n if a.key in norms else None for a in report.areas]
         data.append(_polar(titles, scores, counts, "Organisation norm", "norm", "managers", True))
+    if previous and previous[1]:
+        campaign_name, before = previous
+        scores = [before[a.key].score if a.key in before else None for a in report.areas]
+        counts = [before[a.key].n if a.key in before else None for a in report.areas]
+        name = label(f"All others, {campaign_name}")
+        data.append(_polar(titles, scores, counts, name, "previous", "raters", "legendonly"))
     return _figure(data, _polar_layout(titles, scale), title)
 
 
@@ -181,7 +191,7 @@ def _polar(
         "line": {
             "color": COLOURS[colour],
             "width": 3 if colour in ("self", "all_others") else 2,
-            "dash": "dot" if colour == "norm" else "solid",
+            "dash": {"norm": "dot", "previous": "dash"}.get(colour, "solid"),
         },
         "marker": {"size": 7},
         "hovertemplate": f"%{{text}}: %{{r:.2f}} (%{{customdata}} {counted})"

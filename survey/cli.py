@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     ("survey.commands.nomination", "nominate_command", "campaign"),
     ("survey.commands.tick", "tick_command", None),
     ("survey.commands.report", "report_command", None),
+    ("survey.commands.pulse", "pulse_cli", None),
     ("survey.commands.accounts", "create_admin_command", None),
     ("survey.commands.accounts", "sign_out_everywhere_command", None),
     ("survey.commands.demo", "demo_command", None),

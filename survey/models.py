@@ -458,4 +458,9 @@ class OrgNorms(db.Model):
 
 
 # Questionnaire sets, nomination and the audit log live in their own modules.
-from survey import models_audit, models_nomination, models_questionnaire_sets  # noqa: E402,F401
+from survey import (  # noqa: E402,F401
+    models_audit,
+    models_nomination,
+    models_plans,
+    models_questionnaire_sets,
+)

@@ -93,6 +93,10 @@ ITEM_FORM = {"self_text": "I delegate.", "other_text": "{name} delegates.", "are
 
 
 ALICE_REPORT = "/{c}/subjects/{s}/report"
+UNKNOWN_PULSE = "/p/" + "A" * 32
+OWN_PLAN = {"anon": 302, "alice": 200, "bob": 404, "hr": 404}  # a plan is private: HR too
+SIGNED_OUT_HR = {"anon": 302, "hr": 404}
+PLAN_FORM = {"focus": "area:results", "actions": "Ask for feedback", "target_date": "2099-01-01"}
 UNKNOWN_NOMINATION = "/n/" + "A" * 32
 GETS = [
     Case("main.index", "GET", lambda w, a: "/", {**every(302), "anon": 200}),
@@ -192,6 +196,15 @@ GETS = [
     Case("nominate.hr.send_links", "GET", admin("/nominate"), hr_only(200)),
     Case("nominate.links.nomination", "GET", lambda w, a: UNKNOWN_NOMINATION, every(404)),
     Case("nominate.links.done", "GET", lambda w, a: UNKNOWN_NOMINATION + "/done", every(404)),
+    Case("plans.plan", "GET", lambda w, a: f"/plans/{w.alice_subject}", OWN_PLAN),
+    Case("plans.shared", "GET", lambda w, a: "/plans/shared", {**every(200), **SIGNED_OUT_HR}),
+    Case("plans.shared_plan", "GET", lambda w, a: "/plans/shared/1", {**every(404), "anon": 302}),
+    Case("pulse.hr.campaign_pulses", "GET", lambda w, a: f"/admin/campaigns/{w.released}/pulses",
+         hr_only(200)),  # fmt: skip
+    Case("pulse.hr.pulse", "GET", lambda w, a: "/admin/pulses/1", hr_only(404)),
+    Case("pulse.links.rater_home", "GET", lambda w, a: UNKNOWN_PULSE, every(404)),
+    Case("pulse.links.answer", "GET", lambda w, a: UNKNOWN_PULSE + "/1", every(404)),
+    Case("pulse.links.thanks", "GET", lambda w, a: UNKNOWN_PULSE + "/1/thanks", every(404)),
 ]
 # In this order: each POST below may change what a later request sees.
 POSTS = [
@@ -301,6 +314,12 @@ POSTS = [
     ),
     Case("rate.decline", "POST", rate("/decline", other=True), every(404), variant="other"),
     Case("rate.decline", "POST", rate("/decline"), every(303), {"reason": "On leave"}),
+    Case("plans.plan", "POST", lambda w, a: f"/plans/{w.alice_subject}",
+         {**OWN_PLAN, "alice": 303}, PLAN_FORM),  # fmt: skip
+    Case("pulse.hr.campaign_pulses", "POST",
+         lambda w, a: f"/admin/campaigns/{w.released}/pulses", hr_only(422)),  # fmt: skip
+    Case("pulse.hr.act", "POST", lambda w, a: "/admin/pulses/1/close", hr_only(404)),
+    Case("pulse.links.answer", "POST", lambda w, a: UNKNOWN_PULSE + "/1", every(404)),
     Case("auth.sign_in", "POST", lambda w, a: "/sign-in", every(200)),
     Case("auth.request_link", "POST", lambda w, a: "/request-link", every(200)),
     Case("auth.link", "POST", link_path, every(302)),  # signs in as Alice

@@ -70,7 +70,7 @@ def test_demo_builds_a_released_campaign_and_prints_working_links(
         drafts = connection.execute(text("SELECT count(*) FROM draft")).scalar_one()
         people = connection.execute(text("SELECT count(*) FROM person")).scalar_one()
     engine.dispose()
-    assert statuses == {1: "released", 2: "open"}
+    assert statuses == {1: "released", 2: "released", 3: "open"}  # 2: last year's round
     assert people == 76
     assert counts["submitted"] > 100 and counts["declined"] >= 1 and counts.get("pending", 0) >= 1
     assert counts["opened"] >= 1  # a few raters saved drafts and never submitted ...
@@ -106,6 +106,18 @@ def test_demo_replaces_with_force_then_its_own_database_and_reports_show_four_gr
     assert {"self", "manager", "peers", "direct_reports"} <= shown
     assert document["campaign"]["status"] == "released"
     assert {s["group"] for s in document["area_scores"]} >= {"self", "manager", "peers"}
+    # last year's round for the same managers: the report shows the change since (SPEC §11)
+    assert document["previous"]["campaign"]["name"] == "Leadership 360 (last year)"
+    assert {c["group"] for c in document["trend"]} >= {"self", "manager", "all_others"}
+    # and this manager wrote a plan whose progress pulse is closed with results (SPEC §12)
+    with demo_app.app_context():
+        pulse_id = db.session.execute(text("SELECT id FROM pulse")).scalar_one()
+        db.engine.dispose()
+    pulse = demo_app.test_cli_runner().invoke(
+        args=["pulse", "report", str(pulse_id), "--subject", email, "--format", "json"]
+    )
+    assert pulse.exit_code == 0, pulse.output
+    assert json.loads(pulse.stdout)["shown"] is True
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,14 @@
 """Languages (issue 19, SPEC §14): a person's language, NULL for the app's default.
 
 Revision ID: d8e2b6f41a90
-Revises: c4f1a9e2d7b3
+Revises: 5e2b8d1f0a17
 Create Date: 2026-12-06
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'd8e2b6f41a90'
-down_revision = 'c4f1a9e2d7b3'
+down_revision = '5e2b8d1f0a17'
 branch_labels = None
 depends_on = None
 

@@ -1,9 +1,10 @@
 """`survey tick [--now ISO]`: the campaign clock (issue 18), safe to run every few minutes.
 
 Sends scheduled reminders, closes campaigns whose deadline has passed in their own zone, and
-releases those set to release N days after close, and applies RETENTION_MONTHS (announces, then
-deletes campaigns past the period, as `survey retention purge` does); a second run does nothing.
-Run it from cron (`*/5 * * * * survey tick`) or a systemd timer.
+releases those set to release N days after close, closes progress pulses past their deadline
+(SPEC §12), and applies RETENTION_MONTHS (announces, then deletes campaigns past the period, as
+`survey retention purge` does); a second run does nothing. Run it from cron
+(`*/5 * * * * survey tick`) or a systemd timer.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from survey.cli import SurveyCommand, instant_option
 from survey.database import purge_deleted_rows
 from survey.extensions import db
 from survey.mail import send_mails
+from survey.services.pulses import close_due_pulses
 from survey.services.retention import RetentionSettings, apply_retention
 from survey.services.schedule import run_tick
 
@@ -35,6 +37,7 @@ def tick_command(now: datetime) -> None:
     the retention period."""
     interval = timedelta(hours=float(current_app.config["REMINDER_INTERVAL_HOURS"]))
     result = run_tick(now, interval)
+    pulse_lines, pulse_mails = close_due_pulses(now)
     settings = RetentionSettings.from_config(current_app.config)
     retention = apply_retention(settings, now, actor="survey tick")
     try:
@@ -45,6 +48,6 @@ def tick_command(now: datetime) -> None:
         return
     if result.closed or retention.deleted:
         purge_deleted_rows()  # after the commit: the deleted rows leave no trace on disk
-    send_mails(result.mails)
-    for line in result.lines + retention.lines() or ["nothing due"]:
+    send_mails([*result.mails, *pulse_mails])
+    for line in [*result.lines, *pulse_lines, *retention.lines()] or ["nothing due"]:
         click.echo(line)

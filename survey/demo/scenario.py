@@ -24,6 +24,7 @@ from survey.database import purge_deleted_rows
 from survey.demo.answers import Profile, make_profile
 from survey.demo.browser import Browser
 from survey.demo.files import outbox_of
+from survey.demo.followup import earlier_round, plan_and_pulse
 from survey.demo.raters import (
     Assignment,
     CommentsUsed,
@@ -97,14 +98,13 @@ def run_scenario(app: Flask, org_csv: bytes, say: Say, seed: int = 360) -> DemoR
 
 def _released_campaign(rng: random.Random, outbox: Path, say: Say, result: DemoResult) -> int:
     aspiring = _aspiring_ic()
+    choice = campaigns.SubjectChoice(
+        levels=("team_leader", "business_leader"),
+        emails=(aspiring.email,),
+        next_level=(aspiring.email,),
+    )
     campaign = campaigns.create_campaign(
-        _settings("Leadership 360 (demo)", days=14),
-        campaigns.SubjectChoice(
-            levels=("team_leader", "business_leader"),
-            emails=(aspiring.email,),
-            next_level=(aspiring.email,),
-        ),
-        now=_now(),
+        _settings("Leadership 360 (demo)", days=14), choice, now=_now()
     )
     db.session.commit()
     say(f"Campaign {campaign.id}: {len(campaign.subjects)} subjects (team and business "
@@ -112,6 +112,8 @@ def _released_campaign(rng: random.Random, outbox: Path, say: Say, result: DemoR
     _launch(campaign, say)
     holdout = _holdout_rater(campaign)
     result.tallies["released"] = _answer(campaign, outbox, rng, say, skip={holdout})
+    # last year's round closes before this one, so this one's reports show the change since
+    earlier_round(choice, random.Random(rng.randrange(1 << 30)), say)
     lifecycle.close_campaign(campaign, _now())
     db.session.commit()
     purge_deleted_rows()
@@ -120,6 +122,7 @@ def _released_campaign(rng: random.Random, outbox: Path, say: Say, result: DemoR
     send_mails(mails)
     say(f"Campaign {campaign.id} closed and released; {len(mails)} managers told their "
         "report is ready")
+    plan_and_pulse(_fullest_subject(campaign.id), random.Random(rng.randrange(1 << 30)), say)
     return campaign.id
 
 

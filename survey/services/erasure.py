@@ -6,8 +6,10 @@
 - As a **subject**, every row about them goes: their subject entries, with the answers and
   comments about them and their frozen reports; raters asked only about them go too, and the
   org norms of their closed campaigns are recomputed without them (a team of one's norm was
-  their own scores). (Development plans and pulses go with the subject entries once they
-  exist.)
+  their own scores). Their development plans and the progress pulses about them (questions,
+  answers, comments, links) go with the subject entries.
+- As a **pulse rater**, their pulse links and invitations go; pulse answers they submitted stay,
+  unlinked, as campaign answers do.
 - The person, their sign-in account and its link tokens go; people they managed keep their
   place in the org chart with no manager until the next import names one. Audit lines an
   erased HR colleague caused, or that name their account, stay with "an erased account" in
@@ -38,6 +40,7 @@ from survey.models import (
     User,
 )
 from survey.models_audit import AuditEntry
+from survey.models_plans import PulseInvitation, PulseRater
 from survey.services import audit
 from survey.services.frozen_reports import RESULT_STATUSES, refreeze_norms
 
@@ -116,9 +119,12 @@ def erase_person(email: str, *, actor: str, now: datetime) -> ErasurePlan:
     rater_ids = select(Rater.id).where(Rater.person_id == person.id).scalar_subquery()
     db.session.execute(delete(Invitation).where(Invitation.rater_id.in_(rater_ids)))
     db.session.execute(delete(Rater).where(Rater.person_id == person.id))
+    # pulse links, invitations and drafts go with the pulse rater rows (ON DELETE CASCADE)
+    db.session.execute(delete(PulseRater).where(PulseRater.person_id == person.id))
     # as a subject: invitations, responses (answers, comments) and frozen reports go by cascade
     db.session.execute(delete(Subject).where(Subject.person_id == person.id))
     _delete_raters_left_without_invitations(plan.subject_campaigns)
+    _delete_pulse_raters_left_without_invitations()
     _refreeze_norms(plan.subject_campaigns)
     db.session.execute(delete(User).where(_accounts_of(person)))
     db.session.execute(
@@ -154,6 +160,12 @@ def _delete_raters_left_without_invitations(campaign_ids: tuple[int, ...]) -> No
         db.session.execute(
             delete(Rater).where(Rater.campaign_id.in_(campaign_ids), Rater.id.not_in(asked))
         )
+
+
+def _delete_pulse_raters_left_without_invitations() -> None:
+    """Pulse raters asked only about an erased subject (plans and pulses went by cascade)."""
+    asked = select(PulseInvitation.rater_id).scalar_subquery()
+    db.session.execute(delete(PulseRater).where(PulseRater.id.not_in(asked)))
 
 
 def _refreeze_norms(campaign_ids: tuple[int, ...]) -> None:

@@ -7,7 +7,9 @@ section, then its readiness section):
 
 - *Summary*: one row per subject: person columns, then All others per area, Self per area,
   the gap (self − all others, as the report shows it) per area. Own level only.
-- *Areas*: one row per subject × section × shown group, with its responses, areas as columns.
+- *Areas*: one row per subject × section × shown group, with its responses, areas as columns;
+  when the subject has a previous campaign (SPEC §11), section "Change since <campaign>": one
+  row per group with the change (current − previous) of each area shown in both campaigns.
 - *Items*: one row per subject × section × item with a shown cell, the statement as HR reads
   it (the item's behaviour), groups as columns.
 - *About* (XLSX only): campaign, k, what is hidden and why.
@@ -39,10 +41,12 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from survey.domain.anonymity import DISPLAY_ORDER, LABELS
 from survey.domain.report import SubjectReport
+from survey.domain.trend import find_trend
 from survey.errors import SurveyError
 from survey.models import Campaign
 from survey.services.frozen_reports import FrozenSubject, campaign_reports, require_results
 from survey.services.questionnaires import campaign_content
+from survey.services.trend import previous_reports
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -90,6 +94,7 @@ class ExportTables:
         used = {item.area for level in content.levels for item in level.items}
         self.areas = [(a.key, a.title) for a in content.areas if a.key in used]
         self.level_titles = {level.key: level.title for level in content.levels}
+        self.previous = previous_reports(campaign)
         self.statements = {
             item.key: item.behaviour for level in content.levels for item in level.items
         }
@@ -122,9 +127,13 @@ class ExportTables:
         if scored.readiness is not None and scored.readiness_level is not None:
             title = self.level_titles.get(scored.readiness_level, scored.readiness_level)
             sections.append((f"Readiness: {title}", scored.readiness))
+        areas = [r for name, report in sections for r in self._area_rows(person, name, report)]
+        before = self.previous.get(s.id)
+        if before is not None:
+            areas += self._change_rows(person, before.campaign_name, scored.report, before.report)
         return SubjectRows(
             self._summary(person, scored.report),
-            [r for name, report in sections for r in self._area_rows(person, name, report)],
+            areas,
             [r for name, report in sections for r in self._item_rows(person, name, report)],
         )
 
@@ -153,6 +162,25 @@ class ExportTables:
                 responses.get(group),
                 *(found.get(key) for key, _ in self.areas),
             )
+
+    def _change_rows(
+        self, person: Row, campaign_name: str, report: SubjectReport, before: SubjectReport
+    ) -> list[Row]:
+        """Per group, the change of each area shown in both campaigns (SPEC §11)."""
+        changes: dict[str, dict[str, float]] = {}
+        for c in find_trend(report, before):
+            changes.setdefault(c.group, {})[c.area] = c.delta
+        return [
+            (
+                *person,
+                f"Change since {campaign_name}",
+                GROUP_NAMES[group],
+                None,
+                *(changes[group].get(key) for key, _ in self.areas),
+            )
+            for group in DISPLAY_ORDER
+            if group in changes
+        ]
 
     def _item_rows(self, person: Row, section: str, report: SubjectReport) -> Iterator[Row]:
         cells: dict[str, dict[str, float]] = {}

@@ -299,7 +299,7 @@ def campaign_reports(campaign: Campaign, level: str | None = None) -> Iterator[F
     require_results(campaign)
     scorer = CampaignScorer(campaign)
     for batch in _batches(_subject_rows(campaign, level), BATCH):
-        stored = _stored_reports([s.id for s in batch])
+        stored = stored_reports([s.id for s in batch])
         answers = scorer.load(s.id for s in batch if s.id not in stored)
         for s in batch:
             found = stored.get(s.id)
@@ -457,7 +457,7 @@ def _subject_rows(campaign: Campaign, level: str | None) -> list[SubjectRow]:
     return [SubjectRow(*row) for row in db.session.execute(query)]
 
 
-def _stored_reports(subject_ids: list[int]) -> dict[int, ScoredSubject]:
+def stored_reports(subject_ids: list[int]) -> dict[int, ScoredSubject]:
     """Subject id → frozen report, for those of these subjects stored under `FORMAT`."""
     rows = db.session.execute(
         select(ReportSnapshot.subject_id, ReportSnapshot.document).where(

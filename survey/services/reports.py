@@ -16,11 +16,13 @@ from sqlalchemy.orm import joinedload
 from survey.domain.content import Content
 from survey.domain.norms import ORG_NORM_MIN_SUBJECTS, AreaNorm, norms_for_subjects
 from survey.domain.report import ScoredSubject, SubjectReport
+from survey.domain.trend import area_scores_data
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Campaign, CampaignStatus, Person, Subject, User
 from survey.services.frozen_reports import frozen_report, level_norms
 from survey.services.questionnaires import campaign_content
+from survey.services.trend import PreviousReport, previous_report
 
 NO_REPORT = "No such report."
 # A report reads its subject's campaign (status, k) and person (e-mail): one query, not three.
@@ -36,6 +38,7 @@ class ReportView:
     content: Content
     norms: dict[str, AreaNorm]
     norm_min_subjects: int = ORG_NORM_MIN_SUBJECTS
+    previous: PreviousReport | None = None  # SPEC §11: the latest earlier campaign, if any
 
     @property
     def report(self) -> SubjectReport:
@@ -130,14 +133,18 @@ def released_subjects(user: User) -> list[Subject]:
     )
 
 
-def report_view(subject: Subject) -> ReportView:
+def report_view(subject: Subject, *, to_subject: bool = False) -> ReportView:
     """Return the report page's data; raises InvalidState while the campaign is draft or open.
 
-    Its norms are only those at least `ORG_NORM_MIN_SUBJECTS` subjects contribute to, so nobody
+    `previous` is the subject's latest earlier campaign with the change since (SPEC §11); read
+    by the subject (`to_subject`), only a campaign released to them. Its norms are only those
+    at least `ORG_NORM_MIN_SUBJECTS` subjects contribute to, so nobody
     can subtract their own score from a norm to learn a colleague's (`norms_for_subjects`).
     """
     scored = frozen_report(subject)
-    return ReportView(subject, scored, campaign_content(subject.campaign), _subject_norms(subject))
+    previous = previous_report(subject, scored.report, to_subject=to_subject)
+    content = campaign_content(subject.campaign)
+    return ReportView(subject, scored, content, _subject_norms(subject), previous=previous)
 
 
 def report_document(subject: Subject, *, to_subject: bool = False) -> dict[str, Any]:
@@ -152,12 +159,15 @@ def report_document(subject: Subject, *, to_subject: bool = False) -> dict[str, 
     extra keys `readiness` (null or {level, areas, groups, area_scores, item_scores, gaps,
     strengths, development}), `org_norms` [{area, score, n}] (only areas whose norm has
     n >= ORG_NORM_MIN_SUBJECTS subjects) and `comments_removed` (how many comments HR removed
-    before release; never which). Scores are rounded half up to 2 decimals; a shown cell of an
-    anonymous group or all_others with n ≥ spread_min also has `sd` and `agreement`
-    (SPEC §10), others have neither key. Raises
-    InvalidState while the campaign is draft or open.
+    before release; never which). SPEC §11: `previous` (null or {campaign {id, name},
+    area_scores [{area, group, score, n}]}: the latest earlier campaign's shown cells; for the
+    subject (`to_subject`) only a campaign released to them) and `trend` [{area, group, previous,
+    current, delta}] (cells shown in both; delta = current − previous). Scores are rounded half
+    up to 2 decimals; a shown cell of an anonymous group or all_others with n ≥ spread_min also
+    has `sd` and `agreement` (SPEC §10), others have neither key. Raises InvalidState while the
+    campaign is draft or open.
     """
-    view = report_view(subject)
+    view = report_view(subject, to_subject=to_subject)
     subject, scale = view.subject, view.content.scale
     campaign, readiness = subject.campaign, view.scored.readiness
     texts = item_texts(view, to_subject=to_subject)
@@ -179,7 +189,21 @@ def report_document(subject: Subject, *, to_subject: bool = False) -> dict[str, 
         del parts["comments"]
         document["readiness"] = {"level": view.scored.readiness_level, **parts}
     document["org_norms"] = [norm.to_data() for norm in view.norms.values()]
+    document |= _trend_parts(view.previous)
     return document
+
+
+def _trend_parts(previous: PreviousReport | None) -> dict[str, Any]:
+    """The SPEC §11 keys `previous` and `trend` of the report JSON."""
+    if previous is None:
+        return {"previous": None, "trend": []}
+    return {
+        "previous": {
+            "campaign": {"id": previous.campaign_id, "name": previous.campaign_name},
+            "area_scores": area_scores_data(previous.report.area_scores),
+        },
+        "trend": [vars(cell) | {} for cell in previous.trend],
+    }
 
 
 def _subject_norms(subject: Subject) -> dict[str, AreaNorm]:

@@ -28,6 +28,13 @@ def _is_bad_link(response: FlaskResponse) -> bool:
     return response.status_code == 404
 
 
-limiter.shared_limit(_bad_link_limit, scope="rate-bad-link", deduct_when=_is_bad_link)(bp)
+def limit_bad_links(blueprint: Blueprint) -> None:
+    """Put `blueprint` under the one shared bad-link limit of every rater link (pulses too)."""
+    limiter.shared_limit(_bad_link_limit, scope="rate-bad-link", deduct_when=_is_bad_link)(
+        blueprint
+    )
+
+
+limit_bad_links(bp)
 
 from survey.views.rate import errors, routes  # noqa: E402,F401  (their handlers join bp)

@@ -10,31 +10,33 @@ from __future__ import annotations
 
 from flask import session
 
-KNOWN_KEY = "rate_known"
-THANKS_KEY = "rate_thanks"
 KNOWN_LIMIT = 50
 
 
-def remember_invitation(invitation_id: int) -> None:
-    """Note that this browser was shown this invitation's form while it was open."""
-    known = [i for i in session.get(KNOWN_KEY, []) if i != invitation_id]
-    session[KNOWN_KEY] = (known + [invitation_id])[-KNOWN_LIMIT:]
+def remember_invitation(invitation_id: int, scope: str = "rate") -> None:
+    """Note that this browser was shown this invitation's form while it was open.
+
+    `scope` keeps each kind of link's invitation ids apart (`rate`, `pulse`).
+    """
+    key = f"{scope}_known"
+    known = [i for i in session.get(key, []) if i != invitation_id]
+    session[key] = (known + [invitation_id])[-KNOWN_LIMIT:]
 
 
-def knows_invitation(invitation_id: int) -> bool:
+def knows_invitation(invitation_id: int, scope: str = "rate") -> bool:
     """True if this browser was shown the invitation's form (see remember_invitation)."""
-    return invitation_id in session.get(KNOWN_KEY, [])
+    return invitation_id in session.get(f"{scope}_known", [])
 
 
-def expect_thanks(invitation_id: int) -> None:
+def expect_thanks(invitation_id: int, scope: str = "rate") -> None:
     """This browser has just submitted or declined the invitation: thank it once."""
-    remember_invitation(invitation_id)
-    session[THANKS_KEY] = invitation_id
+    remember_invitation(invitation_id, scope)
+    session[f"{scope}_thanks"] = invitation_id
 
 
-def take_thanks(invitation_id: int) -> bool:
+def take_thanks(invitation_id: int, scope: str = "rate") -> bool:
     """True (once) if this browser has just submitted or declined the invitation."""
-    if session.get(THANKS_KEY) != invitation_id:
+    if session.get(f"{scope}_thanks") != invitation_id:
         return False
-    session.pop(THANKS_KEY)
+    session.pop(f"{scope}_thanks")
     return True

@@ -26,7 +26,8 @@ from sqlalchemy import select
 
 from survey import charts
 from survey.domain.agreement import effective_spread_min
-from survey.domain.report import SubjectReport
+from survey.domain.anonymity import ALL_OTHERS
+from survey.domain.report import AreaScore, SubjectReport
 from survey.errorpages import render_error
 from survey.errors import InvalidState, NotFound
 from survey.extensions import db
@@ -43,6 +44,7 @@ from survey.services.reports import (
     released_subjects,
     report_view,
 )
+from survey.services.trend import org_trend
 from survey.views.reports.wording import (
     PLAIN_NAMES,
     Voice,
@@ -77,7 +79,8 @@ def subject_report(campaign_id: int, subject_id: int) -> Any:
         subject = find_viewable_subject(current_user, campaign_id, subject_id)
     except NotFound:
         return _not_viewable(campaign_id, subject_id)
-    return render_report_page(report_view(subject), to_subject=not current_user.is_hr)
+    to_subject = not current_user.is_hr
+    return render_report_page(report_view(subject, to_subject=to_subject), to_subject=to_subject)
 
 
 def render_report_page(view: ReportView, *, to_subject: bool) -> str:
@@ -125,6 +128,7 @@ def organisation(campaign_id: int) -> Any:
         levels=levels,
         subjects=subjects,
         figures=charts.figures_json(figures),
+        trend=org_trend(campaign),
     )
 
 
@@ -202,7 +206,9 @@ def _report_context(view: ReportView, to_subject: bool) -> dict[str, Any]:
     scale = (content.scale.min, content.scale.max)
     voice = Voice(subject.name, to_subject=to_subject)
     titles = {a.key: a.title for a in content.areas}
-    figures = {"radar": charts.radar_figure(report, scale=scale, norms=view.norms)}
+    figures = {"radar": charts.radar_figure(
+        report, scale=scale, norms=view.norms, previous=_previous_trace(view)
+    )}
     if report.gaps:  # without self or others on an area, the page says why instead of a chart
         figures["gaps"] = charts.gap_bar_figure(report, scale=scale)
     if view.scored.readiness is not None:
@@ -233,6 +239,8 @@ def _report_context(view: ReportView, to_subject: bool) -> dict[str, Any]:
             subject.campaign.spread_min, subject.campaign.min_raters
         ),
         "scale_mid": f"{(scale[0] + scale[1]) / 2:g}",
+        "previous": view.previous,
+        "trend": {(c.area, c.group): c for c in view.previous.trend} if view.previous else {},
         "figures": charts.figures_json(figures),
         "released": subject.campaign.status is CampaignStatus.RELEASED,
         "cells": {
@@ -240,6 +248,14 @@ def _report_context(view: ReportView, to_subject: bool) -> dict[str, Any]:
             "readiness": _cells(view.scored.readiness),
         },
     }
+
+
+def _previous_trace(view: ReportView) -> tuple[str, dict[str, AreaScore]] | None:
+    """Last campaign's name and its shown All others cells by area, for the radar (SPEC §11)."""
+    if view.previous is None:
+        return None
+    cells = {c.area: c for c in view.previous.report.area_scores if c.group == ALL_OTHERS}
+    return view.previous.campaign_name, cells
 
 
 def _cells(report: SubjectReport | None) -> dict[str, dict[Any, Any]]:
