@@ -39,7 +39,7 @@ WRAPPED = [
 ]
 # Still English only, named so nothing is skipped silently: the report pages, rewritten by
 # issues 15 and 17 at the same time; they are wrapped in a second pass.
-PENDING = ["reports"]
+PENDING = ["reports", "plans", "pulse"]
 
 # Words that may stand outside gettext in a template: names of things, not English.
 ALLOWED = {"k", "CSV", "TOML", "OK", "id", "UTC"}
