@@ -12,8 +12,14 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from survey.domain.report import AreaScore, SubjectReport
 from survey.domain.trend import find_trend
 from survey.extensions import db
-from survey.models import CampaignStatus
-from tests.factories import add_response, add_subject, make_campaign, make_subject_user
+from survey.models import Campaign, CampaignStatus
+from tests.factories import (
+    add_response,
+    add_subject,
+    make_campaign,
+    make_person,
+    make_subject_user,
+)
 from tests.helpers_reports import api_url, ic_answers, report_url, sign_in, worked_example
 
 
@@ -142,6 +148,18 @@ def test_a_subject_who_moved_up_keeps_the_shared_areas() -> None:
     ]
 
 
+def colleagues(first_id: int, second_id: int, count: int = 4) -> None:
+    """`count` more ICs of team Blue in both campaigns: three peers all 3 the first time and all
+    4 the second, so each one's All others is 3.00 → 4.00 on every area."""
+    for number in range(count):
+        person = make_person(f"colleague{number}@example.test", f"Colleague {number}", team="Blue")
+        for campaign_id, value in ((first_id, 3), (second_id, 4)):
+            subject = add_subject(db.session.get(Campaign, campaign_id), person)
+            for _ in range(3):
+                add_response(subject, "peers", ic_answers(*[value] * 8))
+    db.session.commit()
+
+
 def test_hr_organisation_view_shows_the_change_per_level_and_team(
     app: Flask, client: FlaskClient
 ) -> None:
@@ -152,20 +170,33 @@ def test_hr_organisation_view_shows_the_change_per_level_and_team(
         second = second_campaign(first.person)
         hr = make_hr_user()
         db.session.commit()
-        hr_id, campaign_id = hr.id, second.campaign_id
+        hr_id, first_id, campaign_id = hr.id, first.campaign.id, second.campaign_id
     sign_in(client, hr_id)
+    alone = client.get(f"/reports/organisation/{campaign_id}").get_data(as_text=True)
+    # Alice alone is too few managers for a norm (SPEC §10), so there is no change to show
+    assert "too few managers for a norm" in alone
+    assert not [cell for cell in ("+0.75", "+2.00", "+0.40", "-0.63") if cell in alone]
+
+    with app.app_context():
+        colleagues(first_id, campaign_id)
     page = client.get(f"/reports/organisation/{campaign_id}").get_data(as_text=True)
     assert "Change since Autumn 360" in page
-    # Alice alone makes the IC norm and team Blue's: All others 3.25 → 4.00 etc.
+    # norms of 5 managers, each the mean of their shown All others (Alice's, then 4 colleagues'):
+    # results   (3.25 + 4×3)/5 = 3.05 → (4.00 + 4×4)/5 = 4.00: +0.95
+    # improvement (2.00 + 12)/5 = 2.80 → 4.00: +1.20;  growth (3.60 + 12)/5 = 3.12 → 4.00: +0.88
+    # culture   (4.63 + 12)/5 = 3.326 → 4.00: +0.67
     row = page.split("Whole level", 1)[1].split("</tr>", 1)[0]
-    assert [cell for cell in ("+0.75", "+2.00", "+0.40", "-0.63") if cell in row] == [
-        "+0.75",
-        "+2.00",
-        "+0.40",
-        "-0.63",
+    assert [c for c in ("+0.95", "+1.20", "+0.88", "+0.67") if c in row] == [
+        "+0.95",
+        "+1.20",
+        "+0.88",
+        "+0.67",
     ]
     blue = page.split('<th scope="row">Blue</th>')[-1].split("</tr>", 1)[0]
-    assert "+0.75" in blue and "-0.63" in blue
+    assert "+0.95" in blue and "+0.67" in blue
+
+
+AREAS = ("Results", "Improvement", "Own growth", "Culture and values")
 
 
 def test_the_export_lists_the_change_of_cells_shown_in_both(
@@ -183,8 +214,11 @@ def test_the_export_lists_the_change_of_cells_shown_in_both(
     import csv
 
     rows = list(csv.DictReader(target.read_text("utf-8-sig").splitlines()))
-    trend = {(r["area"], r["group"]): r["score"] for r in rows if r["section"] == "trend"}
-    assert trend[("results", "peers")] == "0.83"
-    assert trend[("culture", "all_others")] == "-0.63"
-    assert ("improvement", "peers") not in trend and ("growth", "peers") not in trend
-    assert len(trend) == 14  # 4 self + 4 manager + 2 peers + 4 all others
+    change = {r["Group"]: r for r in rows if r["Section"] == "Change since Autumn 360"}
+    assert list(change) == ["Self", "Manager", "Peers", "All others"]
+    assert change["Peers"]["Results"] == "0.83"
+    assert change["All others"]["Culture and values"] == "-0.63"
+    # peers' improvement was hidden the first time, their growth is hidden now: both empty
+    assert change["Peers"]["Improvement"] == "" and change["Peers"]["Own growth"] == ""
+    filled = [v for r in change.values() for k, v in r.items() if k in AREAS and v != ""]
+    assert len(filled) == 14  # 4 self + 4 manager + 2 peers + 4 all others
