@@ -170,3 +170,22 @@ def test_all_others_spread_never_splits_two_managers_answers() -> None:
     assert items[("r1", "manager")] == (3.0, 2, None, None)
     assert items[("r1", "peers")] == (4.0, 5, 0.0, "high")
     assert items[("r1", "all_others")] == (3.83, 12, None, None)  # 46 / 12 = 3.833
+
+
+@pytest.mark.parametrize(
+    ("answers", "shown"),
+    [
+        # 8 answers Σ = 15, Σx² = 31: var = 31/8 − (15/8)² = 0.359, sd 0.599 → 0.60, 1 − 0.30 = 0.70
+        ([1, 1, 2, 2, 2, 2, 2, 3], (1.88, 8, 0.6, "high")),
+        # Σ = 10, Σx² = 22: var = 4.4 − 4 = 0.4, sd 0.632 → 0.63, 1 − 0.315 = 0.685
+        ([1, 2, 2, 2, 3], (2.0, 5, 0.63, "moderate")),
+        # Σ = 12, Σx² = 30: var = 5 − 4 = 1, sd 1.00, 1 − 0.50 = 0.50: exactly the moderate bound
+        ([1, 1, 1, 3, 3, 3], (2.0, 6, 1.0, "moderate")),
+        # Σ = 12, Σx² = 34: var = 6.8 − 5.76 = 1.04, sd 1.0198 → 1.02, 1 − 0.51 = 0.49
+        ([1, 2, 2, 3, 4], (2.4, 5, 1.02, "low")),
+    ],
+)
+def test_peer_cells_at_the_agreement_bounds(answers: list[int], shown: tuple[Any, ...]) -> None:
+    rows = [RaterResponse("peers", {"r1": a, "r2": a}) for a in answers]
+    report = build_subject_report(AREAS, {}, rows, k=3, spread_min=5)
+    assert spread_of(report.to_json_parts()["item_scores"], "item")[("r1", "peers")] == shown
