@@ -57,3 +57,33 @@ def test_agreement_words_match_the_json_cells_and_charts_carry_no_spread(
     text = json.dumps(figures)
     for key in ('"sd"', "agreement", '"min"', '"max"', "distribution", "box", "violin"):
         assert key not in text, key
+
+
+def test_two_managers_answers_are_not_split_by_the_frozen_all_others_spread(app: Flask) -> None:
+    """Through close's SQL sums: HR added a second manager; managers answered 1 and 5 on every
+    statement, five peers and five direct reports 4. All others' sd would read 0.90 where two
+    3s read 0.37 (tests/domain/test_agreement.py): it carries none, on the page and in JSON."""
+    from survey.domain.questionnaire import load_content
+    from survey.services.frozen_reports import freeze_reports
+    from survey.services.reports import report_document
+    from tests.factories import add_response, add_subject, make_person
+
+    with app.app_context():
+        campaign = make_campaign(name="Two bosses", status=CampaignStatus.CLOSED, min_raters=3)
+        subject = add_subject(campaign, make_person("tl@example.test", level="team_leader"))
+        items = load_content().level("team_leader").items
+        for group, values in (
+            ("manager", (1, 5)),
+            ("peers", (4,) * 5),
+            ("direct_reports", (4,) * 5),
+        ):
+            for value in values:
+                add_response(subject, group, {i.key: value for i in items if group in i.observers})
+        assert freeze_reports(campaign) == 1
+        db.session.commit()
+        document = report_document(subject)
+    cells = document["area_scores"] + document["item_scores"]
+    manager = [c for c in cells if c["group"] == "manager"]
+    assert manager and {(c["score"], c["n"]) for c in manager} == {(3.0, 2)}
+    assert [c for c in cells if c["group"] == "peers" and c.get("sd") == 0.0]  # 5 × 4: sd 0
+    assert not [c for c in cells if c["group"] == "all_others" and "sd" in c]
