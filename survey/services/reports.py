@@ -153,8 +153,9 @@ def report_document(subject: Subject, *, to_subject: bool = False) -> dict[str, 
     strengths, development}), `org_norms` [{area, score, n}] (only areas whose norm has
     n >= ORG_NORM_MIN_SUBJECTS subjects) and `comments_removed` (how many comments HR removed
     before release; never which). Scores are rounded half up to 2 decimals; a shown cell of an
-    anonymous group or all_others with n ≥ spread_min also has `sd` and `agreement`
-    (SPEC §10), others have neither key. Raises
+    anonymous group or all_others with n ≥ spread_min also has `sd` and `agreement` (SPEC §10)
+    when no pooled part could be solved by subtraction (`survey.domain.agreement`), others have
+    neither key. Raises
     InvalidState while the campaign is draft or open.
     """
     view = report_view(subject)
