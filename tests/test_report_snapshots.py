@@ -22,7 +22,7 @@ from tests.helpers_reports import worked_example
 def _freeze_with_old_rules(subject_id: int) -> None:
     """Turn the stored report into what format 1 stored: growth all_others 3.50."""
     snapshot = db.session.get(ReportSnapshot, subject_id)
-    assert snapshot is not None and snapshot.document["format"] == FORMAT == 4
+    assert snapshot is not None and snapshot.document["format"] == FORMAT == 5
     document = copy.deepcopy(snapshot.document)
     document["format"] = 1
     for cell in document["report"]["area_scores"]:

@@ -15,8 +15,11 @@ squares of the item cells it pools, so subtracting shown sds could give the spre
 with its mean and n, often the very answers) of a pooled part that shows none. A cell
 therefore carries sd only when every anonymous item cell it pools has n ≥ spread_min itself
 (`parts_carry_spread`): an area cell of a unit, all its item cells in the area; an
-`all_others` cell, those of every anonymous unit. The manager's answers are shown one by one
-anyway, so they never stop it. Chosen where SPEC §10 is silent: show less.
+`all_others` cell, those of every anonymous unit. One manager's answers are shown one by one
+anyway (each manager item cell is that answer), so they never stop it; but HR may add a second
+manager, whose item cells then show a mean of two, and all others' sd would split it (1 and 5
+against 3 and 3): an `all_others` cell therefore also needs every manager item cell it pools to
+hold at most one answer. Chosen where SPEC §10 is silent: show less.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Context, Decimal
 from typing import NamedTuple
 
-from survey.domain.anonymity import ALL_OTHERS, ANONYMOUS, OTHERS, UnitCells
+from survey.domain.anonymity import ALL_OTHERS, ANONYMOUS, MANAGER, OTHERS, UnitCells
 from survey.domain.rounding import round_decimal
 from survey.domain.scoring import Tally
 
@@ -66,14 +69,22 @@ def parts_carry_spread(
     unit: str, items: Sequence[str], cells: Mapping[str, UnitCells], spread_min: int
 ) -> bool:
     """True when every anonymous item cell that `unit`'s cell over `items` pools has at least
-    `spread_min` answers (see the module docstring); False for self and manager."""
+    `spread_min` answers and, for `all_others`, every manager item cell it pools at most one
+    (see the module docstring); False for self and manager."""
     if unit == ALL_OTHERS:
         parts = [u for u in cells if u in SPREAD_GROUPS and u != ALL_OTHERS]
-        return all(parts_carry_spread(u, items, cells, spread_min) for u in parts)
+        return all(t.n <= 1 for t in _tallies(MANAGER, items, cells)) and all(
+            parts_carry_spread(u, items, cells, spread_min) for u in parts
+        )
     if unit not in SPREAD_GROUPS or unit not in cells:
         return False
-    tallies = (cells[unit].items.get(i) for i in items)
-    return all(t.n >= spread_min for t in tallies if t is not None and t.n)
+    return all(t.n >= spread_min for t in _tallies(unit, items, cells) if t.n)
+
+
+def _tallies(unit: str, items: Sequence[str], cells: Mapping[str, UnitCells]) -> list[Tally]:
+    """`unit`'s item tallies over `items` (none when the unit is absent)."""
+    found = cells[unit].items if unit in cells else {}
+    return [t for i in items if (t := found.get(i)) is not None]
 
 
 class Spread(NamedTuple):

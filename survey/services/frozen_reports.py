@@ -61,8 +61,9 @@ from survey.models import (
 from survey.services.questionnaires import campaign_content
 
 RESULT_STATUSES = (CampaignStatus.CLOSED, CampaignStatus.RELEASED)
-FORMAT = 4  # 2: area scores pooled from shown item cells (SPEC §7.6); 3: strengths need n ≥ k;
-# 4: sd/agreement on cells with n ≥ spread_min, no strength below the scale midpoint (SPEC §10)
+FORMAT = 5  # 2: area scores pooled from shown item cells (SPEC §7.6); 3: strengths need n ≥ k;
+# 4: sd/agreement on cells with n ≥ spread_min, no strength below the scale midpoint (SPEC §10);
+# 5: no all-others sd over a manager cell of two answers (it would split them)
 BATCH = 200  # subjects whose responses or stored documents are read at once
 T = TypeVar("T")
 Norms = dict[str, AreaNorm]

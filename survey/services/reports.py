@@ -164,7 +164,8 @@ def report_document(subject: Subject, *, to_subject: bool = False) -> dict[str, 
     subject (`to_subject`) only a campaign released to them) and `trend` [{area, group, previous,
     current, delta}] (cells shown in both; delta = current − previous). Scores are rounded half
     up to 2 decimals; a shown cell of an anonymous group or all_others with n ≥ spread_min also
-    has `sd` and `agreement` (SPEC §10), others have neither key. Raises InvalidState while the
+    has `sd` and `agreement` (SPEC §10) when no pooled part could be solved by subtraction
+    (`survey.domain.agreement`), others have neither key. Raises InvalidState while the
     campaign is draft or open.
     """
     view = report_view(subject, to_subject=to_subject)

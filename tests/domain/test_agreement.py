@@ -7,7 +7,7 @@ Worked example (k = 3, spread_min = 5), one area "results" with items r1, r2:
     manager            r1: 4           r2: 3
     self               r1: 5           r2: 5
 
-peers r1: mean 3, Σx² = 47, var = 47/5 − 9 = 1.6, sd = 1.2649 → 1.26, 1 − 0.63 = 0.37: low.
+peers r1: mean 3, Σx² = 53, var = 53/5 − 9 = 1.6, sd = 1.2649 → 1.26, 1 − 0.63 = 0.37: low.
 peers r2: n = 5 (just AT spread_min): mean 4.2, Σx² = 89, var = 17.8 − 17.64 = 0.16, sd 0.40,
     1 − 0.20 = 0.80: high.
 direct reports: n = 4, just BELOW spread_min: a score, no sd, no agreement.
@@ -145,3 +145,47 @@ def test_agreement_word_bounds(sd: float, word: str) -> None:
 )
 def test_sd_is_the_population_sd_rounded_half_up(answers: list[int], sd: float) -> None:
     assert round_sd(tally(answers)) == sd
+
+
+def two_managers_report(manager_answers: tuple[int, int]) -> SubjectReport:
+    """k = 3, spread_min = 5, one item r1: two managers, five peers and five direct reports
+    who all answer 4."""
+    rows = [RaterResponse("manager", {"r1": a}) for a in manager_answers]
+    rows += [
+        RaterResponse(group, {"r1": 4}) for group in ("peers", "direct_reports") for _ in "12345"
+    ]
+    areas = (AreaSpec("results", "Results", ("r1",)),)
+    return build_subject_report(areas, {}, rows, k=3, spread_min=5)
+
+
+def test_all_others_spread_never_splits_two_managers_answers() -> None:
+    """HR may add a second manager: the manager cell then shows their mean (3.00, n = 2), never
+    the two answers. All others pools 12 answers, Σ = 46 either way, but Σx² is 186 for 1 and 5
+    (var = 15.5 − 14.694 = 0.806, sd 0.90) and 178 for 3 and 3 (var = 0.139, sd 0.37): with the
+    peers' and direct reports' sd 0 shown beside it, all others' sd would tell a reader whether
+    one manager answered 1 and the other 5. Both answer sets must read the same."""
+    split, even = two_managers_report((1, 5)), two_managers_report((3, 3))
+    assert split.to_json_parts() == even.to_json_parts()
+    items = spread_of(split.to_json_parts()["item_scores"], "item")
+    assert items[("r1", "manager")] == (3.0, 2, None, None)
+    assert items[("r1", "peers")] == (4.0, 5, 0.0, "high")
+    assert items[("r1", "all_others")] == (3.83, 12, None, None)  # 46 / 12 = 3.833
+
+
+@pytest.mark.parametrize(
+    ("answers", "shown"),
+    [
+        # 8 answers Σ = 15, Σx² = 31: var = 31/8 − (15/8)² = 0.359, sd 0.599 → 0.60, 1 − 0.30 = 0.70
+        ([1, 1, 2, 2, 2, 2, 2, 3], (1.88, 8, 0.6, "high")),
+        # Σ = 10, Σx² = 22: var = 4.4 − 4 = 0.4, sd 0.632 → 0.63, 1 − 0.315 = 0.685
+        ([1, 2, 2, 2, 3], (2.0, 5, 0.63, "moderate")),
+        # Σ = 12, Σx² = 30: var = 5 − 4 = 1, sd 1.00, 1 − 0.50 = 0.50: exactly the moderate bound
+        ([1, 1, 1, 3, 3, 3], (2.0, 6, 1.0, "moderate")),
+        # Σ = 12, Σx² = 34: var = 6.8 − 5.76 = 1.04, sd 1.0198 → 1.02, 1 − 0.51 = 0.49
+        ([1, 2, 2, 3, 4], (2.4, 5, 1.02, "low")),
+    ],
+)
+def test_peer_cells_at_the_agreement_bounds(answers: list[int], shown: tuple[Any, ...]) -> None:
+    rows = [RaterResponse("peers", {"r1": a, "r2": a}) for a in answers]
+    report = build_subject_report(AREAS, {}, rows, k=3, spread_min=5)
+    assert spread_of(report.to_json_parts()["item_scores"], "item")[("r1", "peers")] == shown

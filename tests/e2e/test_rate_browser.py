@@ -152,6 +152,7 @@ def test_a_phone_scale_reads_never_to_always_and_says_how_many_are_left(
     page = make_page(**{**PHONE, "width": width})
     page.goto(f"{url}/r/{world.boss_token}")
     page.get_by_role("link", name="Start feedback about Tom Lead").click()
+    page.wait_for_selector("fieldset.item")  # the click only starts the navigation
     options = page.evaluate(
         """() => Array.from(document.querySelector('fieldset.item').querySelectorAll('.option'),
           o => { const r = o.getBoundingClientRect();

@@ -210,3 +210,9 @@ def test_a_team_leaders_report_prints_on_at_most_five_a4_pages(report_page) -> N
     pdf = page.pdf(format="A4")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 < pages <= 5, pages
+    # a heading never ends a page with what it heads on the next (comments' "Self" did)
+    loose = page.evaluate(
+        """() => [...document.querySelectorAll('main h2, main h3, main h4')]
+          .filter(h => getComputedStyle(h).breakAfter !== 'avoid').map(h => h.textContent)"""
+    )
+    assert loose == []
