@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from flask import Flask, current_app
+
+from survey.domain.languages import format_day
+from survey.i18n import current_language
+
+# A day without its weekday, per language (CLDR patterns): "2 March 2027", "2. März 2027".
+PLAIN_DAY_PATTERNS = {"en": "d MMMM y", "de": "d. MMMM y"}
 
 
 def init_app(app: Flask) -> None:
@@ -18,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.url_defaults(_static_version)
     app.add_template_filter(format_score, "score")
     app.add_template_filter(format_local, "local")
+    app.add_template_filter(format_plain_day, "day")
 
 
 def _static_version(endpoint: str, values: dict[str, Any]) -> None:
@@ -52,9 +60,22 @@ def format_score(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def format_local(value: datetime | None, zone: str = "UTC", fmt: str = "%A %d %B %Y, %H:%M") -> str:
-    """An aware UTC datetime in the given IANA zone, with the zone name."""
+def format_local(value: datetime | None, zone: str = "UTC") -> str:
+    """An aware UTC datetime in the given IANA zone, worded for the page's language with the
+    zone name (SPEC §14): "Monday 31 March 2025, 14:05 (Europe/Paris)", "Montag, 31. März
+    2025, 14:05 (Europe/Paris)"."""
     if value is None:
         return ""
     local = value.astimezone(ZoneInfo(zone))
-    return f"{local.strftime(fmt)} ({zone})"
+    return f"{format_day(local, current_language())}, {local:%H:%M} ({zone})"
+
+
+def format_plain_day(value: date | datetime | None, zone: str | None = None) -> str:
+    """A day without the weekday in the page's language (Babel, CLDR): "2 March 2027",
+    "2. März 2027"; an aware datetime is first moved to `zone` when given; "" for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and zone is not None:
+        value = value.astimezone(ZoneInfo(zone))
+    language = current_language()
+    return format_date(value, PLAIN_DAY_PATTERNS.get(language, "d MMMM y"), locale=language)
