@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from survey.domain.anonymity import GroupSummary
 from survey.domain.gaps import BLIND_SPOT, HIDDEN_STRENGTH, Gap
+from survey.domain.languages import N_
 from survey.domain.report import SubjectReport
 from survey.i18n import gettext, lazy_gettext, ngettext
 
@@ -60,10 +61,14 @@ def no_comparison(report: SubjectReport, voice: Voice) -> str:
     """Why the self-vs-others section has no comparison."""
     if not any(g.key == "self" and g.responses for g in report.groups):
         return voice.say(
-            "No comparison: you did not complete a self-assessment, so there is nothing to "
-            "compare everyone else's scores with.",
-            "No comparison: %(name)s did not complete a self-assessment, so there is nothing "
-            "to compare everyone else's scores with.",
+            N_(
+                "No comparison: you did not complete a self-assessment, so there is nothing to "
+                "compare everyone else's scores with."
+            ),
+            N_(
+                "No comparison: %(name)s did not complete a self-assessment, so there is nothing "
+                "to compare everyone else's scores with."
+            ),
         )
     return gettext(
         "No comparison: it needs both a self-assessment and scores from others on the same area."
@@ -73,10 +78,14 @@ def no_comparison(report: SubjectReport, voice: Voice) -> str:
 def no_ranking(k: int, voice: Voice) -> str:
     """Why a strengths or development list is empty (items rank only when n ≥ k)."""
     return voice.say(
-        "No item was rated by at least %(k)s people other than you, so there is nothing to "
-        "rank: a ranking never rests on one or two people's answers.",
-        "No item was rated by at least %(k)s people other than %(name)s, so there is nothing "
-        "to rank: a ranking never rests on one or two people's answers.",
+        N_(
+            "No item was rated by at least %(k)s people other than you, so there is nothing to "
+            "rank: a ranking never rests on one or two people's answers."
+        ),
+        N_(
+            "No item was rated by at least %(k)s people other than %(name)s, so there is nothing "
+            "to rank: a ranking never rests on one or two people's answers."
+        ),
         k=k,
     )
 
@@ -86,16 +95,16 @@ def _sentence(g: GroupSummary, groups: dict[str, GroupSummary], k: int, voice: V
     if g.key == "self":
         if g.responses:
             return voice.say(
-                "Self-assessment: you answered; shown as “%(self)s”.",
-                "Self-assessment: %(name)s answered; shown as “%(self)s”.",
+                N_("Self-assessment: you answered; shown as “%(self)s”."),
+                N_("Self-assessment: %(name)s answered; shown as “%(self)s”."),
                 self=name,
             )
         return gettext("Self-assessment: not completed, so there is no self score to compare with.")
     if g.key == "manager":
         if g.responses:
             return voice.say(
-                "Manager: answered. The manager's answers are identifiable to you.",
-                "Manager: answered. The manager's answers are identifiable to %(name)s.",
+                N_("Manager: answered. The manager's answers are identifiable to you."),
+                N_("Manager: answered. The manager's answers are identifiable to %(name)s."),
             )
         return gettext("Manager: did not answer.")
     if g.key == "others":
@@ -152,18 +161,26 @@ def gap_sentence(gap: Gap, area_title: str, voice: Voice) -> str:
     }
     if gap.kind == BLIND_SPOT:
         return voice.say(
-            "You rate yourself higher than others do on %(area)s (self %(self)s, all others "
-            "%(others)s, a difference of %(delta)s): a possible blind spot.",
-            "%(name)s rates themselves higher than others do on %(area)s (self %(self)s, all "
-            "others %(others)s, a difference of %(delta)s): a possible blind spot.",
+            N_(
+                "You rate yourself higher than others do on %(area)s (self %(self)s, all others "
+                "%(others)s, a difference of %(delta)s): a possible blind spot."
+            ),
+            N_(
+                "%(name)s rates themselves higher than others do on %(area)s (self %(self)s, all "
+                "others %(others)s, a difference of %(delta)s): a possible blind spot."
+            ),
             **figures,
         )
     if gap.kind == HIDDEN_STRENGTH:
         return voice.say(
-            "Others rate you higher than you rate yourself on %(area)s (self %(self)s, all "
-            "others %(others)s, a difference of %(delta)s): a hidden strength.",
-            "Others rate %(name)s higher than %(name)s rates themselves on %(area)s (self "
-            "%(self)s, all others %(others)s, a difference of %(delta)s): a hidden strength.",
+            N_(
+                "Others rate you higher than you rate yourself on %(area)s (self %(self)s, all "
+                "others %(others)s, a difference of %(delta)s): a hidden strength."
+            ),
+            N_(
+                "Others rate %(name)s higher than %(name)s rates themselves on %(area)s (self "
+                "%(self)s, all others %(others)s, a difference of %(delta)s): a hidden strength."
+            ),
             **figures,
         )
     return ""
