@@ -175,14 +175,14 @@ def figures_json(figures: Mapping[str, Figure]) -> dict[str, Any]:
     return dict(figures)
 
 
-# Group names as the report's tables word them (SPEC §2), in the page's language.
+# The legend's group names (the domain's LABELS, SPEC §2), in the page's language.
 GROUP_NAMES = {
     "self": lazy_gettext("Self"),
-    "manager": lazy_gettext("Manager"),
+    "manager": lazy_gettext("Manager (identifiable)"),
     "peers": lazy_gettext("Peers"),
     "direct_reports": lazy_gettext("Direct reports"),
-    "others": lazy_gettext("Others"),
-    "all_others": lazy_gettext("All others"),
+    "others": lazy_gettext("Others (small groups combined)"),
+    "all_others": lazy_gettext("All others (everyone but self)"),
 }
 
 

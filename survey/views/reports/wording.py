@@ -95,9 +95,9 @@ def _sentence(g: GroupSummary, groups: dict[str, GroupSummary], k: int, voice: V
     if g.key == "self":
         if g.responses:
             return voice.say(
-                N_("Self-assessment: you answered; shown as “%(self)s”."),
-                N_("Self-assessment: %(name)s answered; shown as “%(self)s”."),
-                self=name,
+                N_("Self-assessment: you answered; shown as “%(label)s”."),
+                N_("Self-assessment: %(name)s answered; shown as “%(label)s”."),
+                label=name,
             )
         return gettext("Self-assessment: not completed, so there is no self score to compare with.")
     if g.key == "manager":
@@ -155,18 +155,18 @@ def gap_sentence(gap: Gap, area_title: str, voice: Voice) -> str:
     """Explain a blind spot or hidden strength in plain words ("" when self and others agree)."""
     figures = {
         "area": area_title,
-        "self": f"{gap.self_score:.2f}",
+        "own": f"{gap.self_score:.2f}",
         "others": f"{gap.others_score:.2f}",
         "delta": f"{abs(gap.delta):.2f}",
     }
     if gap.kind == BLIND_SPOT:
         return voice.say(
             N_(
-                "You rate yourself higher than others do on %(area)s (self %(self)s, all others "
+                "You rate yourself higher than others do on %(area)s (self %(own)s, all others "
                 "%(others)s, a difference of %(delta)s): a possible blind spot."
             ),
             N_(
-                "%(name)s rates themselves higher than others do on %(area)s (self %(self)s, all "
+                "%(name)s rates themselves higher than others do on %(area)s (self %(own)s, all "
                 "others %(others)s, a difference of %(delta)s): a possible blind spot."
             ),
             **figures,
@@ -174,12 +174,12 @@ def gap_sentence(gap: Gap, area_title: str, voice: Voice) -> str:
     if gap.kind == HIDDEN_STRENGTH:
         return voice.say(
             N_(
-                "Others rate you higher than you rate yourself on %(area)s (self %(self)s, all "
+                "Others rate you higher than you rate yourself on %(area)s (self %(own)s, all "
                 "others %(others)s, a difference of %(delta)s): a hidden strength."
             ),
             N_(
                 "Others rate %(name)s higher than %(name)s rates themselves on %(area)s (self "
-                "%(self)s, all others %(others)s, a difference of %(delta)s): a hidden strength."
+                "%(own)s, all others %(others)s, a difference of %(delta)s): a hidden strength."
             ),
             **figures,
         )
