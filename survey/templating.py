@@ -12,11 +12,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from flask import Flask, current_app
 
-from survey.domain.languages import format_day
+from survey.domain.languages import PLAIN_DAY_PATTERNS, format_day
 from survey.i18n import current_language
-
-# A day without its weekday, per language (CLDR patterns): "2 March 2027", "2. März 2027".
-PLAIN_DAY_PATTERNS = {"en": "d MMMM y", "de": "d. MMMM y"}
 
 
 def init_app(app: Flask) -> None:

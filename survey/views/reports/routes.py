@@ -109,7 +109,7 @@ def organisation_index() -> Any:
 def organisation(campaign_id: int) -> Any:
     """HR: per level, the org radar, the heatmap of areas by team and response rates."""
     campaign = _hr_campaign(campaign_id)
-    levels = organisation_overview(campaign)
+    levels = organisation_overview(campaign, current_language())
     scale = _scale(campaign)
     figures = {}
     for lv in levels:
