@@ -18,10 +18,12 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+
 from survey.domain.anonymity import ALL_OTHERS, SELF
 from survey.domain.norms import AreaNorm
 from survey.domain.report import AreaScore, SubjectReport
-from survey.i18n import gettext, lazy_gettext
+from survey.i18n import current_language, gettext, lazy_gettext
 
 COLOURS = {
     "self": "#b3261e",
@@ -152,7 +154,7 @@ def heatmap_figure(
         "x": [label(t) for _, t in areas],
         "y": [label(t) for t in names],
         "customdata": n,
-        "text": [[f"{v:.2f}" if v is not None else "" for v in row] for row in z],
+        "text": [[_two_decimals(v) if v is not None else "" for v in row] for row in z],
         "texttemplate": "%{text}",
         "zmin": scale[0],
         "zmax": scale[1],
@@ -171,8 +173,15 @@ def heatmap_figure(
 
 
 def figures_json(figures: Mapping[str, Figure]) -> dict[str, Any]:
-    """Return figures as plain JSON data for a `<script type="application/json">` tag."""
-    return dict(figures)
+    """Return figures as plain JSON data for a `<script type="application/json">` tag, each
+    layout with the page language's decimal and thousands signs (Plotly `separators`, from
+    Babel: ".," in English, ",." in German), so hover and bar figures read like the tables."""
+    language = current_language()
+    separators = get_decimal_symbol(language) + get_group_symbol(language)
+    return {
+        name: {**figure, "layout": {**figure.get("layout", {}), "separators": separators}}
+        for name, figure in figures.items()
+    }
 
 
 # The legend's group names (the domain's LABELS, SPEC §2), in the page's language.
@@ -192,6 +201,11 @@ def _group_labels(report: SubjectReport) -> dict[str, str]:
 
 def _area_titles(report: SubjectReport, titles: Mapping[str, str] | None) -> list[str]:
     return [label((titles or {}).get(a.key, a.title)) for a in report.areas]
+
+
+def _two_decimals(value: float) -> str:
+    """A figure printed on a chart, as the tables print it (page language's decimal sign)."""
+    return format_decimal(value, "0.00", locale=current_language())
 
 
 def label(text: str) -> str:
@@ -286,7 +300,7 @@ def _bar(
         "y": titles,
         "x": [None if v is None else round(v - scale[0], 2) for v in scores],
         "base": scale[0],
-        "text": [None if v is None else f"{v:.2f}" for v in scores],
+        "text": [None if v is None else _two_decimals(v) for v in scores],
         "textposition": "outside",
         "customdata": [cells[a.key].n if a.key in cells else None for a in report.areas],
         "orientation": "h",

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from flask import Flask, current_app
 
 from survey.domain.languages import PLAIN_DAY_PATTERNS, format_day
@@ -53,8 +54,11 @@ def _context() -> dict[str, Any]:
 
 
 def format_score(value: float | None) -> str:
-    """A score as shown everywhere: two decimals (already rounded half up), or an en dash."""
-    return "–" if value is None else f"{value:.2f}"
+    """A score as shown everywhere: two decimals (already rounded half up) with the page
+    language's decimal sign ("3.25", "3,25"; Babel), or an en dash."""
+    if value is None:
+        return "–"
+    return format_decimal(value, "0.00", locale=current_language())
 
 
 def format_local(value: datetime | None, zone: str = "UTC") -> str:

@@ -206,7 +206,7 @@ def figures_of(html: str) -> str:
     """Every word of the page's charts (trace names, hover templates, axis titles) as text."""
     found = re.search(r'<script type="application/json" id="report-figures">(.*?)</script>', html)
     assert found, "no figures on the page"
-    return json.dumps(json.loads(found.group(1)), ensure_ascii=False)
+    return json.dumps(json.loads(found.group(1)), ensure_ascii=False).replace("\u00ad", "")
 
 
 def test_a_german_subject_reads_report_plan_and_pulse_in_german_and_hr_in_their_own(
