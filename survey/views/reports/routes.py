@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from babel.numbers import format_decimal
 from flask import (
     Blueprint,
     Response,
@@ -242,7 +243,7 @@ def _report_context(view: ReportView, to_subject: bool) -> dict[str, Any]:
         "spread_min": effective_spread_min(
             subject.campaign.spread_min, subject.campaign.min_raters
         ),
-        "scale_mid": f"{(scale[0] + scale[1]) / 2:g}",
+        "scale_mid": format_decimal((scale[0] + scale[1]) / 2, locale=current_language()),
         "previous": view.previous,
         "trend": {(c.area, c.group): c for c in view.previous.trend} if view.previous else {},
         "figures": charts.figures_json(figures),

@@ -14,6 +14,7 @@ from survey.domain.gaps import BLIND_SPOT, HIDDEN_STRENGTH, Gap
 from survey.domain.languages import N_
 from survey.domain.report import SubjectReport
 from survey.i18n import gettext, lazy_gettext, ngettext
+from survey.templating import format_score
 
 PLAIN_NAMES = {
     "self": lazy_gettext("Self"),
@@ -155,9 +156,9 @@ def gap_sentence(gap: Gap, area_title: str, voice: Voice) -> str:
     """Explain a blind spot or hidden strength in plain words ("" when self and others agree)."""
     figures = {
         "area": area_title,
-        "own": f"{gap.self_score:.2f}",
-        "others": f"{gap.others_score:.2f}",
-        "delta": f"{abs(gap.delta):.2f}",
+        "own": format_score(gap.self_score),
+        "others": format_score(gap.others_score),
+        "delta": format_score(abs(gap.delta)),
     }
     if gap.kind == BLIND_SPOT:
         return voice.say(
