@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -226,6 +227,16 @@ def test_a_german_subject_reads_report_plan_and_pulse_in_german_and_hr_in_their_
         make_hr_user()
         db.session.commit()
     report_path = f"/reports/{team.campaign_id}/{team.alice}"
+    with app.app_context():
+        from survey.services.accounts import ensure_subject_users, issue_link_token
+
+        (user,) = ensure_subject_users(
+            [db.session.scalars(db.select(Person).filter_by(email="alice@example.test")).one()]
+        )
+        token = issue_link_token(user, "sign_in", datetime.now(UTC))
+        db.session.commit()
+    sign_in_page = app.test_client().get(f"/link/{token}").get_data(as_text=True)
+    assert '<html lang="de">' in sign_in_page and english_words(sign_in_page) == []
     alice = signed_in(app, "alice@example.test")
 
     report = alice.get(report_path).get_data(as_text=True)
@@ -298,7 +309,7 @@ def test_a_german_subject_reads_report_plan_and_pulse_in_german_and_hr_in_their_
 
 
 def test_dates_on_pages_are_written_in_the_page_language(app: Flask) -> None:
-    from datetime import UTC, date, datetime
+    from datetime import date
 
     from survey.i18n import in_language
     from survey.templating import format_local, format_plain_day
