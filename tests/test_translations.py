@@ -215,7 +215,8 @@ def test_a_german_subject_reads_report_plan_and_pulse_in_german_and_hr_in_their_
 ) -> None:
     """Alice (language de) reads her report, its print and her plan in German, statements from
     the snapshot's German translation; a German peer answers the pulse in German; HR reads the
-    same report in HR's own language (English, or German from the browser)."""
+    same report, the organisation view and the pulse pages in HR's own language (English, or
+    German from the browser)."""
     from survey.models import Person
     from tests.helpers_plans import mails_to, pulse_links, released_team, write_plan
     from tests.test_pulse import signed_in
@@ -290,6 +291,8 @@ def test_a_german_subject_reads_report_plan_and_pulse_in_german_and_hr_in_their_
         report_path,
         f"/admin/pulses/{pulse_id}",
         f"/admin/campaigns/{team.campaign_id}/pulses",
+        "/reports/organisation",
+        f"/reports/organisation/{team.campaign_id}",
     ):
         page = hr.get(path, headers=german).get_data(as_text=True)
         assert '<html lang="de">' in page, path
