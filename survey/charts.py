@@ -314,6 +314,9 @@ def _bar(
 
 
 def _polar_layout(titles: list[str], scale: Scale) -> dict[str, Any]:
+    # Room beside the circle for the longest spoke label (about 7 px a character at 13 px),
+    # so "Eigene Weiterentwicklung" or "Delegation and letting go" is never cut off.
+    side = max(130, min(190, 7 * max((len(html.unescape(x)) for x in titles), default=0)))
     return {
         "polar": {
             "radialaxis": {
@@ -334,7 +337,7 @@ def _polar_layout(titles: list[str], scale: Scale) -> dict[str, Any]:
         },
         "height": 640,
         "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.06},
-        "margin": {"l": 130, "r": 130, "t": 40, "b": 40},
+        "margin": {"l": side, "r": side, "t": 40, "b": 40},
     }
 
 
