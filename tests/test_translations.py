@@ -297,6 +297,14 @@ def test_a_german_subject_reads_report_plan_and_pulse_in_german_and_hr_in_their_
         page = hr.get(path, headers=german).get_data(as_text=True)
         assert '<html lang="de">' in page, path
         assert english_words(page) == [], path
+    erase_page = hr.get("/admin/people/erase", headers=german)
+    plan = hr.post(
+        "/admin/people/erase",
+        data={"csrf_token": csrf_token(erase_page), "email": "carl@example.test"},
+        headers=german,
+    ).get_data(as_text=True)
+    assert "als bewertete Person in Feedbackrunde" in plan  # the erasure plan, worded for HR
+    assert english_words(plan) == []
     in_english = hr.get(report_path, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="en">' in in_english
     assert "360° feedback report: Alice Example" in in_english
