@@ -61,14 +61,17 @@ def format_score(value: float | None) -> str:
     return format_decimal(value, "0.00", locale=current_language())
 
 
-def format_local(value: datetime | None, zone: str = "UTC") -> str:
+def format_local(value: datetime | None, zone: str = "UTC", style: str = "full") -> str:
     """An aware UTC datetime in the given IANA zone, worded for the page's language with the
     zone name (SPEC §14): "Monday 31 March 2025, 14:05 (Europe/Paris)", "Montag, 31. März
-    2025, 14:05 (Europe/Paris)"."""
+    2025, 14:05 (Europe/Paris)"; `style="medium"` writes the day short as Babel's medium
+    date ("Mar 31, 2025", "31.03.2025")."""
     if value is None:
         return ""
     local = value.astimezone(ZoneInfo(zone))
-    return f"{format_day(local, current_language())}, {local:%H:%M} ({zone})"
+    language = current_language()
+    day = format_day(local, language) if style == "full" else format_date(local, style, language)
+    return f"{day}, {local:%H:%M} ({zone})"
 
 
 def format_plain_day(value: date | datetime | None, zone: str | None = None) -> str:

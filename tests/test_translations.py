@@ -329,6 +329,9 @@ def test_dates_on_pages_are_written_in_the_page_language(app: Flask) -> None:
     with app.test_request_context(), in_language("de"):
         assert format_plain_day(date(2027, 3, 2)) == "2. März 2027"
         assert (
+            format_local(moment, "Europe/Berlin", "medium") == "31.03.2025, 14:05 (Europe/Berlin)"
+        )
+        assert (
             format_local(moment, "Europe/Berlin") == "Montag, 31. März 2025, 14:05 (Europe/Berlin)"
         )
     with app.test_request_context(), in_language("en"):
