@@ -18,9 +18,12 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+
 from survey.domain.anonymity import ALL_OTHERS, SELF
 from survey.domain.norms import AreaNorm
 from survey.domain.report import AreaScore, SubjectReport
+from survey.i18n import current_language, gettext, lazy_gettext
 
 COLOURS = {
     "self": "#b3261e",
@@ -45,6 +48,7 @@ def radar_figure(
     norms: Mapping[str, AreaNorm] | None = None,
     title: str = "",
     previous: tuple[str, Mapping[str, AreaScore]] | None = None,
+    area_titles: Mapping[str, str] | None = None,
 ) -> Figure:
     """Return a radar: one closed `scatterpolar` trace per shown group, spokes in area order.
 
@@ -54,10 +58,11 @@ def radar_figure(
     toggled with its group (`legendgroup`). `customdata` is each point's `n`, `text` its area
     title. Labels from content and names are escaped (`label`). With `previous` (campaign name,
     area → its shown All others cell), a dashed trace shows last time's All others, off until
-    clicked in the legend (SPEC §11).
+    clicked in the legend (SPEC §11). Group names and every other word are in the page's
+    language (SPEC §14); `area_titles` (area key → title) words the spokes in it too.
     """
-    titles = [label(a.title) for a in report.areas]
-    labels = {g.key: g.label for g in report.groups}
+    titles = _area_titles(report, area_titles)
+    labels = _group_labels(report)
     shown = report.shown_groups()
     default = {g for g in shown if g in DEFAULT_GROUPS} or set(shown)
     data = []
@@ -68,19 +73,22 @@ def radar_figure(
             counts = [cells[a.key].n if a.key in cells else None for a in report.areas]
             name = label(labels[group])
             visible: bool | str = True if group in default else "legendonly"
-            data.append(_polar(titles, scores, counts, name, group, "people", visible))
+            data.append(_polar(titles, scores, counts, name, group, gettext("people"), visible))
             if None in scores:
                 data.append(_hidden_marks(titles, scores, name, group, scale, visible))
     if norms:
         scores = [norms[a.key].score if a.key in norms else None for a in report.areas]
         counts = [norms[a.key].n if a.key in norms else None for a in report.areas]
-        data.append(_polar(titles, scores, counts, "Organisation norm", "norm", "managers", True))
+        norm = gettext("Organisation norm")
+        data.append(_polar(titles, scores, counts, norm, "norm", gettext("managers"), True))
     if previous and previous[1]:
         campaign_name, before = previous
         scores = [before[a.key].score if a.key in before else None for a in report.areas]
         counts = [before[a.key].n if a.key in before else None for a in report.areas]
-        name = label(f"All others, {campaign_name}")
-        data.append(_polar(titles, scores, counts, name, "previous", "raters", "legendonly"))
+        name = label(gettext("All others, %(campaign)s", campaign=campaign_name))
+        data.append(
+            _polar(titles, scores, counts, name, "previous", gettext("raters"), "legendonly")
+        )
     return _figure(data, _polar_layout(titles, scale), title)
 
 
@@ -95,17 +103,24 @@ def org_radar_figure(
     titles = [label(t) for _, t in areas]
     scores = [norms[k].score if k in norms else None for k, _ in areas]
     counts = [norms[k].n if k in norms else None for k, _ in areas]
-    trace = _polar(titles, scores, counts, "Organisation norm", "all_others", "managers", True)
+    norm = gettext("Organisation norm")
+    trace = _polar(titles, scores, counts, norm, "all_others", gettext("managers"), True)
     return _figure([trace], _polar_layout(titles, scale), title)
 
 
-def gap_bar_figure(report: SubjectReport, *, scale: Scale = (1, 5), title: str = "") -> Figure:
+def gap_bar_figure(
+    report: SubjectReport,
+    *,
+    scale: Scale = (1, 5),
+    title: str = "",
+    area_titles: Mapping[str, str] | None = None,
+) -> Figure:
     """Return horizontal bars of self vs all others per area (area order top to bottom).
 
     The score axis runs over the scale, from its minimum (1), never from 0 (SPEC §10).
     """
-    titles = [label(a.title) for a in report.areas]
-    labels = {g.key: g.label for g in report.groups}
+    titles = _area_titles(report, area_titles)
+    labels = _group_labels(report)
     data = []
     for group in (SELF, ALL_OTHERS):
         cells = {c.area: c for c in report.area_scores if c.group == group}
@@ -115,7 +130,7 @@ def gap_bar_figure(report: SubjectReport, *, scale: Scale = (1, 5), title: str =
     layout = {
         "barmode": "group",
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        "xaxis": {"range": [scale[0], scale[1]], "dtick": 1, "title": {"text": "Score"}},
+        "xaxis": {"range": [scale[0], scale[1]], "dtick": 1, "title": {"text": gettext("Score")}},
         "yaxis": {"autorange": "reversed", "categoryorder": "array", "categoryarray": titles},
         "height": max(260, 60 + 34 * len(titles)),
     }
@@ -139,13 +154,15 @@ def heatmap_figure(
         "x": [label(t) for _, t in areas],
         "y": [label(t) for t in names],
         "customdata": n,
-        "text": [[f"{v:.2f}" if v is not None else "" for v in row] for row in z],
+        "text": [[_two_decimals(v) if v is not None else "" for v in row] for row in z],
         "texttemplate": "%{text}",
         "zmin": scale[0],
         "zmax": scale[1],
         "colorscale": _blues(),
         "hoverongaps": False,
-        "hovertemplate": "%{y} · %{x}: %{z:.2f} (%{customdata} managers)<extra></extra>",
+        "hovertemplate": "%{y} · %{x}: %{z:.2f} (%{customdata} "
+        + label(gettext("managers"))
+        + ")<extra></extra>",
     }
     layout = {
         "height": max(260, 120 + 36 * len(names)),
@@ -156,8 +173,39 @@ def heatmap_figure(
 
 
 def figures_json(figures: Mapping[str, Figure]) -> dict[str, Any]:
-    """Return figures as plain JSON data for a `<script type="application/json">` tag."""
-    return dict(figures)
+    """Return figures as plain JSON data for a `<script type="application/json">` tag, each
+    layout with the page language's decimal and thousands signs (Plotly `separators`, from
+    Babel: ".," in English, ",." in German), so hover and bar figures read like the tables."""
+    language = current_language()
+    separators = get_decimal_symbol(language) + get_group_symbol(language)
+    return {
+        name: {**figure, "layout": {**figure.get("layout", {}), "separators": separators}}
+        for name, figure in figures.items()
+    }
+
+
+# The legend's group names (the domain's LABELS, SPEC §2), in the page's language.
+GROUP_NAMES = {
+    "self": lazy_gettext("Self"),
+    "manager": lazy_gettext("Manager (identifiable)"),
+    "peers": lazy_gettext("Peers"),
+    "direct_reports": lazy_gettext("Direct reports"),
+    "others": lazy_gettext("Others (small groups combined)"),
+    "all_others": lazy_gettext("All others (everyone but self)"),
+}
+
+
+def _group_labels(report: SubjectReport) -> dict[str, str]:
+    return {g.key: str(GROUP_NAMES.get(g.key, g.label)) for g in report.groups}
+
+
+def _area_titles(report: SubjectReport, titles: Mapping[str, str] | None) -> list[str]:
+    return [label((titles or {}).get(a.key, a.title)) for a in report.areas]
+
+
+def _two_decimals(value: float) -> str:
+    """A figure printed on a chart, as the tables print it (page language's decimal sign)."""
+    return format_decimal(value, "0.00", locale=current_language())
 
 
 def label(text: str) -> str:
@@ -214,7 +262,7 @@ def _hidden_marks(
         "r": [_outer(scale)] * len(spokes),
         "theta": spokes,
         "text": spokes,
-        "name": f"{name}: not shown",
+        "name": gettext("%(group)s: not shown", group=name),
         "legendgroup": colour,
         "showlegend": False,
         "visible": visible,
@@ -226,8 +274,9 @@ def _hidden_marks(
             "color": COLOURS[colour],
             "line": {"width": 2, "color": COLOURS[colour]},
         },
-        "hovertemplate": "%{text}: not shown (too few answers to keep them anonymous, "
-        "or nobody rated it)<extra>%{fullData.name}</extra>",
+        "hovertemplate": "%{text}: "
+        + label(gettext("not shown (too few answers to keep them anonymous, or nobody rated it)"))
+        + "<extra>%{fullData.name}</extra>",
     }
 
 
@@ -251,18 +300,23 @@ def _bar(
         "y": titles,
         "x": [None if v is None else round(v - scale[0], 2) for v in scores],
         "base": scale[0],
-        "text": [None if v is None else f"{v:.2f}" for v in scores],
+        "text": [None if v is None else _two_decimals(v) for v in scores],
         "textposition": "outside",
         "customdata": [cells[a.key].n if a.key in cells else None for a in report.areas],
         "orientation": "h",
         "name": name,
         "marker": {"color": colour},
         "cliponaxis": False,
-        "hovertemplate": "%{y}: %{text} (%{customdata} people)<extra>%{fullData.name}</extra>",
+        "hovertemplate": "%{y}: %{text} (%{customdata} "
+        + label(gettext("people"))
+        + ")<extra>%{fullData.name}</extra>",
     }
 
 
 def _polar_layout(titles: list[str], scale: Scale) -> dict[str, Any]:
+    # Room beside the circle for the longest spoke label (about 7 px a character at 13 px),
+    # so "Eigene Weiterentwicklung" or "Delegation and letting go" is never cut off.
+    side = max(130, min(190, 7 * max((len(html.unescape(x)) for x in titles), default=0)))
     return {
         "polar": {
             "radialaxis": {
@@ -283,7 +337,7 @@ def _polar_layout(titles: list[str], scale: Scale) -> dict[str, Any]:
         },
         "height": 640,
         "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.06},
-        "margin": {"l": 130, "r": 130, "t": 40, "b": 40},
+        "margin": {"l": side, "r": side, "t": 40, "b": 40},
     }
 
 

@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import flask_babel
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import force_locale, get_locale, refresh
 
-from survey.domain.languages import LANGUAGES
+from survey.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
 from survey.extensions import babel
 
 SESSION_KEY = "language"  # a rater's choice on the page (the switcher), for this browser
@@ -82,7 +82,10 @@ def choose_language(language: str) -> bool:
 
 
 def current_language() -> str:
-    """The language key of the current request or `in_language` block ("en", "de")."""
+    """The language key of the current request or `in_language` block ("en", "de"); the
+    default language outside an application (pure chart or wording code)."""
+    if not has_app_context():
+        return DEFAULT_LANGUAGE
     locale = get_locale()
     return locale.language if locale is not None else str(current_app.config["DEFAULT_LANGUAGE"])
 

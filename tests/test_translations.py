@@ -4,7 +4,9 @@ committed .mo is compiled from the committed .po, and German pages render withou
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from survey.extensions import db
 from tests.factories import make_hr_user
 from tests.helpers_campaigns import AuthActions, csrf_token, make_org, read_outbox, text_of
 from tests.test_languages import ORG, invitation_url, launch, rater_links
@@ -33,13 +36,16 @@ WRAPPED = [
     "mail",
     "main",
     "nominate",
+    "plans",
     "privacy",
+    "pulse",
     "questionnaires",
     "rate",
+    "reports",
 ]
-# Still English only, named so nothing is skipped silently: the report pages, rewritten by
-# issues 15 and 17 at the same time; they are wrapped in a second pass.
-PENDING = ["reports", "plans", "pulse"]
+# Folders still English only, named so nothing is skipped silently (none since the second
+# pass wrapped the report, plan and pulse pages).
+PENDING: list[str] = []
 
 # Words that may stand outside gettext in a template: names of things, not English.
 ALLOWED = {"k", "CSV", "TOML", "OK", "id", "UTC"}
@@ -96,9 +102,7 @@ def test_the_check_finds_a_bare_word_and_a_bare_label() -> None:
 def test_every_message_has_a_german_translation() -> None:
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "N_": None}
     method_map = [
-        ("survey/views/reports/**.py", "ignore"),  # second pass, with the report templates
         ("survey/**.py", "python"),
-        ("survey/templates/reports/**", "ignore"),
         ("survey/templates/**.html", "jinja2"),
         ("survey/templates/**.txt", "jinja2"),
     ]
@@ -183,3 +187,155 @@ def test_german_hr_pages_follow_the_browser_language(app: Flask, client: FlaskCl
 
 def test_org_csv_column_is_documented_for_the_import(app: Flask) -> None:
     assert b"language" in ORG.splitlines()[0]
+
+
+# Names and campaign words of the plan/pulse team (tests/helpers_plans.py), not English UI.
+TEAM_NAMES = ("Alice Example", "Carl Coder", "Bob Boss", "Autumn 360", "Peer 1")
+# One statement as the subject reads it (questionnaires/de and the English base, "you" form).
+GERMAN_STATEMENT = "Sie vertiefen Ihr Fachwissen kontinuierlich."
+ENGLISH_STATEMENT = "deepening your expertise"
+
+
+def english_words(html: str) -> list[str]:
+    text = visible_text(html)
+    for name in TEAM_NAMES:
+        text = text.replace(name, "")
+    return ENGLISH.findall(text)
+
+
+def figures_of(html: str) -> str:
+    """Every word of the page's charts (trace names, hover templates, axis titles) as text."""
+    found = re.search(r'<script type="application/json" id="report-figures">(.*?)</script>', html)
+    assert found, "no figures on the page"
+    return json.dumps(json.loads(found.group(1)), ensure_ascii=False).replace("\u00ad", "")
+
+
+def test_a_german_subject_reads_report_plan_and_pulse_in_german_and_hr_in_their_own(
+    app: Flask, runner: FlaskCliRunner, outbox: Path
+) -> None:
+    """Alice (language de) reads her report, its print and her plan in German, statements from
+    the snapshot's German translation; a German peer answers the pulse in German; HR reads the
+    same report, the organisation view and the pulse pages in HR's own language (English, or
+    German from the browser)."""
+    from survey.models import Person
+    from tests.helpers_plans import mails_to, pulse_links, released_team, write_plan
+    from tests.test_pulse import signed_in
+
+    with app.app_context():
+        team = released_team()
+        for email in ("alice@example.test", "peer1@example.test"):
+            db.session.scalars(db.select(Person).filter_by(email=email)).one().language = "de"
+        make_hr_user()
+        db.session.commit()
+    report_path = f"/reports/{team.campaign_id}/{team.alice}"
+    with app.app_context():
+        from survey.services.accounts import ensure_subject_users, issue_link_token
+
+        (user,) = ensure_subject_users(
+            [db.session.scalars(db.select(Person).filter_by(email="alice@example.test")).one()]
+        )
+        token = issue_link_token(user, "sign_in", datetime.now(UTC))
+        db.session.commit()
+    sign_in_page = app.test_client().get(f"/link/{token}").get_data(as_text=True)
+    assert '<html lang="de">' in sign_in_page and english_words(sign_in_page) == []
+    alice = signed_in(app, "alice@example.test")
+
+    report = alice.get(report_path).get_data(as_text=True)
+    assert '<html lang="de">' in report
+    assert "Ihr 360°-Feedbackbericht" in report
+    # Statements in the German "Sie" wording of the campaign's snapshot, not the English "you".
+    assert GERMAN_STATEMENT in report and ENGLISH_STATEMENT not in report
+    assert english_words(report) == []
+    figures = figures_of(report)
+    assert "Selbsteinschätzung" in figures and "Alle anderen" in figures
+    assert "not shown" not in figures and "Organisation norm" not in figures
+
+    german_plan = "Wöchentliche Vorführung selbst leiten; Dana um Rückmeldung bitten"
+    assert write_plan(alice, team.alice, ["area:results"], actions=german_plan).status_code == 303
+    plan = alice.get(f"/plans/{team.alice}").get_data(as_text=True)
+    assert '<html lang="de">' in plan and "Entwicklungsplan" in plan
+    assert english_words(plan) == []
+
+    launched = runner.invoke(
+        args=[
+            "pulse",
+            "launch",
+            str(team.campaign_id),
+            "--deadline",
+            "2099-01-31",
+            "--timezone",
+            "Europe/Paris",
+        ]
+    )
+    assert launched.exit_code == 0, launched.output
+    pulse_id = int(launched.stdout.strip().splitlines()[-1])
+    (invitation,) = mails_to(outbox, "peer1@example.test")
+    assert "Fortschritts-Check" in str(invitation["Subject"])
+    assert english_words(re.sub(r"https?://\S+", "", text_of(invitation))) == []
+    assert "31. Januar 2099" in text_of(invitation)
+
+    peer = app.test_client()
+    link = pulse_links(outbox)["peer1@example.test"]
+    home = peer.get(link).get_data(as_text=True)
+    assert '<html lang="de">' in home and english_words(home) == []
+    match = re.search(rf'href="({re.escape(link)}/\d+)">', home)
+    assert match, home
+    questions = peer.get(match.group(1)).get_data(as_text=True)
+    assert "Ist Alice Example seit dem" in questions and "Deutlich wirksamer" in questions
+    assert english_words(questions) == []
+
+    hr = app.test_client()
+    AuthActions(hr).sign_in()
+    german = {"Accept-Language": "de-DE,de;q=0.9"}
+    for path in (
+        report_path,
+        f"/admin/pulses/{pulse_id}",
+        f"/admin/campaigns/{team.campaign_id}/pulses",
+        "/reports/organisation",
+        f"/reports/organisation/{team.campaign_id}",
+    ):
+        page = hr.get(path, headers=german).get_data(as_text=True)
+        assert '<html lang="de">' in page, path
+        assert english_words(page) == [], path
+    erase_page = hr.get("/admin/people/erase", headers=german)
+    plan = hr.post(
+        "/admin/people/erase",
+        data={"csrf_token": csrf_token(erase_page), "email": "carl@example.test"},
+        headers=german,
+    ).get_data(as_text=True)
+    assert "als bewertete Person in Feedbackrunde" in plan  # the erasure plan, worded for HR
+    assert english_words(plan) == []
+    in_english = hr.get(report_path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="en">' in in_english
+    assert "360° feedback report: Alice Example" in in_english
+    assert "Ihr" not in visible_text(in_english)
+
+    closed = runner.invoke(args=["pulse", "close", str(pulse_id)])
+    assert closed.exit_code == 0, closed.output
+    results = mails_to(outbox, "alice@example.test")[-1]
+    assert "Ergebnisse Ihres Fortschritts-Checks" in str(results["Subject"])
+    assert english_words(re.sub(r"https?://\S+", "", text_of(results))) == []
+    plan = alice.get(f"/plans/{team.alice}").get_data(as_text=True)
+    assert "Ergebnisse des Fortschritts-Checks" in plan and english_words(plan) == []
+
+
+def test_dates_on_pages_are_written_in_the_page_language(app: Flask) -> None:
+    from datetime import date
+
+    from survey.i18n import in_language
+    from survey.templating import format_local, format_plain_day
+
+    moment = datetime(2025, 3, 31, 12, 5, tzinfo=UTC)
+    with app.test_request_context(), in_language("de"):
+        assert format_plain_day(date(2027, 3, 2)) == "2. März 2027"
+        assert (
+            format_local(moment, "Europe/Berlin", "medium") == "31.03.2025, 14:05 (Europe/Berlin)"
+        )
+        assert (
+            format_local(moment, "Europe/Berlin") == "Montag, 31. März 2025, 14:05 (Europe/Berlin)"
+        )
+    with app.test_request_context(), in_language("en"):
+        assert format_plain_day(date(2027, 3, 2)) == "2 March 2027"
+        assert (
+            format_local(moment, "Europe/Berlin") == "Monday 31 March 2025, 14:05 (Europe/Berlin)"
+        )

@@ -41,6 +41,8 @@ def unchanged(message: str) -> str:
 # How a day is written in each language (CLDR patterns for Babel): "Monday 31 March 2025",
 # "Montag, 31. März 2025". Times are 24-hour "HH:mm" in both.
 DAY_PATTERNS = {"en": "EEEE d MMMM y", "de": "EEEE, d. MMMM y"}
+# A day without its weekday (plans, pulses, release dates): "2 March 2027", "2. März 2027".
+PLAIN_DAY_PATTERNS = {"en": "d MMMM y", "de": "d. MMMM y"}
 
 
 def format_day(moment: date, language: str = DEFAULT_LANGUAGE) -> str:

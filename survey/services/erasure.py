@@ -30,6 +30,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from survey.domain.orgchart import normalise_email
 from survey.errors import InvalidState, NotFound
 from survey.extensions import db
+from survey.i18n import gettext, ngettext
 from survey.models import (
     Campaign,
     CampaignStatus,
@@ -71,6 +72,40 @@ class ErasurePlan:
         if self.accounts:
             parts.append(f"{_count(self.accounts, 'sign-in account')} deleted")
         parts.append("the person removed from the org chart")
+        return "; ".join(parts)
+
+    def worded(self) -> str:
+        """`str(plan)` in the current language (HR's erase page, SPEC §14); the CLI keeps the
+        English `str`."""
+        parts = []
+        if self.rater_campaigns:
+            parts.append(
+                ngettext(
+                    "as a rater in %(campaigns)s: %(num)d invitation and its links removed, "
+                    "the anonymous answers kept",
+                    "as a rater in %(campaigns)s: %(num)d invitations and their links removed, "
+                    "the anonymous answers kept",
+                    self.invitations,
+                    campaigns=_campaigns_worded(self.rater_campaigns),
+                )
+            )
+        if self.subject_campaigns:
+            parts.append(
+                gettext(
+                    "as a subject in %(campaigns)s: their reports, and the answers and comments "
+                    "about them, deleted (organisation norms recomputed)",
+                    campaigns=_campaigns_worded(self.subject_campaigns),
+                )
+            )
+        if self.accounts:
+            parts.append(
+                ngettext(
+                    "%(num)d sign-in account deleted",
+                    "%(num)d sign-in accounts deleted",
+                    self.accounts,
+                )
+            )
+        parts.append(gettext("the person removed from the org chart"))
         return "; ".join(parts)
 
 
@@ -215,6 +250,11 @@ def _refuse_open_campaigns(person: Person) -> None:
 def _campaigns(ids: tuple[int, ...]) -> str:
     listed = ", ".join(str(i) for i in ids)
     return f"campaign {listed}" if len(ids) == 1 else f"campaigns {listed}"
+
+
+def _campaigns_worded(ids: tuple[int, ...]) -> str:
+    listed = ", ".join(str(i) for i in ids)
+    return ngettext("campaign %(ids)s", "campaigns %(ids)s", len(ids), ids=listed)
 
 
 def _count(number: int, noun: str) -> str:

@@ -66,14 +66,15 @@ class LevelOverview:
         return {team: norms for team, norms in shown.items() if norms}
 
 
-def organisation_overview(campaign: Campaign) -> list[LevelOverview]:
-    """Return one overview per level that has subjects, in level order.
+def organisation_overview(campaign: Campaign, language: str | None = None) -> list[LevelOverview]:
+    """Return one overview per level that has subjects, in level order; level and area titles
+    in `language` where the campaign's snapshot has it (SPEC §14), else the base language.
 
     Raises InvalidState while the campaign is draft or open (nothing aggregate while open).
     """
     norms = campaign_norms(campaign)
     rates = response_rates(campaign)
-    content = campaign_content(campaign)
+    content = campaign_content(campaign, language)
     overviews = []
     for level in [lv for lv in LEVELS if lv in rates]:
         found = norms.get(level, NO_NORMS)

@@ -27,6 +27,7 @@ from survey.domain.plans import (
 from survey.domain.wording import second_person
 from survey.errors import NotFound
 from survey.extensions import db
+from survey.i18n import gettext, in_language
 from survey.mail import OutgoingMail, compose
 from survey.models import Campaign, CampaignStatus, Person, Subject, User
 from survey.models_plans import DevelopmentPlan
@@ -66,10 +67,11 @@ def focus_choices(view: ReportView, *, to_subject: bool = False) -> dict[str, Fo
     (`to_subject`) in the second person (SPEC §10).
     """
     texts = _you_texts(view) if to_subject else item_texts(view)
+    titles = {a.key: a.title for a in view.content.areas}  # in the view's language
     choices: dict[str, FocusChoice] = {}
     for area in view.report.areas:
         key = focus_key(AREA, area.key)
-        choices[key] = FocusChoice(key, area.title, area.key)
+        choices[key] = FocusChoice(key, titles.get(area.key, area.title), area.key)
         for item in area.items:
             key = focus_key(ITEM, item)
             choices[key] = FocusChoice(key, texts.get(item, item), area.key)
@@ -139,17 +141,20 @@ def shared_plan_mails(plan: DevelopmentPlan, now: datetime) -> list[OutgoingMail
         return []
     (user,) = ensure_subject_users([manager])
     token = issue_link_token(user, SIGN_IN, now)
-    return [
-        compose(
-            "plan_shared",
-            to=manager.email,
-            subject=f"{plan.subject.name} shared their development plan with you",
-            manager_name=manager.name,
-            name=plan.subject.name,
-            link=link_url(token),
-            plans_path="/plans/shared",
-        )
-    ]
+    with in_language(manager.language):
+        return [
+            compose(
+                "plan_shared",
+                to=manager.email,
+                subject=gettext(
+                    "%(name)s shared their development plan with you", name=plan.subject.name
+                ),
+                manager_name=manager.name,
+                name=plan.subject.name,
+                link=link_url(token),
+                plans_path="/plans/shared",
+            )
+        ]
 
 
 def manager_of(subject: Subject) -> Person | None:

@@ -13,6 +13,7 @@ from sqlalchemy import and_, func, select
 
 from survey.domain.raters import ANONYMOUS_GROUPS, GroupWarning, group_warnings
 from survey.extensions import db
+from survey.i18n import gettext, ngettext
 from survey.models import (
     RATER_GROUPS,
     Campaign,
@@ -142,7 +143,39 @@ def launch_warnings(campaign: Campaign, progress: CampaignProgress) -> list[str]
     warnings: list[GroupWarning] = group_warnings(
         counts, campaign.min_raters, expect_reports=managers, names=_small_group_names(campaign)
     )
-    return [warning.message(names[warning.subject_id]) for warning in warnings]
+    return [_warning_sentence(warning, names[warning.subject_id]) for warning in warnings]
+
+
+def _warning_sentence(warning: GroupWarning, name: str) -> str:
+    """`GroupWarning.message` in the current language (SPEC §14): HR's page in HR's language,
+    the CLI (no request) in the default language, English."""
+    group = warning.group
+    if warning.count == 0:
+        if group == "peers":
+            return gettext("%(name)s: no peers.", name=name)
+        return gettext("%(name)s: no direct reports.", name=name)
+    named = f" ({', '.join(warning.raters)})" if warning.raters else ""
+    if group == "peers":
+        return ngettext(
+            "%(name)s: %(num)d peer%(named)s, below k = %(k)s; their answers will be merged "
+            "with other small groups or not shown.",
+            "%(name)s: %(num)d peers%(named)s, below k = %(k)s; their answers will be merged "
+            "with other small groups or not shown.",
+            warning.count,
+            name=name,
+            named=named,
+            k=warning.k,
+        )
+    return ngettext(
+        "%(name)s: %(num)d direct report%(named)s, below k = %(k)s; their answers will be "
+        "merged with other small groups or not shown.",
+        "%(name)s: %(num)d direct reports%(named)s, below k = %(k)s; their answers will be "
+        "merged with other small groups or not shown.",
+        warning.count,
+        name=name,
+        named=named,
+        k=warning.k,
+    )
 
 
 def _small_group_names(campaign: Campaign) -> dict[tuple[int, str], list[str]]:

@@ -22,6 +22,7 @@ from survey.domain.deadlines import check_deadline, format_deadline
 from survey.domain.pulse import Focus, PulseError, PulseResult, pool_pulse
 from survey.errors import InvalidState, NotFound
 from survey.extensions import db
+from survey.i18n import gettext, in_language
 from survey.mail import OutgoingMail, compose
 from survey.models import (
     Campaign,
@@ -218,18 +219,23 @@ def _rater_mail(
     person = rater.person or db.session.get(Person, rater.person_id)
     assert person is not None
     base_url = str(current_app.config["BASE_URL"]).rstrip("/")
-    line = "Reminder: a short progress check" if reminder else "A short progress check"
-    return compose(
-        "pulse_invitation",
-        to=person.email,
-        subject=f"{line}: {pulse.campaign.name}",
-        rater_name=person.name,
-        campaign_name=pulse.campaign.name,
-        names=sorted(ps.subject.name for ps in asked),
-        link=f"{base_url}/p/{token}",
-        deadline=format_deadline(pulse.closes_at, pulse.timezone),
-        reminder=reminder,
-    )
+    with in_language(person.language) as language:
+        line = (
+            gettext("Reminder: a short progress check: %(campaign)s", campaign=pulse.campaign.name)
+            if reminder
+            else gettext("A short progress check: %(campaign)s", campaign=pulse.campaign.name)
+        )
+        return compose(
+            "pulse_invitation",
+            to=person.email,
+            subject=line,
+            rater_name=person.name,
+            campaign_name=pulse.campaign.name,
+            names=sorted(ps.subject.name for ps in asked),
+            link=f"{base_url}/p/{token}",
+            deadline=format_deadline(pulse.closes_at, pulse.timezone, language),
+            reminder=reminder,
+        )
 
 
 def close_pulse(pulse: Pulse, now: datetime) -> list[OutgoingMail]:
@@ -251,17 +257,21 @@ def _seal_and_tell(pulse: Pulse, now: datetime) -> list[OutgoingMail]:
     mails = []
     for user, pulse_subject in zip(ensure_subject_users(people), pulse.subjects, strict=True):
         token = issue_link_token(user, "sign_in", now)
-        mails.append(
-            compose(
-                "pulse_results",
-                to=user.email,
-                subject=f"Your progress pulse results: {pulse.campaign.name}",
-                name=pulse_subject.subject.name,
-                campaign_name=pulse.campaign.name,
-                link=link_url(token),
-                plan_path=f"/plans/{pulse_subject.subject_id}",
+        with in_language(pulse_subject.subject.person.language):
+            subject = gettext(
+                "Your progress pulse results: %(campaign)s", campaign=pulse.campaign.name
             )
-        )
+            mails.append(
+                compose(
+                    "pulse_results",
+                    to=user.email,
+                    subject=subject,
+                    name=pulse_subject.subject.name,
+                    campaign_name=pulse.campaign.name,
+                    link=link_url(token),
+                    plan_path=f"/plans/{pulse_subject.subject_id}",
+                )
+            )
     return mails
 
 

@@ -133,17 +133,21 @@ def released_subjects(user: User) -> list[Subject]:
     )
 
 
-def report_view(subject: Subject, *, to_subject: bool = False) -> ReportView:
+def report_view(
+    subject: Subject, *, to_subject: bool = False, language: str | None = None
+) -> ReportView:
     """Return the report page's data; raises InvalidState while the campaign is draft or open.
 
     `previous` is the subject's latest earlier campaign with the change since (SPEC §11); read
     by the subject (`to_subject`), only a campaign released to them. Its norms are only those
     at least `ORG_NORM_MIN_SUBJECTS` subjects contribute to, so nobody
     can subtract their own score from a norm to learn a colleague's (`norms_for_subjects`).
+    Its `content` is worded in `language` where the campaign's snapshot has that translation
+    (SPEC §14), else in the base language; keys and figures are the same in every language.
     """
     scored = frozen_report(subject)
     previous = previous_report(subject, scored.report, to_subject=to_subject)
-    content = campaign_content(subject.campaign)
+    content = campaign_content(subject.campaign, language)
     return ReportView(subject, scored, content, _subject_norms(subject), previous=previous)
 
 

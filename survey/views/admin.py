@@ -119,7 +119,15 @@ def people() -> ViewResult:
             )
         else:
             db.session.commit()
-            flash(gettext("Imported: %(summary)s.", summary=summary), "success")
+            flash(
+                gettext(
+                    "Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
+                    created=summary.created,
+                    updated=summary.updated,
+                    unchanged=summary.unchanged,
+                ),
+                "success",
+            )
             if not summary.changes:
                 return redirect(url_for("admin.people"))
     status = 422 if problems else 200

@@ -26,7 +26,7 @@ from survey import sessions, tasks
 from survey.domain.orgchart import normalise_email
 from survey.errors import SurveyError
 from survey.extensions import db, limiter
-from survey.i18n import gettext, lazy_gettext
+from survey.i18n import gettext, lazy_gettext, use_language
 from survey.mail import QUEUE_NAME
 from survey.models import LoginToken, utcnow
 from survey.services import accounts
@@ -94,6 +94,9 @@ def link(token: str) -> str | Response | tuple[str, int]:
     record = accounts.peek_link_token(token, utcnow())
     if record is None:
         return render_template("auth/link_invalid.html"), 404
+    person = record.user.person
+    if person is not None and person.language:  # the page speaks the e-mail's language
+        use_language(person.language)
     if record.purpose == accounts.SET_PASSWORD:
         return _set_password(token, record)
     form = ConfirmLinkForm()

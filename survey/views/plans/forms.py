@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
 
 from survey.domain.plans import MAX_ACTIONS
+from survey.i18n import lazy_gettext
 
 
 class FocusField(Field):
@@ -35,13 +36,13 @@ class PlanForm(FlaskForm):
 
     focus = FocusField()
     actions = TextAreaField(
-        "Actions",
-        validators=[InputRequired(message="Write at least one action.")],
+        lazy_gettext("Actions"),
+        validators=[InputRequired(message=lazy_gettext("Write at least one action."))],
         render_kw={"rows": 8, "maxlength": MAX_ACTIONS},
     )
     target_date = DateField(
-        "Target date",
-        validators=[InputRequired(message="Give a target date (YYYY-MM-DD).")],
+        lazy_gettext("Target date"),
+        validators=[InputRequired(message=lazy_gettext("Give a target date (YYYY-MM-DD)."))],
         format="%Y-%m-%d",
     )
-    share_with_manager = BooleanField("Share this plan with my manager")
+    share_with_manager = BooleanField(lazy_gettext("Share this plan with my manager"))

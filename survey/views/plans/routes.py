@@ -14,6 +14,7 @@ from survey.domain.plans import MAX_ACTIONS, MAX_FOCUS, PlanError
 from survey.errorpages import render_error
 from survey.errors import NotFound
 from survey.extensions import db
+from survey.i18n import current_language, gettext
 from survey.mail import send_mails
 from survey.services import plans as service
 from survey.services.pulses import subject_pulse_results
@@ -32,7 +33,7 @@ def _missing(error: NotFound) -> Any:
 def plan(subject_id: int) -> Any:
     """The subject's development plan on one released report: write, change, read results."""
     subject = service.own_released_subject(current_user, subject_id)
-    view = report_view(subject, to_subject=True)
+    view = report_view(subject, to_subject=True, language=current_language())
     existing = service.find_plan(subject)
     form = PlanForm(obj=existing)
     if form.validate_on_submit():
@@ -48,12 +49,12 @@ def plan(subject_id: int) -> Any:
             )
         except PlanError as error:
             db.session.rollback()
-            form.focus.errors = [str(error).capitalize() + "."]
+            form.focus.errors = [error.worded(gettext)]
         else:
             mails = service.shared_plan_mails(saved, now) if newly_shared else []
             db.session.commit()
             send_mails(mails)
-            flash("Your development plan is saved.", "success")
+            flash(gettext("Your development plan is saved."), "success")
             return redirect(url_for(".plan", subject_id=subject_id), 303)
     status = 422 if form.is_submitted() else 200
     return render_template(
@@ -86,7 +87,7 @@ def shared() -> Any:
 def shared_plan(plan_id: int) -> Any:
     """One plan shared with the signed-in manager: focus, actions, target date (no scores)."""
     found = service.shared_plan(current_user, plan_id)
-    view = report_view(found.subject, to_subject=True)
+    view = report_view(found.subject, to_subject=True, language=current_language())
     choices = service.focus_choices(view)
     return render_template(
         "plans/shared_plan.html",

@@ -38,7 +38,7 @@ def erase() -> str | Response | tuple[str, int]:
         return render_template("privacy/erase.html", form=form, plan=None), 422
     db.session.commit()
     purge_deleted_rows()  # after the commit: the erased rows leave no trace on disk
-    flash(gettext("Erased %(email)s: %(what)s.", email=done.email, what=done), "success")
+    flash(gettext("Erased %(email)s: %(what)s.", email=done.email, what=done.worded()), "success")
     return redirect(url_for("admin.people"))
 
 

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired
 from survey.domain.deadlines import timezone_names
 from survey.errors import NotFound, SurveyError
 from survey.extensions import db
+from survey.i18n import gettext, lazy_gettext, ngettext
 from survey.mail import OutgoingMail, send_mails
 from survey.models import Campaign, CampaignStatus, utcnow
 from survey.models_plans import Pulse
@@ -33,9 +34,9 @@ bp.before_request(require_hr)
 class LaunchPulseForm(FlaskForm):
     """A pulse's deadline (date + IANA zone)."""
 
-    deadline = DateField("Deadline", validators=[DataRequired()])
-    timezone = SelectField("Time zone", validators=[DataRequired()])
-    submit = SubmitField("Launch the progress pulse")
+    deadline = DateField(lazy_gettext("Deadline"), validators=[DataRequired()])
+    timezone = SelectField(lazy_gettext("Time zone"), validators=[DataRequired()])
+    submit = SubmitField(lazy_gettext("Launch the progress pulse"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,10 +54,17 @@ def campaign_pulses(campaign_id: int) -> Any:
         def run() -> tuple[str, list[OutgoingMail], str]:
             assert deadline is not None
             launch = service.launch_pulse(campaign, deadline=deadline, zone=zone, now=utcnow())
-            message = (
-                f"Progress pulse launched for {launch.subjects} "
-                f"subject{'s' if launch.subjects != 1 else ''}; "
-                f"{launch.raters} rater{'s' if launch.raters != 1 else ''} e-mailed."
+            message = " ".join(
+                (
+                    ngettext(
+                        "Progress pulse launched for %(num)d subject;",
+                        "Progress pulse launched for %(num)d subjects;",
+                        launch.subjects,
+                    ),
+                    ngettext(
+                        "%(num)d rater e-mailed.", "%(num)d raters e-mailed.", launch.raters
+                    ),
+                )
             )
             return message, launch.mails, url_for(".pulse", pulse_id=launch.pulse.id)
 
@@ -97,9 +105,10 @@ def act(pulse_id: int, action: str) -> Response:
     def run() -> tuple[str, list[OutgoingMail], str]:
         if action == "remind":
             mails = service.remind_pulse(found, utcnow())
-            return f"{len(mails)} reminder{'s' if len(mails) != 1 else ''} sent.", mails, back
+            sent = ngettext("%(num)d reminder sent.", "%(num)d reminders sent.", len(mails))
+            return sent, mails, back
         mails = service.close_pulse(found, utcnow())
-        return "Pulse closed; each subject is told their results are ready.", mails, back
+        return gettext("Pulse closed; each subject is told their results are ready."), mails, back
 
     return _act(run, back)
 

@@ -8,7 +8,7 @@ POSTs that commit once and redirect (Post/Redirect/Get); a second submit stores 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,25 +18,43 @@ from survey.domain.deadlines import format_deadline
 from survey.domain.pulse import (
     COMMENT_FIELD,
     COMMENT_MAX,
-    LABELS,
-    NA,
-    NA_LABEL,
     VALUES,
     Focus,
     PulseSheet,
-    question,
     read_pulse_form,
 )
 from survey.extensions import db
-from survey.models_plans import Pulse, PulseInvitation
+from survey.i18n import current_language, gettext, lazy_gettext, rater_language, use_language
+from survey.models_plans import Pulse, PulseInvitation, PulseRater, PulseSubject
 from survey.services import pulse_answers as service
+from survey.services.questionnaires import campaign_content
 from survey.services.responses import AlreadySubmitted, AnswersClosed
+from survey.templating import format_plain_day
 from survey.views.rate import browser, limit_bad_links
 
 bp = Blueprint("links", __name__, url_prefix="/p")
 limit_bad_links(bp)
 SCOPE = "pulse"
-OPTIONS = [(str(v), f"{v:+d}" if v else "0", LABELS[v]) for v in VALUES] + [(NA, "", NA_LABEL)]
+# The answer options, worded when the page is drawn (SPEC §12 scale, −2 … +2, and don't know).
+LABELS = {
+    -2: lazy_gettext("Much less effective"),
+    -1: lazy_gettext("Less effective"),
+    0: lazy_gettext("No change"),
+    1: lazy_gettext("More effective"),
+    2: lazy_gettext("Much more effective"),
+}
+NA_LABEL = lazy_gettext("Don't know")
+
+
+def _options() -> list[tuple[str, str, str]]:
+    return [(str(v), f"{v:+d}" if v else "0", str(LABELS[v])) for v in VALUES] + [
+        ("na", "", str(NA_LABEL))
+    ]
+
+
+def _speak_to(rater: PulseRater) -> None:
+    """The rater's pages in their language (or the switcher's choice), as on campaign links."""
+    use_language(rater_language(rater.person.language if rater.person else None))
 
 
 class LinkNotActive(Exception):
@@ -55,6 +73,7 @@ def rater_home(token: str) -> Any:
     rater = service.find_pulse_rater(token)
     if rater is None or not service.link_is_live(rater, _now()):
         raise LinkNotActive()
+    _speak_to(rater)
     return render_template(
         "pulse/home.html",
         token=token,
@@ -70,6 +89,7 @@ def answer(token: str, invitation_id: int) -> Any:
     """The pulse questions about one subject: GET shows them (with the draft); POST saves a
     draft (`action=save`) or submits."""
     invitation = _live_invitation(token, invitation_id)
+    _speak_to(invitation.rater)
     if not invitation.is_open:
         return _already(token, invitation, 409 if request.method == "POST" else 200)
     focus = _focus(invitation)
@@ -88,7 +108,13 @@ def answer(token: str, invitation_id: int) -> Any:
         if refused is not None:
             return refused
         local = now.astimezone(ZoneInfo(invitation.pulse_subject.pulse.timezone))
-        flash(f"Draft saved at {local:%H:%M}. You can come back with the same link.", "success")
+        flash(
+            gettext(
+                "Draft saved at %(time)s. You can come back with the same link.",
+                time=f"{local:%H:%M}",
+            ),
+            "success",
+        )
         return redirect(url_for(".answer", token=token, invitation_id=invitation_id), 303)
     refused = _commit(
         token,
@@ -112,6 +138,7 @@ def thanks(token: str, invitation_id: int) -> Any:
     rater = invitation.rater
     if not thanked and not service.link_is_live(rater, _now()):
         raise LinkNotActive()
+    _speak_to(rater)
     remaining = [i for i in service.rater_invitations(rater) if i.is_open]
     return render_template(
         "pulse/thanks.html", token=token, invitation=invitation, remaining=remaining
@@ -123,7 +150,7 @@ def _now() -> datetime:
 
 
 def _closes(pulse: Pulse) -> str:
-    return format_deadline(pulse.closes_at, pulse.timezone)
+    return format_deadline(pulse.closes_at, pulse.timezone, current_language())
 
 
 def _live_invitation(token: str, invitation_id: int) -> PulseInvitation:
@@ -139,7 +166,59 @@ def _live_invitation(token: str, invitation_id: int) -> PulseInvitation:
 
 
 def _focus(invitation: PulseInvitation) -> list[Focus]:
-    return [Focus(f["key"], f["text"]) for f in invitation.pulse_subject.focus]
+    """The subject's focus, worded in the page's language from the campaign's snapshot (the
+    text kept at launch where the snapshot has no such key)."""
+    pulse_subject = invitation.pulse_subject
+    texts = _focus_texts(pulse_subject, current_language())
+    return [Focus(f["key"], texts.get(f["key"], f["text"])) for f in pulse_subject.focus]
+
+
+def _focus_texts(pulse_subject: PulseSubject, language: str) -> dict[str, str]:
+    """Focus key (`area:<key>`, `item:<key>`) → its words in `language`, items worded about the
+    subject by name as raters read them."""
+    subject = pulse_subject.subject
+    content = campaign_content(subject.campaign, language)
+    texts = {f"area:{area.key}": area.title for area in content.areas}
+    for level in content.levels:
+        for item in level.items:
+            texts.setdefault(f"item:{item.key}", item.text_for("manager", subject.name))
+    return texts
+
+
+def _question(name: str, since: date, focus: Focus) -> str:
+    """The SPEC §12 question in the page's language: "Since 2 March 2027, has Alice become
+    more or less effective at results?"; for an item "... at this: “Alice finishes …”?"."""
+    day = format_plain_day(since)
+    if focus.key.startswith("area:"):
+        area = focus.text
+        if current_language() == "en":  # "effective at results"; German keeps its nouns capital
+            area = area[:1].lower() + area[1:]
+        return gettext(
+            "Since %(day)s, has %(name)s become more or less effective at %(area)s?",
+            day=day,
+            name=name,
+            area=area,
+        )
+    return gettext(
+        "Since %(day)s, has %(name)s become more or less effective at this: “%(item)s”?",
+        day=day,
+        name=name,
+        item=focus.text.rstrip("."),
+    )
+
+
+def _worded_errors(sheet: PulseSheet) -> PulseSheet:
+    """The sheet's messages in the page's language (the domain writes them in English)."""
+    for key in list(sheet.errors):
+        if key == COMMENT_FIELD:
+            sheet.errors[key] = gettext(
+                "The comment has %(length)s characters; keep it to %(limit)s.",
+                length=len(sheet.comment),
+                limit=COMMENT_MAX,
+            )
+        else:
+            sheet.errors[key] = gettext("Choose one of the answers shown.")
+    return sheet
 
 
 def _draft_sheet(invitation: PulseInvitation, focus: list[Focus]) -> PulseSheet:
@@ -155,7 +234,8 @@ def _form_page(
 ) -> tuple[str, int]:
     pulse_subject = invitation.pulse_subject
     name = pulse_subject.subject.name
-    questions = [(f, question(name, pulse_subject.since, f)) for f in _focus(invitation)]
+    questions = [(f, _question(name, pulse_subject.since, f)) for f in _focus(invitation)]
+    sheet = _worded_errors(sheet)
     chosen = sheet.draft_answers()
     return render_template(
         "pulse/answer.html",
@@ -166,7 +246,7 @@ def _form_page(
         questions=questions,
         chosen=chosen,
         sheet=sheet,
-        options=OPTIONS,
+        options=_options(),
         comment_max=COMMENT_MAX,
         closes=_closes(pulse_subject.pulse),
     ), status

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from babel.numbers import format_decimal
 from flask import (
     Blueprint,
     Response,
@@ -31,6 +32,7 @@ from survey.domain.report import AreaScore, SubjectReport
 from survey.errorpages import render_error
 from survey.errors import InvalidState, NotFound
 from survey.extensions import db
+from survey.i18n import current_language, gettext, lazy_gettext
 from survey.models import Campaign, CampaignStatus, Subject
 from survey.services import export as export_service
 from survey.services.frozen_reports import RESULT_STATUSES
@@ -56,7 +58,7 @@ from survey.views.reports.wording import (
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 CSV_DELIMITERS = {"comma": ",", "semicolon": ";"}
-NOT_YET = (
+NOT_YET = lazy_gettext(
     "Reports become available when the campaign is closed. Nothing computed from answers is "
     "shown while it is open."
 )
@@ -80,13 +82,14 @@ def subject_report(campaign_id: int, subject_id: int) -> Any:
     except NotFound:
         return _not_viewable(campaign_id, subject_id)
     to_subject = not current_user.is_hr
-    return render_report_page(report_view(subject, to_subject=to_subject), to_subject=to_subject)
+    view = report_view(subject, to_subject=to_subject, language=current_language())
+    return render_report_page(view, to_subject=to_subject)
 
 
 def render_report_page(view: ReportView, *, to_subject: bool) -> str:
     """The report page of `view`, worded for the subject (`to_subject`) or for HR."""
     subject = view.subject
-    who = "Your report" if to_subject else subject.name
+    who = gettext("Your report") if to_subject else subject.name
     title = f"{who} · {subject.campaign.name}"
     return render_template("reports/report.html", title=title, **_report_context(view, to_subject))
 
@@ -107,7 +110,7 @@ def organisation_index() -> Any:
 def organisation(campaign_id: int) -> Any:
     """HR: per level, the org radar, the heatmap of areas by team and response rates."""
     campaign = _hr_campaign(campaign_id)
-    levels = organisation_overview(campaign)
+    levels = organisation_overview(campaign, current_language())
     scale = _scale(campaign)
     figures = {}
     for lv in levels:
@@ -145,8 +148,8 @@ def export(campaign_id: int, fmt: str) -> Any:
     if table not in export_service.TABLES or delimiter is None:
         return render_error(
             400,
-            "Unknown export",
-            "Choose the Areas or Items table and a comma or semicolon separator.",
+            gettext("Unknown export"),
+            gettext("Choose the Areas or Items table and a comma or semicolon separator."),
         )
     name = export_service.file_name(campaign, fmt, table)
 
@@ -164,7 +167,7 @@ def export(campaign_id: int, fmt: str) -> Any:
 
 @bp.errorhandler(InvalidState)
 def _too_early(error: InvalidState) -> Any:
-    return render_error(409, "Not available yet", NOT_YET)
+    return render_error(409, gettext("Not available yet"), str(NOT_YET))
 
 
 @bp.errorhandler(NotFound)
@@ -183,7 +186,7 @@ def _hr_campaign(campaign_id: int) -> Campaign:
     if campaign is None:
         abort(404)
     if campaign.status not in RESULT_STATUSES:
-        raise InvalidState(NOT_YET)
+        raise InvalidState(str(NOT_YET))
     return campaign
 
 
@@ -191,7 +194,7 @@ def _not_viewable(campaign_id: int, subject_id: int) -> Any:
     """HR asking too early learns why; anyone else gets the same 404 as a missing report."""
     subject = db.session.get(Subject, subject_id) if current_user.is_hr else None
     if subject is not None and subject.campaign_id == campaign_id:
-        return render_error(409, "Not available yet", NOT_YET)
+        return render_error(409, gettext("Not available yet"), str(NOT_YET))
     return render_error(404)
 
 
@@ -207,12 +210,14 @@ def _report_context(view: ReportView, to_subject: bool) -> dict[str, Any]:
     voice = Voice(subject.name, to_subject=to_subject)
     titles = {a.key: a.title for a in content.areas}
     figures = {"radar": charts.radar_figure(
-        report, scale=scale, norms=view.norms, previous=_previous_trace(view)
+        report, scale=scale, norms=view.norms, previous=_previous_trace(view), area_titles=titles
     )}
     if report.gaps:  # without self or others on an area, the page says why instead of a chart
-        figures["gaps"] = charts.gap_bar_figure(report, scale=scale)
+        figures["gaps"] = charts.gap_bar_figure(report, scale=scale, area_titles=titles)
     if view.scored.readiness is not None:
-        figures["readiness"] = charts.radar_figure(view.scored.readiness, scale=scale)
+        figures["readiness"] = charts.radar_figure(
+            view.scored.readiness, scale=scale, area_titles=titles
+        )
     return {
         "view": view,
         "subject": subject,
@@ -238,7 +243,7 @@ def _report_context(view: ReportView, to_subject: bool) -> dict[str, Any]:
         "spread_min": effective_spread_min(
             subject.campaign.spread_min, subject.campaign.min_raters
         ),
-        "scale_mid": f"{(scale[0] + scale[1]) / 2:g}",
+        "scale_mid": format_decimal((scale[0] + scale[1]) / 2, locale=current_language()),
         "previous": view.previous,
         "trend": {(c.area, c.group): c for c in view.previous.trend} if view.previous else {},
         "figures": charts.figures_json(figures),
@@ -265,7 +270,7 @@ def _cells(report: SubjectReport | None) -> dict[str, dict[Any, Any]]:
     return {
         "by_area": {(c.area, c.group): c for c in report.area_scores},
         "by_item": {(c.item, c.group): c for c in report.item_scores},
-        "labels": {g.key: PLAIN_NAMES.get(g.key, g.label) for g in report.groups},
+        "labels": {g.key: str(PLAIN_NAMES.get(g.key, g.label)) for g in report.groups},
     }
 
 

@@ -1,6 +1,8 @@
 """Plain-words sentences for a report page: who answered, what is shown and why, gaps (SPEC §7).
 
-Only wording: every number and every shown/merged/hidden decision comes from the domain report.
+Only wording, in the page's language (SPEC §14; to the subject in the second person, to HR
+with the subject's name — each voice is its own message, so a translation can say "Sie"):
+every number and every shown/merged/hidden decision comes from the domain report.
 """
 
 from __future__ import annotations
@@ -9,15 +11,18 @@ from dataclasses import dataclass
 
 from survey.domain.anonymity import GroupSummary
 from survey.domain.gaps import BLIND_SPOT, HIDDEN_STRENGTH, Gap
+from survey.domain.languages import N_
 from survey.domain.report import SubjectReport
+from survey.i18n import gettext, lazy_gettext, ngettext
+from survey.templating import format_score
 
 PLAIN_NAMES = {
-    "self": "Self",
-    "manager": "Manager",
-    "peers": "Peers",
-    "direct_reports": "Direct reports",
-    "others": "Others",
-    "all_others": "All others",
+    "self": lazy_gettext("Self"),
+    "manager": lazy_gettext("Manager"),
+    "peers": lazy_gettext("Peers"),
+    "direct_reports": lazy_gettext("Direct reports"),
+    "others": lazy_gettext("Others"),
+    "all_others": lazy_gettext("All others"),
 }
 
 
@@ -28,21 +33,12 @@ class Voice:
     name: str
     to_subject: bool
 
-    @property
-    def you(self) -> str:
-        return "You" if self.to_subject else self.name
-
-    @property
-    def yourself(self) -> str:
-        return "yourself" if self.to_subject else "themselves"
-
-    @property
-    def your(self) -> str:
-        return "your" if self.to_subject else f"{self.name}'s"
-
-    def verb(self, plural: str, singular: str) -> str:
-        """Pick the verb form for "you" or for a name."""
-        return plural if self.to_subject else singular
+    def say(self, to_you: str, about: str, **variables: object) -> str:
+        """`to_you` (second person) to the subject, else `about` with %(name)s; both gettext
+        messages with the same other %(…)s fields."""
+        if self.to_subject:
+            return gettext(to_you, **variables)
+        return gettext(about, name=self.name, **variables)
 
 
 def group_sentences(
@@ -65,82 +61,127 @@ def group_sentences(
 def no_comparison(report: SubjectReport, voice: Voice) -> str:
     """Why the self-vs-others section has no comparison."""
     if not any(g.key == "self" and g.responses for g in report.groups):
-        return (
-            f"No comparison: {_whom(voice)} did not "
-            "complete a self-assessment, so there is nothing to compare everyone else's "
-            "scores with."
+        return voice.say(
+            N_(
+                "No comparison: you did not complete a self-assessment, so there is nothing to "
+                "compare everyone else's scores with."
+            ),
+            N_(
+                "No comparison: %(name)s did not complete a self-assessment, so there is nothing "
+                "to compare everyone else's scores with."
+            ),
         )
-    return "No comparison: it needs both a self-assessment and scores from others on the same area."
+    return gettext(
+        "No comparison: it needs both a self-assessment and scores from others on the same area."
+    )
 
 
 def no_ranking(k: int, voice: Voice) -> str:
     """Why a strengths or development list is empty (items rank only when n ≥ k)."""
-    return (
-        f"No item was rated by at least {k} people other than {_whom(voice)}, so there is "
-        "nothing to rank: a ranking never rests on one or two people's answers."
+    return voice.say(
+        N_(
+            "No item was rated by at least %(k)s people other than you, so there is nothing to "
+            "rank: a ranking never rests on one or two people's answers."
+        ),
+        N_(
+            "No item was rated by at least %(k)s people other than %(name)s, so there is nothing "
+            "to rank: a ranking never rests on one or two people's answers."
+        ),
+        k=k,
     )
 
 
-def _whom(voice: Voice) -> str:
-    return "you" if voice.to_subject else voice.name
-
-
-def _answered(count: int) -> str:
-    return "nobody answered" if count == 0 else f"{count} answered"
-
-
 def _sentence(g: GroupSummary, groups: dict[str, GroupSummary], k: int, voice: Voice) -> str:
-    name = PLAIN_NAMES.get(g.key, g.label)
+    name = str(PLAIN_NAMES.get(g.key, g.label))
     if g.key == "self":
         if g.responses:
-            return f"Self-assessment: {_whom(voice)} answered; shown as “Self”."
-        return "Self-assessment: not completed, so there is no self score to compare with."
+            return voice.say(
+                N_("Self-assessment: you answered; shown as “%(label)s”."),
+                N_("Self-assessment: %(name)s answered; shown as “%(label)s”."),
+                label=name,
+            )
+        return gettext("Self-assessment: not completed, so there is no self score to compare with.")
     if g.key == "manager":
         if g.responses:
-            return f"Manager: answered. The manager's answers are identifiable to {_whom(voice)}."
-        return "Manager: did not answer."
+            return voice.say(
+                N_("Manager: answered. The manager's answers are identifiable to you."),
+                N_("Manager: answered. The manager's answers are identifiable to %(name)s."),
+            )
+        return gettext("Manager: did not answer.")
     if g.key == "others":
-        members = [PLAIN_NAMES[m.key] for m in groups.values() if m.merged_into == "others"]
-        return (
-            f"Others: combines {' and '.join(members)} ({g.responses} answers in total), so that "
-            f"each shown figure rests on at least {k} people."
+        members = [str(PLAIN_NAMES[m.key]) for m in groups.values() if m.merged_into == "others"]
+        return gettext(
+            "Others: combines %(members)s (%(n)s answers in total), so that each shown figure "
+            "rests on at least %(k)s people.",
+            members=gettext(" and ").join(members),
+            n=g.responses,
+            k=k,
         )
     if g.responses == 0:
-        return f"{name}: nobody answered."
+        return gettext("%(group)s: nobody answered.", group=name)
     if g.shown:
-        return f"{name}: {g.responses} answered; shown as a group, never person by person."
+        return ngettext(
+            "%(group)s: %(num)d answered; shown as a group, never person by person.",
+            "%(group)s: %(num)d answered; shown as a group, never person by person.",
+            g.responses,
+            group=name,
+        )
     if g.merged_into == "others":
         if g.responses >= k:
-            return (
-                f"{name}: {g.responses} answered; combined with a smaller group under “Others” "
-                f"so that the smaller group's answers are not on their own."
+            return gettext(
+                "%(group)s: %(n)s answered; combined with a smaller group under “%(others)s” so "
+                "that the smaller group's answers are not on their own.",
+                group=name,
+                n=g.responses,
+                others=str(PLAIN_NAMES["others"]),
             )
-        return (
-            f"{name}: {g.responses} answered — fewer than {k}, so their answers are combined "
-            "with other small groups under “Others”."
+        return gettext(
+            "%(group)s: %(n)s answered — fewer than %(k)s, so their answers are combined with "
+            "other small groups under “%(others)s”.",
+            group=name,
+            n=g.responses,
+            k=k,
+            others=str(PLAIN_NAMES["others"]),
         )
-    return (
-        f"{name}: {_answered(g.responses)} — fewer than {k} people answered anonymously in "
-        "total, so these answers are not shown anywhere, to keep them anonymous."
+    return gettext(
+        "%(group)s: %(n)s answered — fewer than %(k)s people answered anonymously in total, so "
+        "these answers are not shown anywhere, to keep them anonymous.",
+        group=name,
+        n=g.responses,
+        k=k,
     )
 
 
 def gap_sentence(gap: Gap, area_title: str, voice: Voice) -> str:
     """Explain a blind spot or hidden strength in plain words ("" when self and others agree)."""
-    figures = (
-        f"(self {gap.self_score:.2f}, all others {gap.others_score:.2f}, "
-        f"a difference of {abs(gap.delta):.2f})"
-    )
+    figures = {
+        "area": area_title,
+        "own": format_score(gap.self_score),
+        "others": format_score(gap.others_score),
+        "delta": format_score(abs(gap.delta)),
+    }
     if gap.kind == BLIND_SPOT:
-        return (
-            f"{voice.you} {voice.verb('rate', 'rates')} {voice.yourself} higher than others do "
-            f"on {area_title} {figures}: a possible blind spot."
+        return voice.say(
+            N_(
+                "You rate yourself higher than others do on %(area)s (self %(own)s, all others "
+                "%(others)s, a difference of %(delta)s): a possible blind spot."
+            ),
+            N_(
+                "%(name)s rates themselves higher than others do on %(area)s (self %(own)s, all "
+                "others %(others)s, a difference of %(delta)s): a possible blind spot."
+            ),
+            **figures,
         )
     if gap.kind == HIDDEN_STRENGTH:
-        return (
-            f"Others rate {'you' if voice.to_subject else voice.name} higher than "
-            f"{voice.you.lower() if voice.to_subject else voice.name} "
-            f"{voice.verb('rate', 'rates')} {voice.yourself} on {area_title} {figures}: "
-            "a hidden strength."
+        return voice.say(
+            N_(
+                "Others rate you higher than you rate yourself on %(area)s (self %(own)s, all "
+                "others %(others)s, a difference of %(delta)s): a hidden strength."
+            ),
+            N_(
+                "Others rate %(name)s higher than %(name)s rates themselves on %(area)s (self "
+                "%(own)s, all others %(others)s, a difference of %(delta)s): a hidden strength."
+            ),
+            **figures,
         )
     return ""
