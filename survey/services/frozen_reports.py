@@ -169,15 +169,16 @@ class CampaignScorer:
         if not ids:
             return {}
         found: dict[int, SubjectAnswers] = defaultdict(SubjectAnswers)
+        run = db.session.connection().execute  # Core rows: no ORM result layer per row
         of_subjects = Response.subject_id.in_(ids)
-        for subject_id, group, count in db.session.execute(
+        for subject_id, group, count in run(
             select(Response.subject_id, Response.rater_group, func.count())
             .where(of_subjects)
             .group_by(Response.subject_id, Response.rater_group)
         ):
             found[subject_id].responses[group] = count
         numeric = (Answer.value.is_not(None), of_subjects)
-        for subject_id, group, item, total, total_sq, n in db.session.execute(
+        for subject_id, group, item, total, total_sq, n in run(
             select(
                 Response.subject_id,
                 Response.rater_group,
@@ -193,7 +194,7 @@ class CampaignScorer:
             cells = found[subject_id].items.setdefault(group, {})
             cells[item] = Tally(int(total or 0), n, 0, int(total_sq or 0))
         answered_sets: dict[str, frozenset[str]] = {}
-        for subject_id, group, level, area, total, keys in db.session.execute(
+        for subject_id, group, level, area, total, keys in run(
             self._rater_areas(numeric)
         ):
             answered = answered_sets.get(keys)
@@ -202,7 +203,7 @@ class CampaignScorer:
             found[subject_id].raters.setdefault(group, []).append(
                 (level, AreaAnswers(area, total, answered))
             )
-        for subject_id, group, question, text in db.session.execute(
+        for subject_id, group, question, text in run(
             select(Response.subject_id, Response.rater_group, Comment.question, Comment.text)
             .join(Comment, Comment.response_id == Response.id)
             .where(of_subjects)
