@@ -20,13 +20,15 @@ and calls `build_report_from_answers`. Close reads the answers set-wise, never p
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import groupby, islice
+from operator import itemgetter
 from typing import Any, TypeGuard, TypeVar
 
-from sqlalchemy import case, delete, func, insert, or_, select, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 
 from survey.domain.anonymity import ALL_OTHERS
 from survey.domain.norms import AreaNorm, compute_org_norms, compute_org_norms_by
@@ -64,8 +66,10 @@ RESULT_STATUSES = (CampaignStatus.CLOSED, CampaignStatus.RELEASED)
 FORMAT = 4  # 2: area scores pooled from shown item cells (SPEC §7.6); 3: strengths need n ≥ k;
 # 4: sd/agreement on cells with n ≥ spread_min, no strength below the scale midpoint (SPEC §10)
 BATCH = 200  # subjects whose responses or stored documents are read at once
+STREAM_ROWS = 2000  # rows fetched at a time from each of close's streamed queries
 T = TypeVar("T")
 Norms = dict[str, AreaNorm]
+Absorb = Callable[["SubjectAnswers", list[Any]], None]  # adds one query's rows to a subject
 
 
 def require_results(campaign: Campaign) -> None:
@@ -169,47 +173,111 @@ class CampaignScorer:
         if not ids:
             return {}
         found: dict[int, SubjectAnswers] = defaultdict(SubjectAnswers)
-        run = db.session.connection().execute  # Core rows: no ORM result layer per row
-        of_subjects = Response.subject_id.in_(ids)
-        for subject_id, group, count in run(
-            select(Response.subject_id, Response.rater_group, func.count())
-            .where(of_subjects)
-            .group_by(Response.subject_id, Response.rater_group)
-        ):
-            found[subject_id].responses[group] = count
-        numeric = (Answer.value.is_not(None), of_subjects)
-        for subject_id, group, item, total, total_sq, n in run(
-            select(
-                Response.subject_id,
-                Response.rater_group,
-                Answer.item,
-                func.sum(Answer.value),
-                func.sum(Answer.value * Answer.value),
-                func.count(Answer.value),
-            )
-            .join(Answer, Answer.response_id == Response.id)
-            .where(*numeric)
-            .group_by(Response.subject_id, Response.rater_group, Answer.item)
-        ):
-            cells = found[subject_id].items.setdefault(group, {})
-            cells[item] = Tally(int(total or 0), n, 0, int(total_sq or 0))
-        answered_sets: dict[str, frozenset[str]] = {}
-        for subject_id, group, level, area, total, keys in run(
-            self._rater_areas(numeric)
-        ):
-            answered = answered_sets.get(keys)
-            if answered is None:
-                answered = answered_sets[keys] = frozenset(keys.split(","))
-            found[subject_id].raters.setdefault(group, []).append(
-                (level, AreaAnswers(area, total, answered))
-            )
-        for subject_id, group, question, text in run(
-            select(Response.subject_id, Response.rater_group, Comment.question, Comment.text)
-            .join(Comment, Comment.response_id == Response.id)
-            .where(of_subjects)
-        ):
-            found[subject_id].comments.setdefault(group, []).append((question, text))
+        for subject_id, absorb, rows in self._rows(Response.subject_id.in_(ids), ordered=False):
+            absorb(found[subject_id], rows)
         return found
+
+    def stream(self, level: str | None = None) -> Iterator[tuple[int, SubjectAnswers]]:
+        """Yield (subject id, summed answers) for every subject of the campaign (of `level`
+        only, if given) that has a response, by subject id.
+
+        The same four queries as `load`, each over the whole campaign in one pass ordered by
+        subject and read as it streams (a server-side cursor on PostgreSQL), merged here: one
+        subject's sums in memory at a time, each answer read once whatever the campaign's size.
+        """
+        where = Response.campaign_id == self.campaign.id
+        if level is not None:
+            of_level = select(Subject.id).where(
+                Subject.campaign_id == self.campaign.id, Subject.level == level
+            )
+            where = and_(where, Response.subject_id.in_(of_level))
+        current: int | None = None
+        answers = SubjectAnswers()
+        for subject_id, absorb, rows in self._rows(where, ordered=True):
+            if subject_id != current:
+                if current is not None:
+                    yield current, answers
+                current, answers = subject_id, SubjectAnswers()
+            absorb(answers, rows)
+        if current is not None:
+            yield current, answers
+
+    def _rows(self, where: Any, *, ordered: bool) -> Iterator[tuple[int, Absorb, list[Any]]]:
+        """Yield (subject id, how rows add to its sums, that subject's rows of one query) from
+        the four queries; `ordered`: merged by subject id, each streamed, else one by one."""
+        numeric = (Answer.value.is_not(None), where)
+        answered_sets: dict[str, frozenset[str]] = {}
+
+        def counts(found: SubjectAnswers, rows: list[Any]) -> None:
+            for _, group, count in rows:
+                found.responses[group] = count
+
+        def items(found: SubjectAnswers, rows: list[Any]) -> None:
+            for _, group, key, total, total_sq, n in rows:
+                cells = found.items.setdefault(group, {})
+                cells[key] = Tally(int(total or 0), n, 0, int(total_sq or 0))
+
+        def raters(found: SubjectAnswers, rows: list[Any]) -> None:
+            for _, group, level, area, total, keys in rows:
+                answered = answered_sets.get(keys)
+                if answered is None:
+                    answered = answered_sets[keys] = frozenset(keys.split(","))
+                found.raters.setdefault(group, []).append(
+                    (level, AreaAnswers(area, total, answered))
+                )
+
+        def comments(found: SubjectAnswers, rows: list[Any]) -> None:
+            for _, group, question, text in rows:
+                found.comments.setdefault(group, []).append((question, text))
+
+        queries: list[tuple[Any, Absorb]] = [
+            (
+                select(Response.subject_id, Response.rater_group, func.count())
+                .where(where)
+                .group_by(Response.subject_id, Response.rater_group),
+                counts,
+            ),
+            (
+                select(
+                    Response.subject_id,
+                    Response.rater_group,
+                    Answer.item,
+                    func.sum(Answer.value),
+                    func.sum(Answer.value * Answer.value),
+                    func.count(Answer.value),
+                )
+                .join(Answer, Answer.response_id == Response.id)
+                .where(*numeric)
+                .group_by(Response.subject_id, Response.rater_group, Answer.item),
+                items,
+            ),
+            (self._rater_areas(numeric), raters),
+            (
+                select(Response.subject_id, Response.rater_group, Comment.question, Comment.text)
+                .join(Comment, Comment.response_id == Response.id)
+                .where(where),
+                comments,
+            ),
+        ]
+        connection = db.session.connection()  # Core rows: no ORM result layer per row
+        if not ordered:
+            for query, absorb in queries:
+                for subject_id, rows in groupby(connection.execute(query), key=itemgetter(0)):
+                    yield subject_id, absorb, list(rows)
+            return
+        def by_subject(
+            position: int, query: Any, absorb: Absorb
+        ) -> Iterator[tuple[int, int, Absorb, list[Any]]]:
+            ordered = query.order_by(query.selected_columns[0])
+            rows = connection.execute(
+                ordered.execution_options(stream_results=True, yield_per=STREAM_ROWS)
+            )
+            for subject_id, group in groupby(rows, key=itemgetter(0)):
+                yield subject_id, position, absorb, list(group)
+
+        streams = [by_subject(position, *q) for position, q in enumerate(queries)]
+        for subject_id, _, absorb, merged in heapq.merge(*streams, key=itemgetter(0, 1)):
+            yield subject_id, absorb, merged
 
     def _rater_areas(self, where: tuple[Any, ...]) -> Any:
         """Each rater's numeric answers per area and level: sum and the item keys answered."""
@@ -294,22 +362,49 @@ def campaign_reports(campaign: Campaign, level: str | None = None) -> Iterator[F
     by subject id.
 
     Reads `BATCH` stored documents at a time, so memory stays bounded whatever the campaign's
-    size; a missing or stale document is computed in memory (not stored), `BATCH` subjects'
-    responses at a time. Raises InvalidState while the campaign is draft or open.
+    size; missing or stale documents are computed in memory (not stored) from one streamed pass
+    over the campaign's answers (`CampaignScorer.stream`, opened at the first such subject).
+    Raises InvalidState while the campaign is draft or open.
     """
     require_results(campaign)
     scorer = CampaignScorer(campaign)
+    answers: _Cursor | None = None
     for batch in _batches(_subject_rows(campaign, level), BATCH):
         stored = _stored_reports([s.id for s in batch])
-        answers = scorer.load(s.id for s in batch if s.id not in stored)
         for s in batch:
             found = stored.get(s.id)
             if found is not None:
                 yield FrozenSubject(s, found, True)
-            else:
-                summed = answers.get(s.id, SubjectAnswers())
-                scored = scorer.score(s.level, s.include_next_level, summed)
-                yield FrozenSubject(s, scored, False)
+                continue
+            if answers is None:
+                answers = _Cursor(scorer.stream(level))
+            scored = scorer.score(s.level, s.include_next_level, answers.take(s.id))
+            yield FrozenSubject(s, scored, False)
+    if answers is not None:
+        answers.finish()
+
+
+class _Cursor:
+    """Walks `CampaignScorer.stream` in step with subjects taken by increasing id."""
+
+    def __init__(self, stream: Iterator[tuple[int, SubjectAnswers]]) -> None:
+        self._stream = stream
+        self._head = next(stream, None)
+
+    def take(self, subject_id: int) -> SubjectAnswers:
+        """Return the subject's summed answers (none when they have no response)."""
+        while self._head is not None and self._head[0] < subject_id:
+            self._head = next(self._stream, None)
+        if self._head is None or self._head[0] != subject_id:
+            return SubjectAnswers()
+        found = self._head[1]
+        self._head = next(self._stream, None)
+        return found
+
+    def finish(self) -> None:
+        """Read the stream to its end, so no cursor stays open into the caller's commit."""
+        for _ in self._stream:
+            pass
 
 
 def freeze_reports(campaign: Campaign) -> int:
