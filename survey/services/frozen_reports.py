@@ -28,7 +28,7 @@ from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any, TypeGuard, TypeVar
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select, update
 
 from survey.domain.anonymity import ALL_OTHERS
 from survey.domain.norms import AreaNorm, compute_org_norms, compute_org_norms_by
@@ -119,6 +119,7 @@ class CampaignScorer:
     """Scores subjects of one campaign with its snapshot content, `k` and gap threshold."""
 
     campaign: Campaign
+    reader: Connection | None = None  # where answers are read; default: the session's
     content: Content = field(init=False)
     _levels: dict[str, LevelInputs] = field(default_factory=dict, init=False)
 
@@ -259,7 +260,8 @@ class CampaignScorer:
                 comments,
             ),
         ]
-        connection = db.session.connection()  # Core rows: no ORM result layer per row
+        # Core rows: no ORM result layer per row
+        connection = self.reader if self.reader is not None else db.session.connection()
         if not ordered:
             for query, absorb in queries:
                 for subject_id, rows in groupby(connection.execute(query), key=itemgetter(0)):
@@ -357,17 +359,21 @@ class FrozenSubject:
     stored: bool
 
 
-def campaign_reports(campaign: Campaign, level: str | None = None) -> Iterator[FrozenSubject]:
+def campaign_reports(
+    campaign: Campaign, level: str | None = None, reader: Connection | None = None
+) -> Iterator[FrozenSubject]:
     """Yield every subject of the campaign (of `level` only, if given) with its frozen report,
     by subject id.
 
     Reads `BATCH` stored documents at a time, so memory stays bounded whatever the campaign's
     size; missing or stale documents are computed in memory (not stored) from one streamed pass
     over the campaign's answers (`CampaignScorer.stream`, opened at the first such subject).
-    Raises InvalidState while the campaign is draft or open.
+    `reader`: a connection of its own to read the answers through, so the caller may commit
+    between batches (`freeze_reports` in steps). Raises InvalidState while the campaign is draft
+    or open.
     """
     require_results(campaign)
-    scorer = CampaignScorer(campaign)
+    scorer = CampaignScorer(campaign, reader)
     answers: _Cursor | None = None
     for batch in _batches(_subject_rows(campaign, level), BATCH):
         stored = _stored_reports([s.id for s in batch])
@@ -407,27 +413,84 @@ class _Cursor:
             pass
 
 
-def freeze_reports(campaign: Campaign) -> int:
+def freeze_reports(campaign: Campaign, *, in_steps: bool = False) -> int:
     """Store the frozen report of every subject that has none of the current `FORMAT`, then
     each level's org norms computed from all of them; returns how many reports were written.
 
     Does nothing when every report and norm is already frozen under the current `FORMAT`.
     Writes 200 documents per executemany. Raises InvalidState while the campaign is draft or
-    open. The caller commits.
+    open. The caller commits; `in_steps`: commits itself after every 200 documents and at the
+    end (the answers are then read through a connection of their own), so `freeze_progress`
+    shows how far it got and a freeze cut short resumes where it stopped.
     """
     require_results(campaign)
     if _all_frozen(campaign):
         return 0
+    if not in_steps:
+        return _freeze(campaign, None, lambda: None)
+    with db.engine.connect() as reader:
+        written = _freeze(campaign, reader, db.session.commit)
+        reader.rollback()  # it only read
+    db.session.commit()
+    return written
+
+
+def _freeze(campaign: Campaign, reader: Connection | None, step: Callable[[], None]) -> int:
     cells = _NormCells()
     written = 0
-    for batch in _batches(campaign_reports(campaign), BATCH):
+    for batch in _batches(campaign_reports(campaign, reader=reader), BATCH):
         fresh = [f for f in batch if not f.stored]
         _store_reports(campaign, fresh)
+        step()
         written += len(fresh)
         for frozen in batch:
             cells.add(frozen)
     _store_norms(campaign, cells.norms(campaign))
     return written
+
+
+@dataclass(frozen=True)
+class FreezeProgress:
+    """How many of a closed campaign's subjects have their report stored, and whether the org
+    norms are stored under the current `FORMAT` (the last step of a freeze): then `done`."""
+
+    computed: int
+    subjects: int
+    norms: bool
+
+    @property
+    def done(self) -> bool:
+        """True when every report and the norms are stored."""
+        return self.computed >= self.subjects and self.norms
+
+
+def freeze_progress(campaign: Campaign) -> FreezeProgress:
+    """Return how far the freeze of a closed or released campaign has got: counts only, cheap
+    enough for a page that refreshes (a document's format is not read: one of an older format
+    is still read through, computed in memory, until a freeze replaces it)."""
+    subjects = db.session.scalar(
+        select(func.count()).select_from(Subject).where(Subject.campaign_id == campaign.id)
+    )
+    computed = db.session.scalar(
+        select(func.count())
+        .select_from(ReportSnapshot)
+        .where(ReportSnapshot.campaign_id == campaign.id)
+    )
+    norms = db.session.scalar(
+        select(func.count())
+        .select_from(OrgNorms)
+        .where(OrgNorms.campaign_id == campaign.id, OrgNorms.format == FORMAT)
+    )
+    return FreezeProgress(int(computed or 0), int(subjects or 0), bool(norms) or not subjects)
+
+
+def unfrozen_campaigns() -> list[Campaign]:
+    """Closed or released campaigns whose freeze has not run or was cut short (`FreezeProgress`
+    not done), by id."""
+    closed = db.session.scalars(
+        select(Campaign).where(Campaign.status.in_(RESULT_STATUSES)).order_by(Campaign.id)
+    ).all()
+    return [c for c in closed if not freeze_progress(c).done]
 
 
 @dataclass(frozen=True)
