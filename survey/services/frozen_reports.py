@@ -1,8 +1,9 @@
 """Frozen results: each subject's report computed at close, stored once, and read back (SPEC §5).
 
 A closed campaign accepts no answers and never reopens, so its reports cannot change.
-`freeze_reports` (run by `survey.services.lifecycle.close_campaign`, or by the queue job
-`survey.tasks.freeze_reports` after a close from the HR page) computes every subject's domain
+`freeze_reports` (run by `survey.services.lifecycle.close_campaign`, or after a close from the
+HR page by `survey.tasks.freeze_reports` in the RQ worker or a thread of the web process,
+resumed by `survey tick` if cut short) computes every subject's domain
 report from the stored responses and stores it as one JSON document (`ReportSnapshot`), then
 each level's organisation norms, computed from those reports by `survey.domain.norms`
 (`OrgNorms`). Every channel reads these back through the domain's `from_data`.
@@ -13,9 +14,10 @@ memory for that read and not stored; so are norms missing or of an older format.
 computed from answers while a campaign is draft or open (`require_results`).
 
 Nothing here decides a number or what is visible: it gathers the domain's inputs (areas in
-spoke order, items each group was shown, and the answers summed per group by a few GROUP BY
-queries over a batch of subjects: item tallies, each rater's per-area sum and answered items)
-and calls `build_report_from_answers`. Close reads the answers set-wise, never per subject.
+spoke order, items each group was shown, and the answers summed per group by four GROUP BY or
+plain queries: response counts, item tallies, each rater's per-area sum and answered items,
+comments) and calls `build_report_from_answers`. Close reads the answers set-wise in one
+streamed pass over the campaign (`CampaignScorer.stream`), never per subject.
 """
 
 from __future__ import annotations

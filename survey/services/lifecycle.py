@@ -140,8 +140,9 @@ def _not_remindable(campaign: Campaign) -> str:
 def close_campaign(campaign: Campaign, now: datetime, *, freeze: bool = True) -> int:
     """open → closed: no more answers; responses sealed (`survey.services.sealing`); every
     subject's report computed and frozen (`survey.services.frozen_reports.freeze_reports`,
-    about 5 ms per subject). `freeze=False` leaves that to the queue job
-    `survey.tasks.freeze_reports`; until it has run, each read computes the report in memory.
+    about 5–10 ms per subject). `freeze=False` leaves that to `survey.tasks.freeze_reports`
+    (the RQ job, or the thread the HR page starts without Redis; `survey tick` resumes it);
+    until it has run, each read computes the report in memory.
 
     Returns the number of reports stored. Raises InvalidState unless the campaign is open.
     """
