@@ -80,13 +80,18 @@ def freeze_reports(campaign_id: int) -> int:
 
 
 def _freeze(campaign_id: int) -> int:
+    from survey.database import purge_deleted_rows
     from survey.extensions import db
-    from survey.models import Campaign
+    from survey.models import Campaign, utcnow
     from survey.services.frozen_reports import freeze_reports as store
+    from survey.services.lifecycle import seal_closed_campaign
 
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         return 0  # deleted since: nothing to compute
+    if seal_closed_campaign(campaign, utcnow()):  # the HR page's close left the seal to us
+        db.session.commit()
+        purge_deleted_rows()  # after the commit: sealed rows leave no trace on disk
     written = store(campaign, in_steps=True)
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect() as connection:

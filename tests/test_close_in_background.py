@@ -71,6 +71,13 @@ def join_freezes() -> None:
             assert not thread.is_alive()
 
 
+def sealed(app: Flask, campaign_id: int) -> bool:
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        assert campaign is not None
+        return campaign.sealed_at is not None
+
+
 def computed(page: str) -> str:
     found = re.search(r"Reports computed: ([\d,]+ of [\d,]+)", page)
     assert found is not None, page
@@ -94,12 +101,14 @@ def test_without_redis_the_page_answers_at_once_and_shows_the_reports_being_comp
     assert computed(page) == "0 of 1"
     assert '<meta http-equiv="refresh" content="5">' in page
     assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 0, 0)
+    assert not sealed(app, campaign_id)  # the seal (slow on PostgreSQL) is the job's too
     # meanwhile a read computes the report in memory and stores nothing
     assert "4.63" in client.get(report_url).text  # culture, all others
     assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 0, 0)
     go.set()
     join_freezes()
     assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 1, 1)
+    assert sealed(app, campaign_id)
     page = client.get(f"/admin/campaigns/{campaign_id}").text
     assert computed(page) == "1 of 1"
     assert 'http-equiv="refresh"' not in page
@@ -177,6 +186,8 @@ def test_tick_finishes_a_freeze_that_was_cut_short(
 
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
+        campaign.sealed_at = None  # as the HR page's close leaves it for the job
+        db.session.commit()
         monkeypatch.setattr(frozen_reports, "_store_reports", killed_after_the_first_batch)
         with pytest.raises(SystemExit):
             freeze_reports(campaign, in_steps=True)
@@ -188,6 +199,7 @@ def test_tick_finishes_a_freeze_that_was_cut_short(
     assert f"campaign {campaign_id} (" in result.output
     assert "3 report(s) computed and frozen (resumed)" in result.output
     assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 5, 2)
+    assert sealed(app, campaign_id)  # the tick sealed it before freezing the rest
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
         frozen = list(campaign_reports(campaign))

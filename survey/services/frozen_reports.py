@@ -487,12 +487,12 @@ def freeze_progress(campaign: Campaign) -> FreezeProgress:
 
 
 def unfrozen_campaigns() -> list[Campaign]:
-    """Closed or released campaigns whose freeze has not run or was cut short (`FreezeProgress`
-    not done), by id."""
+    """Closed or released campaigns not yet sealed, or whose freeze has not run or was cut
+    short (`FreezeProgress` not done), by id."""
     closed = db.session.scalars(
         select(Campaign).where(Campaign.status.in_(RESULT_STATUSES)).order_by(Campaign.id)
     ).all()
-    return [c for c in closed if not freeze_progress(c).done]
+    return [c for c in closed if c.sealed_at is None or not freeze_progress(c).done]
 
 
 @dataclass(frozen=True)

@@ -335,7 +335,7 @@ def _close(campaign: Campaign, now: datetime) -> str:
     """Close and commit at once; the reports are computed after the commit, by the worker with
     REDIS_URL (`rq worker mail`), else by a thread of this process (`_freeze_reports`). The
     campaign page shows their progress. Whatever the campaign's size: see the README."""
-    service.close_campaign(campaign, now, freeze=False)
+    service.close_campaign(campaign, now, freeze=False, seal=False)
     after_this_request(_freeze_reports(campaign.id))
     return "Campaign closed: no more answers are accepted; computing the reports…"
 
