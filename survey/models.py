@@ -196,6 +196,8 @@ class Campaign(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # responses sealed (SPEC §6): at close, or after it by the job that freezes the reports
+    sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Nomination and the clock (SPEC §13, issue 18): survey.services.nominations, .schedule
     nomination: Mapped[bool] = mapped_column(Boolean, default=False)

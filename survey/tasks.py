@@ -3,10 +3,11 @@ request, and computing the frozen reports of a just-closed campaign off the requ
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
 
 
 def send_messages(mails: list[dict[str, str]]) -> int:
@@ -65,7 +66,9 @@ def freeze_reports(campaign_id: int) -> int:
     """Compute and store every missing frozen report of a closed campaign; returns how many.
 
     Enqueued by the HR page's close when REDIS_URL is set (a 10,000-subject campaign takes
-    longer than a web request may). Commits once; on PostgreSQL then refreshes the planner's
+    longer than a web request may); run in a thread by `freeze_in_background` without it.
+    Commits every 200 reports (the HR page shows the progress; a freeze cut short resumes
+    where it stopped, from `survey tick`); on PostgreSQL then refreshes the planner's
     statistics of the frozen report tables.
     """
     if has_app_context():
@@ -77,20 +80,51 @@ def freeze_reports(campaign_id: int) -> int:
 
 
 def _freeze(campaign_id: int) -> int:
+    from survey.database import purge_deleted_rows
     from survey.extensions import db
-    from survey.models import Campaign
+    from survey.models import Campaign, utcnow
     from survey.services.frozen_reports import freeze_reports as store
+    from survey.services.lifecycle import seal_closed_campaign
 
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         return 0  # deleted since: nothing to compute
-    written = store(campaign)
-    db.session.commit()
+    if seal_closed_campaign(campaign, utcnow()):  # the HR page's close left the seal to us
+        db.session.commit()
+        purge_deleted_rows()  # after the commit: sealed rows leave no trace on disk
+    written = store(campaign, in_steps=True)
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect() as connection:
             autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
             autocommit.exec_driver_sql("ANALYZE report_snapshot, org_norms")
     return written
+
+
+def freeze_in_background(app: Flask, campaign_id: int) -> threading.Thread:
+    """Start `freeze_reports(campaign_id)` in a thread of this process with its own app
+    context, and return it (the HR page's close without Redis: the close is committed, the page
+    answers at once and shows the progress).
+
+    A failure is logged, never raised: what was committed stays, and `survey tick` resumes the
+    freeze; so it does if the process ends first (a restarted gunicorn worker).
+    """
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                _freeze(campaign_id)
+            except Exception:  # noqa: BLE001 - a thread has no caller to raise to
+                from survey.extensions import db
+
+                db.session.rollback()
+                app.logger.exception(
+                    "campaign %s: freezing reports stopped; `survey tick` resumes it",
+                    campaign_id,
+                )
+
+    thread = threading.Thread(target=run, name=f"freeze-campaign-{campaign_id}", daemon=True)
+    thread.start()
+    return thread
 
 
 def enqueue_freeze(campaign_id: int, redis_url: str, queue_name: str) -> None:

@@ -23,6 +23,7 @@ from survey.database import purge_deleted_rows
 from survey.extensions import db
 from survey.models import Campaign, utcnow
 from survey.services.lifecycle import close_campaign
+from survey.tasks import freeze_reports
 from tests.helpers_rate import RaterActions, build_world, item_keys
 
 MARKER = "MARKER-only-this-peer-wrote-this"
@@ -49,19 +50,27 @@ def _peer_submits_after_a_draft(app: Flask) -> tuple[int, dict[str, str], int]:
     return world.peer_invitation, answers, world.campaign_id
 
 
-def _close(app: Flask, campaign_id: int) -> None:
-    """HR closes the campaign the way the CLI and the HR page do."""
+def _close(app: Flask, campaign_id: int, how: str = "cli") -> None:
+    """HR closes the campaign the way the CLI does (seal and freeze in the closing transaction)
+    or the way the HR page does (commit the close; the job run after it seals, then freezes)."""
     with app.app_context():
-        close_campaign(db.session.get(Campaign, campaign_id), utcnow())
+        campaign = db.session.get(Campaign, campaign_id)
+        if how == "cli":
+            close_campaign(campaign, utcnow())
+            db.session.commit()
+            purge_deleted_rows()
+            return
+        close_campaign(campaign, utcnow(), freeze=False, seal=False)
         db.session.commit()
-        purge_deleted_rows()
+        freeze_reports(campaign_id)
 
 
-def test_sqlite_files_keep_no_draft_after_close(app: Flask) -> None:
+@pytest.mark.parametrize("how", ["cli", "hr page"])
+def test_sqlite_files_keep_no_draft_after_close(app: Flask, how: str) -> None:
     if _dialect(app) != "sqlite":
         pytest.skip("SQLite file check")
     invitation_id, answers, campaign_id = _peer_submits_after_a_draft(app)
-    _close(app, campaign_id)
+    _close(app, campaign_id, how)
     with app.app_context():
         path = Path(db.engine.url.database)
     raw = b"".join(p.read_bytes() for p in sorted(path.parent.glob(path.name + "*")))
@@ -73,11 +82,14 @@ def test_sqlite_files_keep_no_draft_after_close(app: Flask) -> None:
     assert found is None, f"draft of invitation {invitation_id} still in the database files"
 
 
-def test_postgres_rows_do_not_link_a_response_to_its_invitation_after_close(app: Flask) -> None:
+@pytest.mark.parametrize("how", ["cli", "hr page"])
+def test_postgres_rows_do_not_link_a_response_to_its_invitation_after_close(
+    app: Flask, how: str
+) -> None:
     if _dialect(app) != "postgresql":
         pytest.skip("run with TEST_DATABASE_URL=postgresql+psycopg://...")
     invitation_id, _, campaign_id = _peer_submits_after_a_draft(app)
-    _close(app, campaign_id)
+    _close(app, campaign_id, how)
     with app.app_context():
         linked = db.session.execute(
             text(

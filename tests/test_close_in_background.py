@@ -1,11 +1,16 @@
-"""Closing from the HR page with REDIS_URL set: the close commits at once and the frozen reports
-are computed by the worker afterwards (a 10,000-subject campaign takes longer than a request
-may). Without Redis the page computes them inline, as `survey campaign close` always does."""
+"""Closing from the HR page: the close commits at once and the frozen reports are computed
+afterwards (a 10,000-subject campaign takes longer than a request may), by the RQ worker with
+REDIS_URL, else by a thread of the web process; the campaign page shows "Reports computed: X of
+Y" and refreshes until done, reports read meanwhile are computed in memory (reads never write),
+and `survey tick` finishes a freeze that was cut short."""
 
 from __future__ import annotations
 
+import re
 import socket
+import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
@@ -58,13 +63,56 @@ def stored(app: Flask, campaign_id: int) -> tuple[CampaignStatus, int, int]:
         return campaign.status, int(reports or 0), int(norms or 0)
 
 
-def test_without_redis_the_page_computes_the_reports(
-    app: Flask, client: FlaskClient, open_campaign: tuple[int, str]
+def join_freezes() -> None:
+    """Wait for the freeze threads the HR page started."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("freeze-campaign-"):
+            thread.join(timeout=60)
+            assert not thread.is_alive()
+
+
+def sealed(app: Flask, campaign_id: int) -> bool:
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        assert campaign is not None
+        return campaign.sealed_at is not None
+
+
+def computed(page: str) -> str:
+    found = re.search(r"Reports computed: ([\d,]+ of [\d,]+)", page)
+    assert found is not None, page
+    return found.group(1)
+
+
+def test_without_redis_the_page_answers_at_once_and_shows_the_reports_being_computed(
+    app: Flask,
+    client: FlaskClient,
+    open_campaign: tuple[int, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    campaign_id, _ = open_campaign
+    campaign_id, report_url = open_campaign
+    go = threading.Event()
+    from survey import tasks
+
+    freeze = tasks._freeze
+    monkeypatch.setattr(tasks, "_freeze", lambda cid: go.wait(30) and freeze(cid))
     page = close(client, campaign_id)
-    assert "Campaign closed: no more answers are accepted; 1 report is ready." in page
+    assert "Campaign closed: no more answers are accepted; computing the reports…" in page
+    assert computed(page) == "0 of 1"
+    assert '<meta http-equiv="refresh" content="5">' in page
+    assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 0, 0)
+    assert not sealed(app, campaign_id)  # the seal (slow on PostgreSQL) is the job's too
+    # meanwhile a read computes the report in memory and stores nothing
+    assert "4.63" in client.get(report_url).text  # culture, all others
+    assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 0, 0)
+    go.set()
+    join_freezes()
     assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 1, 1)
+    assert sealed(app, campaign_id)
+    page = client.get(f"/admin/campaigns/{campaign_id}").text
+    assert computed(page) == "1 of 1"
+    assert 'http-equiv="refresh"' not in page
+    assert "4.63" in client.get(report_url).text
 
 
 def test_with_redis_the_worker_computes_the_reports_after_the_close(
@@ -75,8 +123,10 @@ def test_with_redis_the_worker_computes_the_reports_after_the_close(
     from rq import Queue, SimpleWorker
 
     page = close(client, campaign_id)
-    assert "Campaign closed: no more answers are accepted; computing results…" in page
+    assert "Campaign closed: no more answers are accepted; computing the reports…" in page
+    assert computed(page) == "0 of 1"
     assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 0, 0)
+    assert not [t for t in threading.enumerate() if t.name.startswith("freeze-campaign-")]
     connection = Redis.from_url(REDIS_URL)
     queue = Queue(queue_name, connection=connection)
     assert queue.count == 1
@@ -90,7 +140,7 @@ def test_with_redis_the_worker_computes_the_reports_after_the_close(
     assert report.status_code == 200 and "4.63" in report.text  # culture, all others
 
 
-def test_redis_down_still_closes(
+def test_redis_down_still_closes_and_the_web_process_computes_the_reports(
     app: Flask, client: FlaskClient, open_campaign: tuple[int, str]
 ) -> None:
     campaign_id, report_url = open_campaign
@@ -99,8 +149,61 @@ def test_redis_down_still_closes(
         port = probe.getsockname()[1]
     app.config.update(REDIS_URL=f"redis://127.0.0.1:{port}/0")
     page = close(client, campaign_id)
-    assert "computing results…" in page
-    assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 0, 0)
-    # each read computes the report in memory; reading stores nothing
+    assert "computing the reports…" in page
+    join_freezes()
+    assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 1, 1)
     assert "4.63" in client.get(report_url).text
-    assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 0, 0)
+
+
+def test_tick_finishes_a_freeze_that_was_cut_short(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A freeze stopped after its first batch (the process died) keeps what it committed; the
+    next `survey tick` stores the rest and the norms, the same reports as one whole freeze."""
+    from survey.services import frozen_reports
+    from survey.services.frozen_reports import campaign_reports, freeze_reports
+    from tests.helpers_reports import team_leader_scenario
+
+    with app.app_context():
+        campaign = worked_example(status=CampaignStatus.CLOSED).campaign
+        for index in range(4):
+            team_leader_scenario(campaign, f"lead{index}@example.test", peers=3, reports=3,
+                                 include_next_level=index == 1, base=2 + index)
+        db.session.commit()
+        campaign_id = campaign.id
+        whole = [f.scored for f in campaign_reports(campaign)]  # computed, not stored
+
+    monkeypatch.setattr(frozen_reports, "BATCH", 2)
+    store = frozen_reports._store_reports
+    batches = 0
+
+    def killed_after_the_first_batch(*args: object) -> None:
+        nonlocal batches
+        batches += 1
+        if batches > 1:
+            raise SystemExit("worker killed")
+        store(*args)  # type: ignore[arg-type]
+
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        campaign.sealed_at = None  # as the HR page's close leaves it for the job
+        db.session.commit()
+        monkeypatch.setattr(frozen_reports, "_store_reports", killed_after_the_first_batch)
+        with pytest.raises(SystemExit):
+            freeze_reports(campaign, in_steps=True)
+        db.session.rollback()
+    monkeypatch.setattr(frozen_reports, "_store_reports", store)
+    assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 2, 0)
+    result = app.test_cli_runner().invoke(args=["tick", "--now", datetime.now(UTC).isoformat()])
+    assert result.exit_code == 0, result.output
+    assert f"campaign {campaign_id} (" in result.output
+    assert "3 report(s) computed and frozen (resumed)" in result.output
+    assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 5, 2)
+    assert sealed(app, campaign_id)  # the tick sealed it before freezing the rest
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        frozen = list(campaign_reports(campaign))
+        assert all(f.stored for f in frozen)
+        assert [f.scored for f in frozen] == whole
+    again = app.test_cli_runner().invoke(args=["tick", "--now", datetime.now(UTC).isoformat()])
+    assert "resumed" not in again.output

@@ -56,3 +56,34 @@ def test_sql_sums_give_the_reports_whole_responses_give(app: Flask) -> None:
         assert any(g.merged_into for s in subjects
                    for g in scorer.score(s.level, s.include_next_level,
                                          summed[s.id]).report.groups)
+
+
+def test_one_streamed_pass_gives_each_subject_the_sums_of_its_own_queries(app: Flask) -> None:
+    """Close reads the whole campaign in one pass ordered by subject; every subject gets the
+    same sums as querying it alone, a subject without responses gets none, and a level filter
+    keeps only that level's subjects."""
+    with app.app_context():
+        campaign = worked_example(status=CampaignStatus.CLOSED).campaign
+        for index, (peers, reports) in enumerate([(1, 2), (4, 3), (2, 2)]):
+            team_leader_scenario(campaign, f"lead{index}@example.test", peers=peers,
+                                 reports=reports, include_next_level=index == 1,
+                                 base=2 + index)
+        db.session.commit()
+        scorer = CampaignScorer(campaign)
+        subjects = list(db.session.scalars(
+            db.select(Subject).where(Subject.campaign_id == campaign.id).order_by(Subject.id)))
+        streamed = list(scorer.stream())
+        assert [sid for sid, _ in streamed] == sorted(
+            s.id for s in subjects if scorer.load([s.id]))
+        for subject_id, answers in streamed:
+            alone = scorer.load([subject_id])[subject_id]
+            assert answers.responses == alone.responses
+            assert answers.items == alone.items
+            assert {g: sorted(r) for g, r in answers.raters.items()} == {
+                g: sorted(r) for g, r in alone.raters.items()}
+            assert {g: sorted(c) for g, c in answers.comments.items()} == {
+                g: sorted(c) for g, c in alone.comments.items()}
+        levels = {s.id: s.level for s in subjects}
+        for level in set(levels.values()):
+            assert [sid for sid, _ in scorer.stream(level)] == [
+                sid for sid, _ in streamed if levels[sid] == level]

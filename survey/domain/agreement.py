@@ -25,7 +25,9 @@ hold at most one answer. Chosen where SPEC §10 is silent: show less.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Context, Decimal
+from math import isqrt
 from typing import NamedTuple
 
 from survey.domain.anonymity import ALL_OTHERS, ANONYMOUS, MANAGER, OTHERS, UnitCells
@@ -46,10 +48,16 @@ def effective_spread_min(spread_min: int | None, k: int) -> int:
 def round_sd(answers: Tally) -> float:
     """Return the population sd of the tallied answers, rounded half up to 2 decimals.
 
-    `answers.n` must be > 0. The variance is exact; its square root is taken to 60 digits, so
-    the rounding matches the true value except on a tie it cannot tell from one (none at the
-    scale's answer counts).
+    `answers.n` must be > 0. Integer sums (answers, the case of every cell at close) are rounded
+    exactly in integers: 100·sd = √(10000·(n·Σx² − (Σx)²))/n, so the half-up units are
+    ⌊(⌊√(40000·(n·Σx² − (Σx)²))⌋ + n) / 2n⌋. Otherwise the exact variance's square root is taken
+    to 60 digits, which matches the true value except on a tie it cannot tell from one (none at
+    the scale's answer counts).
     """
+    total, n, total_sq = answers.total, answers.n, answers.total_sq
+    if type(total) is int and type(total_sq) is int:
+        spread_sum = n * total_sq - total * total  # n² · variance, an integer ≥ 0
+        return ((isqrt(40000 * spread_sum) + n) // (2 * n)) / 100
     variance = answers.variance
     root = (Decimal(variance.numerator) / Decimal(variance.denominator)).sqrt(_EXACT)
     return float(round_decimal(root))
@@ -71,20 +79,38 @@ def parts_carry_spread(
     """True when every anonymous item cell that `unit`'s cell over `items` pools has at least
     `spread_min` answers and, for `all_others`, every manager item cell it pools at most one
     (see the module docstring); False for self and manager."""
-    if unit == ALL_OTHERS:
-        parts = [u for u in cells if u in SPREAD_GROUPS and u != ALL_OTHERS]
-        return all(t.n <= 1 for t in _tallies(MANAGER, items, cells)) and all(
-            parts_carry_spread(u, items, cells, spread_min) for u in parts
-        )
-    if unit not in SPREAD_GROUPS or unit not in cells:
-        return False
-    return all(t.n >= spread_min for t in _tallies(unit, items, cells) if t.n)
+    return SpreadParts.of(cells, spread_min).carry(unit, items)
 
 
-def _tallies(unit: str, items: Sequence[str], cells: Mapping[str, UnitCells]) -> list[Tally]:
-    """`unit`'s item tallies over `items` (none when the unit is absent)."""
-    found = cells[unit].items if unit in cells else {}
-    return [t for i in items if (t := found.get(i)) is not None]
+@dataclass(frozen=True)
+class SpreadParts:
+    """One report's anonymous item cells too small to carry a spread, found once so each
+    cell's `parts_carry_spread` test is a set lookup: unit → item keys with 0 < n < spread_min;
+    `anywhere` adds the manager's item cells with more than one answer (two managers' answers
+    must not be told apart by all others' spread).
+    """
+
+    short: Mapping[str, frozenset[str]]
+    anywhere: frozenset[str]  # the union, with shared manager cells: what stops `all_others`
+
+    @classmethod
+    def of(cls, cells: Mapping[str, UnitCells], spread_min: int) -> SpreadParts:
+        """Find the short item cells of every anonymous unit in `cells`."""
+        short = {
+            unit: frozenset(i for i, t in found.items.items() if 0 < t.n < spread_min)
+            for unit, found in cells.items()
+            if unit in SPREAD_GROUPS and unit != ALL_OTHERS
+        }
+        manager = cells[MANAGER].items if MANAGER in cells else {}
+        shared = frozenset(i for i, t in manager.items() if t.n > 1)
+        return cls(short, frozenset().union(shared, *short.values()))
+
+    def carry(self, unit: str, items: Sequence[str]) -> bool:
+        """`parts_carry_spread` for `unit`'s cell over `items`."""
+        if unit == ALL_OTHERS:
+            return self.anywhere.isdisjoint(items)
+        found = self.short.get(unit)
+        return found is not None and found.isdisjoint(items)
 
 
 class Spread(NamedTuple):
@@ -94,10 +120,16 @@ class Spread(NamedTuple):
     agreement: str | None = None
 
 
+def may_spread(group: str, n: int, answers: Tally | None, spread_min: int) -> bool:
+    """True when a cell of `group` with `n` and these answers is big enough to carry a spread
+    (the checks of `spread` before any arithmetic); `parts_carry_spread` must hold as well."""
+    return group in SPREAD_GROUPS and n >= spread_min and answers is not None and answers.n > 0
+
+
 def spread(group: str, n: int, answers: Tally | None, spread_min: int) -> Spread:
     """Return the cell's Spread: set only for anonymous units and `all_others` at
     `n ≥ spread_min` with answers, else (None, None)."""
-    if group not in SPREAD_GROUPS or n < spread_min or answers is None or answers.n == 0:
+    if answers is None or not may_spread(group, n, answers, spread_min):
         return Spread()
     sd = round_sd(answers)
     return Spread(sd, agreement_word(sd))

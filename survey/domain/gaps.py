@@ -91,6 +91,7 @@ def rank_items(
     best = sorted(ranked, key=lambda it: (-it.score, order[it.item]))[:size]
     if midpoint is not None:
         best = [it for it in best if it.score >= midpoint]
-    rest = [it for it in ranked if it not in best]
+    chosen = {it.item for it in best}  # one ranked cell per item key
+    rest = [it for it in ranked if it.item not in chosen]
     worst = sorted(rest, key=lambda it: (it.score, order[it.item]))[:size]
     return best, worst

@@ -23,7 +23,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from survey.domain.agreement import Spread, effective_spread_min, parts_carry_spread, spread
+from survey.domain.agreement import (
+    Spread,
+    SpreadParts,
+    effective_spread_min,
+    may_spread,
+    spread,
+)
 from survey.domain.anonymity import (
     ALL_OTHERS,
     DISPLAY_ORDER,
@@ -279,8 +285,9 @@ def build_report_from_answers(
     }
     cells[ALL_OTHERS] = pool_all_others([c for unit, c in cells.items() if unit != SELF], areas)
     least = effective_spread_min(spread_min, k)
-    area_scores = _area_scores(areas, cells, least)
-    item_scores = _item_scores(areas, cells, least)
+    parts = SpreadParts.of(cells, least)
+    area_scores = _area_scores(areas, cells, parts, least)
+    item_scores = _item_scores(areas, cells, parts, least)
     all_others = GroupSummary(
         ALL_OTHERS,
         LABELS[ALL_OTHERS],
@@ -337,7 +344,10 @@ def _ordered_units(cells: Mapping[str, UnitCells]) -> list[tuple[str, UnitCells]
 
 
 def _area_scores(
-    areas: Sequence[AreaSpec], cells: Mapping[str, UnitCells], spread_min: int
+    areas: Sequence[AreaSpec],
+    cells: Mapping[str, UnitCells],
+    parts: SpreadParts,
+    spread_min: int,
 ) -> tuple[AreaScore, ...]:
     return tuple(
         AreaScore(
@@ -345,7 +355,7 @@ def _area_scores(
             unit,
             round_score(cell.score),
             cell.n,
-            *_spread(unit, cell.n, cell.answers, a.items, cells, spread_min),
+            *_spread(unit, cell.n, cell.answers, a.items, parts, spread_min),
         )
         for a in areas
         for unit, c in _ordered_units(cells)
@@ -354,7 +364,10 @@ def _area_scores(
 
 
 def _item_scores(
-    areas: Sequence[AreaSpec], cells: Mapping[str, UnitCells], spread_min: int
+    areas: Sequence[AreaSpec],
+    cells: Mapping[str, UnitCells],
+    parts: SpreadParts,
+    spread_min: int,
 ) -> tuple[ItemScore, ...]:
     units = _ordered_units(cells)
     return tuple(
@@ -365,7 +378,7 @@ def _item_scores(
             round_mean(t.total, t.n),
             t.n,
             t.na,
-            *_spread(unit, t.n, t, (i,), cells, spread_min),
+            *_spread(unit, t.n, t, (i,), parts, spread_min),
         )
         for a in areas
         for i in a.items
@@ -379,11 +392,13 @@ def _spread(
     n: int,
     answers: Tally | None,
     items: Sequence[str],
-    cells: Mapping[str, UnitCells],
+    parts: SpreadParts,
     spread_min: int,
 ) -> Spread:
     """The cell's sd and agreement, unless a pooled part could be solved by subtraction."""
-    if not parts_carry_spread(unit, items, cells, spread_min):
+    if not may_spread(unit, n, answers, spread_min):  # most cells: no arithmetic at all
+        return Spread()
+    if not parts.carry(unit, items):
         return Spread()
     return spread(unit, n, answers, spread_min)
 

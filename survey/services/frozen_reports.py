@@ -1,8 +1,9 @@
 """Frozen results: each subject's report computed at close, stored once, and read back (SPEC §5).
 
 A closed campaign accepts no answers and never reopens, so its reports cannot change.
-`freeze_reports` (run by `survey.services.lifecycle.close_campaign`, or by the queue job
-`survey.tasks.freeze_reports` after a close from the HR page) computes every subject's domain
+`freeze_reports` (run by `survey.services.lifecycle.close_campaign`, or after a close from the
+HR page by `survey.tasks.freeze_reports` in the RQ worker or a thread of the web process,
+resumed by `survey tick` if cut short) computes every subject's domain
 report from the stored responses and stores it as one JSON document (`ReportSnapshot`), then
 each level's organisation norms, computed from those reports by `survey.domain.norms`
 (`OrgNorms`). Every channel reads these back through the domain's `from_data`.
@@ -13,20 +14,23 @@ memory for that read and not stored; so are norms missing or of an older format.
 computed from answers while a campaign is draft or open (`require_results`).
 
 Nothing here decides a number or what is visible: it gathers the domain's inputs (areas in
-spoke order, items each group was shown, and the answers summed per group by a few GROUP BY
-queries over a batch of subjects: item tallies, each rater's per-area sum and answered items)
-and calls `build_report_from_answers`. Close reads the answers set-wise, never per subject.
+spoke order, items each group was shown, and the answers summed per group by four GROUP BY or
+plain queries: response counts, item tallies, each rater's per-area sum and answered items,
+comments) and calls `build_report_from_answers`. Close reads the answers set-wise in one
+streamed pass over the campaign (`CampaignScorer.stream`), never per subject.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import groupby, islice
+from operator import itemgetter
 from typing import Any, TypeGuard, TypeVar
 
-from sqlalchemy import case, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select, update
 
 from survey.domain.anonymity import ALL_OTHERS
 from survey.domain.norms import AreaNorm, compute_org_norms, compute_org_norms_by
@@ -65,8 +69,10 @@ FORMAT = 5  # 2: area scores pooled from shown item cells (SPEC §7.6); 3: stren
 # 4: sd/agreement on cells with n ≥ spread_min, no strength below the scale midpoint (SPEC §10);
 # 5: no all-others sd over a manager cell of two answers (it would split them)
 BATCH = 200  # subjects whose responses or stored documents are read at once
+STREAM_ROWS = 2000  # rows fetched at a time from each of close's streamed queries
 T = TypeVar("T")
 Norms = dict[str, AreaNorm]
+Absorb = Callable[["SubjectAnswers", list[Any]], None]  # adds one query's rows to a subject
 
 
 def require_results(campaign: Campaign) -> None:
@@ -116,6 +122,7 @@ class CampaignScorer:
     """Scores subjects of one campaign with its snapshot content, `k` and gap threshold."""
 
     campaign: Campaign
+    reader: Connection | None = None  # where answers are read; default: the session's
     content: Content = field(init=False)
     _levels: dict[str, LevelInputs] = field(default_factory=dict, init=False)
 
@@ -170,46 +177,112 @@ class CampaignScorer:
         if not ids:
             return {}
         found: dict[int, SubjectAnswers] = defaultdict(SubjectAnswers)
-        of_subjects = Response.subject_id.in_(ids)
-        for subject_id, group, count in db.session.execute(
-            select(Response.subject_id, Response.rater_group, func.count())
-            .where(of_subjects)
-            .group_by(Response.subject_id, Response.rater_group)
-        ):
-            found[subject_id].responses[group] = count
-        numeric = (Answer.value.is_not(None), of_subjects)
-        for subject_id, group, item, total, total_sq, n in db.session.execute(
-            select(
-                Response.subject_id,
-                Response.rater_group,
-                Answer.item,
-                func.sum(Answer.value),
-                func.sum(Answer.value * Answer.value),
-                func.count(Answer.value),
-            )
-            .join(Answer, Answer.response_id == Response.id)
-            .where(*numeric)
-            .group_by(Response.subject_id, Response.rater_group, Answer.item)
-        ):
-            cells = found[subject_id].items.setdefault(group, {})
-            cells[item] = Tally(int(total or 0), n, 0, int(total_sq or 0))
-        answered_sets: dict[str, frozenset[str]] = {}
-        for subject_id, group, level, area, total, keys in db.session.execute(
-            self._rater_areas(numeric)
-        ):
-            answered = answered_sets.get(keys)
-            if answered is None:
-                answered = answered_sets[keys] = frozenset(keys.split(","))
-            found[subject_id].raters.setdefault(group, []).append(
-                (level, AreaAnswers(area, total, answered))
-            )
-        for subject_id, group, question, text in db.session.execute(
-            select(Response.subject_id, Response.rater_group, Comment.question, Comment.text)
-            .join(Comment, Comment.response_id == Response.id)
-            .where(of_subjects)
-        ):
-            found[subject_id].comments.setdefault(group, []).append((question, text))
+        for subject_id, absorb, rows in self._rows(Response.subject_id.in_(ids), ordered=False):
+            absorb(found[subject_id], rows)
         return found
+
+    def stream(self, level: str | None = None) -> Iterator[tuple[int, SubjectAnswers]]:
+        """Yield (subject id, summed answers) for every subject of the campaign (of `level`
+        only, if given) that has a response, by subject id.
+
+        The same four queries as `load`, each over the whole campaign in one pass ordered by
+        subject and read as it streams (a server-side cursor on PostgreSQL), merged here: one
+        subject's sums in memory at a time, each answer read once whatever the campaign's size.
+        """
+        where = Response.campaign_id == self.campaign.id
+        if level is not None:
+            of_level = select(Subject.id).where(
+                Subject.campaign_id == self.campaign.id, Subject.level == level
+            )
+            where = and_(where, Response.subject_id.in_(of_level))
+        current: int | None = None
+        answers = SubjectAnswers()
+        for subject_id, absorb, rows in self._rows(where, ordered=True):
+            if subject_id != current:
+                if current is not None:
+                    yield current, answers
+                current, answers = subject_id, SubjectAnswers()
+            absorb(answers, rows)
+        if current is not None:
+            yield current, answers
+
+    def _rows(self, where: Any, *, ordered: bool) -> Iterator[tuple[int, Absorb, list[Any]]]:
+        """Yield (subject id, how rows add to its sums, that subject's rows of one query) from
+        the four queries; `ordered`: merged by subject id, each streamed, else one by one."""
+        numeric = (Answer.value.is_not(None), where)
+        answered_sets: dict[str, frozenset[str]] = {}
+
+        def counts(found: SubjectAnswers, rows: list[Any]) -> None:
+            for _, group, count in rows:
+                found.responses[group] = count
+
+        def items(found: SubjectAnswers, rows: list[Any]) -> None:
+            for _, group, key, total, total_sq, n in rows:
+                cells = found.items.setdefault(group, {})
+                cells[key] = Tally(int(total or 0), n, 0, int(total_sq or 0))
+
+        def raters(found: SubjectAnswers, rows: list[Any]) -> None:
+            for _, group, level, area, total, keys in rows:
+                answered = answered_sets.get(keys)
+                if answered is None:
+                    answered = answered_sets[keys] = frozenset(keys.split(","))
+                found.raters.setdefault(group, []).append(
+                    (level, AreaAnswers(area, total, answered))
+                )
+
+        def comments(found: SubjectAnswers, rows: list[Any]) -> None:
+            for _, group, question, text in rows:
+                found.comments.setdefault(group, []).append((question, text))
+
+        queries: list[tuple[Any, Absorb]] = [
+            (
+                select(Response.subject_id, Response.rater_group, func.count())
+                .where(where)
+                .group_by(Response.subject_id, Response.rater_group),
+                counts,
+            ),
+            (
+                select(
+                    Response.subject_id,
+                    Response.rater_group,
+                    Answer.item,
+                    func.sum(Answer.value),
+                    func.sum(Answer.value * Answer.value),
+                    func.count(Answer.value),
+                )
+                .join(Answer, Answer.response_id == Response.id)
+                .where(*numeric)
+                .group_by(Response.subject_id, Response.rater_group, Answer.item),
+                items,
+            ),
+            (self._rater_areas(numeric), raters),
+            (
+                select(Response.subject_id, Response.rater_group, Comment.question, Comment.text)
+                .join(Comment, Comment.response_id == Response.id)
+                .where(where),
+                comments,
+            ),
+        ]
+        # Core rows: no ORM result layer per row
+        connection = self.reader if self.reader is not None else db.session.connection()
+        if not ordered:
+            for query, absorb in queries:
+                for subject_id, rows in groupby(connection.execute(query), key=itemgetter(0)):
+                    yield subject_id, absorb, list(rows)
+            return
+        def by_subject(
+            position: int, query: Any, absorb: Absorb
+        ) -> Iterator[tuple[int, int, Absorb, list[Any]]]:
+            ordered = query.order_by(query.selected_columns[0])
+            rows = connection.execute(
+                ordered.execution_options(stream_results=True, yield_per=STREAM_ROWS)
+            )
+            for subject_id, group in groupby(rows, key=itemgetter(0)):
+                yield subject_id, position, absorb, list(group)
+
+        streams = [by_subject(position, *q) for position, q in enumerate(queries)]
+        for subject_id, _, absorb, merged in heapq.merge(*streams, key=itemgetter(0, 1)):
+            yield subject_id, absorb, merged
 
     def _rater_areas(self, where: tuple[Any, ...]) -> Any:
         """Each rater's numeric answers per area and level: sum and the item keys answered."""
@@ -289,50 +362,138 @@ class FrozenSubject:
     stored: bool
 
 
-def campaign_reports(campaign: Campaign, level: str | None = None) -> Iterator[FrozenSubject]:
+def campaign_reports(
+    campaign: Campaign, level: str | None = None, reader: Connection | None = None
+) -> Iterator[FrozenSubject]:
     """Yield every subject of the campaign (of `level` only, if given) with its frozen report,
     by subject id.
 
     Reads `BATCH` stored documents at a time, so memory stays bounded whatever the campaign's
-    size; a missing or stale document is computed in memory (not stored), `BATCH` subjects'
-    responses at a time. Raises InvalidState while the campaign is draft or open.
+    size; missing or stale documents are computed in memory (not stored) from one streamed pass
+    over the campaign's answers (`CampaignScorer.stream`, opened at the first such subject).
+    `reader`: a connection of its own to read the answers through, so the caller may commit
+    between batches (`freeze_reports` in steps). Raises InvalidState while the campaign is draft
+    or open.
     """
     require_results(campaign)
-    scorer = CampaignScorer(campaign)
+    scorer = CampaignScorer(campaign, reader)
+    answers: _Cursor | None = None
     for batch in _batches(_subject_rows(campaign, level), BATCH):
         stored = stored_reports([s.id for s in batch])
-        answers = scorer.load(s.id for s in batch if s.id not in stored)
         for s in batch:
             found = stored.get(s.id)
             if found is not None:
                 yield FrozenSubject(s, found, True)
-            else:
-                summed = answers.get(s.id, SubjectAnswers())
-                scored = scorer.score(s.level, s.include_next_level, summed)
-                yield FrozenSubject(s, scored, False)
+                continue
+            if answers is None:
+                answers = _Cursor(scorer.stream(level))
+            scored = scorer.score(s.level, s.include_next_level, answers.take(s.id))
+            yield FrozenSubject(s, scored, False)
+    if answers is not None:
+        answers.finish()
 
 
-def freeze_reports(campaign: Campaign) -> int:
+class _Cursor:
+    """Walks `CampaignScorer.stream` in step with subjects taken by increasing id."""
+
+    def __init__(self, stream: Iterator[tuple[int, SubjectAnswers]]) -> None:
+        self._stream = stream
+        self._head = next(stream, None)
+
+    def take(self, subject_id: int) -> SubjectAnswers:
+        """Return the subject's summed answers (none when they have no response)."""
+        while self._head is not None and self._head[0] < subject_id:
+            self._head = next(self._stream, None)
+        if self._head is None or self._head[0] != subject_id:
+            return SubjectAnswers()
+        found = self._head[1]
+        self._head = next(self._stream, None)
+        return found
+
+    def finish(self) -> None:
+        """Read the stream to its end, so no cursor stays open into the caller's commit."""
+        for _ in self._stream:
+            pass
+
+
+def freeze_reports(campaign: Campaign, *, in_steps: bool = False) -> int:
     """Store the frozen report of every subject that has none of the current `FORMAT`, then
     each level's org norms computed from all of them; returns how many reports were written.
 
     Does nothing when every report and norm is already frozen under the current `FORMAT`.
     Writes 200 documents per executemany. Raises InvalidState while the campaign is draft or
-    open. The caller commits.
+    open. The caller commits; `in_steps`: commits itself after every 200 documents and at the
+    end (the answers are then read through a connection of their own), so `freeze_progress`
+    shows how far it got and a freeze cut short resumes where it stopped.
     """
     require_results(campaign)
     if _all_frozen(campaign):
         return 0
+    if not in_steps:
+        return _freeze(campaign, None, lambda: None)
+    with db.engine.connect() as reader:
+        written = _freeze(campaign, reader, db.session.commit)
+        reader.rollback()  # it only read
+    db.session.commit()
+    return written
+
+
+def _freeze(campaign: Campaign, reader: Connection | None, step: Callable[[], None]) -> int:
     cells = _NormCells()
     written = 0
-    for batch in _batches(campaign_reports(campaign), BATCH):
+    for batch in _batches(campaign_reports(campaign, reader=reader), BATCH):
         fresh = [f for f in batch if not f.stored]
         _store_reports(campaign, fresh)
+        step()
         written += len(fresh)
         for frozen in batch:
             cells.add(frozen)
     _store_norms(campaign, cells.norms(campaign))
     return written
+
+
+@dataclass(frozen=True)
+class FreezeProgress:
+    """How many of a closed campaign's subjects have their report stored, and whether the org
+    norms are stored under the current `FORMAT` (the last step of a freeze): then `done`."""
+
+    computed: int
+    subjects: int
+    norms: bool
+
+    @property
+    def done(self) -> bool:
+        """True when every report and the norms are stored."""
+        return self.computed >= self.subjects and self.norms
+
+
+def freeze_progress(campaign: Campaign) -> FreezeProgress:
+    """Return how far the freeze of a closed or released campaign has got: counts only, cheap
+    enough for a page that refreshes (a document's format is not read: one of an older format
+    is still read through, computed in memory, until a freeze replaces it)."""
+    subjects = db.session.scalar(
+        select(func.count()).select_from(Subject).where(Subject.campaign_id == campaign.id)
+    )
+    computed = db.session.scalar(
+        select(func.count())
+        .select_from(ReportSnapshot)
+        .where(ReportSnapshot.campaign_id == campaign.id)
+    )
+    norms = db.session.scalar(
+        select(func.count())
+        .select_from(OrgNorms)
+        .where(OrgNorms.campaign_id == campaign.id, OrgNorms.format == FORMAT)
+    )
+    return FreezeProgress(int(computed or 0), int(subjects or 0), bool(norms) or not subjects)
+
+
+def unfrozen_campaigns() -> list[Campaign]:
+    """Closed or released campaigns not yet sealed, or whose freeze has not run or was cut
+    short (`FreezeProgress` not done), by id."""
+    closed = db.session.scalars(
+        select(Campaign).where(Campaign.status.in_(RESULT_STATUSES)).order_by(Campaign.id)
+    ).all()
+    return [c for c in closed if c.sealed_at is None or not freeze_progress(c).done]
 
 
 @dataclass(frozen=True)

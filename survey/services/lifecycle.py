@@ -139,21 +139,41 @@ def _not_remindable(campaign: Campaign) -> str:
     )
 
 
-def close_campaign(campaign: Campaign, now: datetime, *, freeze: bool = True) -> int:
+def close_campaign(
+    campaign: Campaign, now: datetime, *, freeze: bool = True, seal: bool = True
+) -> int:
     """open → closed: no more answers; responses sealed (`survey.services.sealing`); every
     subject's report computed and frozen (`survey.services.frozen_reports.freeze_reports`,
-    about 5 ms per subject). `freeze=False` leaves that to the queue job
-    `survey.tasks.freeze_reports`; until it has run, each read computes the report in memory.
+    about 5–10 ms per subject). `freeze=False` leaves that to `survey.tasks.freeze_reports`
+    (the RQ job, or the thread the HR page starts without Redis; `survey tick` resumes it);
+    until it has run, each read computes the report in memory.
+
+    `seal=False` (only with `freeze=False`) leaves the seal to that job too, which seals
+    before it freezes (`seal_closed_campaign`): the HR page's close, as on PostgreSQL the seal
+    rewrites every response (102 s at 10,000 subjects).
 
     Returns the number of reports stored. Raises InvalidState unless the campaign is open.
     """
     from survey.services.frozen_reports import freeze_reports
-    from survey.services.sealing import seal_campaign
 
     campaign.close(now)
     db.session.flush()
-    seal_campaign(campaign)
+    if seal:
+        seal_closed_campaign(campaign, now)
     return freeze_reports(campaign) if freeze else 0
+
+
+def seal_closed_campaign(campaign: Campaign, now: datetime) -> bool:
+    """Seal the responses of a closed campaign once (`survey.services.sealing`) and stamp
+    `sealed_at`; returns False when it was sealed already. Never commits."""
+    from survey.services.sealing import seal_campaign
+
+    if campaign.sealed_at is not None:
+        return False
+    seal_campaign(campaign)
+    campaign.sealed_at = now
+    db.session.flush()
+    return True
 
 
 def release_campaign(campaign: Campaign, now: datetime) -> list[OutgoingMail]:

@@ -35,6 +35,7 @@ from survey.mail import MailError, OutgoingMail, send_mails
 from survey.models import Campaign, Invitation, utcnow
 from survey.services import campaigns as service
 from survey.services import nominations, orgchart
+from survey.services.frozen_reports import RESULT_STATUSES, freeze_progress
 from survey.services.progress import campaign_progress, launch_warnings, next_action
 from survey.services.questionnaire_sets import campaign_set_label
 from survey.services.retention import scheduled_deletions
@@ -225,6 +226,7 @@ def campaign(campaign_id: int) -> str:
         questionnaire_set=campaign_set_label(campaign),
         subjects_form=SubjectsForm() if draft else None,
         action_form=ActionForm(),
+        freeze=freeze_progress(campaign) if campaign.status in RESULT_STATUSES else None,
     )
 
 
@@ -378,38 +380,44 @@ def _run_action(campaign: Campaign, action: str) -> tuple[str, list[OutgoingMail
 
 
 def _close(campaign: Campaign, now: datetime) -> str:
-    """Close; with REDIS_URL the reports are computed by a worker after the commit."""
-    if not current_app.config.get("REDIS_URL"):
-        stored = service.close_campaign(campaign, now)
-        ready = ngettext("%(num)d report is", "%(num)d reports are", stored)
-        return gettext(
-            "Campaign closed: no more answers are accepted; %(ready)s ready.", ready=ready
-        )
-    service.close_campaign(campaign, now, freeze=False)
-    after_this_request(_enqueue_reports(campaign.id))
-    return gettext("Campaign closed: no more answers are accepted; computing results…")
+    """Close and commit at once; the reports are computed after the commit, by the worker with
+    REDIS_URL (`rq worker mail`), else by a thread of this process (`_freeze_reports`). The
+    campaign page shows their progress. Whatever the campaign's size: see the README."""
+    service.close_campaign(campaign, now, freeze=False, seal=False)
+    after_this_request(_freeze_reports(campaign.id))
+    return gettext("Campaign closed: no more answers are accepted; computing the reports…")
 
 
-def _enqueue_reports(campaign_id: int) -> Callable[[Response], Response]:
-    """After the close is committed: queue the reports for the mail worker (`rq worker mail`).
+def _freeze_reports(campaign_id: int) -> Callable[[Response], Response]:
+    """After the close is committed: queue the reports for the worker when REDIS_URL is set,
+    else (or when Redis is unreachable) compute them in a thread of this process.
 
-    If Redis is unreachable the close stands; each read then computes its report in memory.
+    Until a report is stored, each read computes it in memory; `survey tick` resumes a freeze
+    that was cut short.
     """
 
-    def enqueue(response: Response) -> Response:
-        from redis.exceptions import RedisError
-
+    def start(response: Response) -> Response:
         from survey.mail import QUEUE_NAME
-        from survey.tasks import enqueue_freeze
+        from survey.tasks import enqueue_freeze, freeze_in_background
 
-        config = current_app.config
-        try:
-            enqueue_freeze(campaign_id, config["REDIS_URL"], config.get("MAIL_QUEUE") or QUEUE_NAME)
-        except RedisError as error:
-            current_app.logger.error("campaign %s: reports not queued: %s", campaign_id, error)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        config = app.config
+        if config.get("REDIS_URL"):
+            from redis.exceptions import RedisError
+
+            try:
+                enqueue_freeze(
+                    campaign_id, config["REDIS_URL"], config.get("MAIL_QUEUE") or QUEUE_NAME
+                )
+                return response
+            except RedisError as error:
+                app.logger.error(
+                    "campaign %s: reports not queued (%s); computing them here", campaign_id, error
+                )
+        freeze_in_background(app, campaign_id)
         return response
 
-    return enqueue
+    return start
 
 
 def _act(

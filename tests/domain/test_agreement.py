@@ -23,13 +23,15 @@ All others pools the direct reports' 4-answer cells: with spread_min 5 it carrie
 Σ = 17 and n = 4 that is exactly 4 4 4 5: their answers). With spread_min 4 it does.
 """
 
+import random
+from fractions import Fraction
 from typing import Any
 
 import pytest
 
 from survey.domain.agreement import agreement_word, effective_spread_min, round_sd
 from survey.domain.report import SubjectReport, build_subject_report
-from survey.domain.scoring import AreaSpec, RaterResponse, tally
+from survey.domain.scoring import AreaSpec, RaterResponse, Tally, tally
 
 AREAS = (AreaSpec("results", "Results", ("r1", "r2")),)
 PEERS = [(1, 4), (5, 4), (3, 4), (3, 4), (3, 5)]
@@ -189,3 +191,15 @@ def test_peer_cells_at_the_agreement_bounds(answers: list[int], shown: tuple[Any
     rows = [RaterResponse("peers", {"r1": a, "r2": a}) for a in answers]
     report = build_subject_report(AREAS, {}, rows, k=3, spread_min=5)
     assert spread_of(report.to_json_parts()["item_scores"], "item")[("r1", "peers")] == shown
+
+
+def test_sd_of_integer_answers_is_rounded_as_the_exact_decimal_root() -> None:
+    """The integer rounding at close and the exact 60-digit root agree on every tally of up to
+    12 answers drawn from the scale (the same answers as Fractions take the Decimal root)."""
+    rng = random.Random(10)
+    for _ in range(3000):
+        answers = [rng.randint(1, 5) for _ in range(rng.randint(1, 12))]
+        whole = tally(answers)
+        as_fractions = Tally(Fraction(whole.total), whole.n, 0, Fraction(whole.total_sq))
+        assert round_sd(whole) == round_sd(as_fractions)
+    assert round_sd(tally([2, 3, 2, 3])) == 0.5  # an exact root: no rounding drift
