@@ -24,7 +24,9 @@ def physical_order(table: str) -> list[str]:
 
 
 def test_sealed_pulse_rows_lie_in_random_id_order_not_submission_order(
-    app: Flask, runner: FlaskCliRunner, launched  # noqa: F811
+    app: Flask,
+    runner: FlaskCliRunner,
+    launched,  # noqa: F811
 ) -> None:
     """Pulse receipts keep the order raters submitted in; if the sealed answers and comments
     kept it too (PostgreSQL re-inserts rows in the order a plain SELECT returns them: heap
@@ -36,9 +38,12 @@ def test_sealed_pulse_rows_lie_in_random_id_order_not_submission_order(
             answers = {RESULTS: str(number - 2), EXPERTISE: "1"}
             if name == "Carl Coder":
                 answers = {"area:culture": str(number - 1)}
-            assert answer_pulse(
-                app.test_client(), links[email], name, answers, f"{name} note {number}"
-            ).status_code == 303
+            assert (
+                answer_pulse(
+                    app.test_client(), links[email], name, answers, f"{name} note {number}"
+                ).status_code
+                == 303
+            )
     close(runner, pulse_id)
     with app.app_context():
         answers = physical_order("pulse_answer")
