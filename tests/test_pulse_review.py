@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import text
 
 from survey.extensions import db
-from tests.helpers_plans import answer_pulse
+from survey.models import Person
+from survey.models_plans import PulseResponse
+from tests.helpers_plans import answer_pulse, invitation_url
 from tests.test_pulse import EXPERTISE, RESULTS, close, launched, report  # noqa: F401
 
 RATERS = ("peer1@example.test", "peer2@example.test", "peer3@example.test", "bob@example.test")
@@ -53,3 +57,82 @@ def test_sealed_pulse_rows_lie_in_random_id_order_not_submission_order(
     assert comments == sorted(comments)
     # and the results are still whole
     assert report(runner, pulse_id)["focus"][0]["n"] == 4
+
+
+def test_unsharing_takes_the_plan_away_from_the_manager(app: Flask, outbox: Path) -> None:
+    from survey.models_plans import DevelopmentPlan
+    from tests.helpers_plans import released_team, write_plan
+    from tests.test_pulse import signed_in
+
+    with app.app_context():
+        team = released_team()
+    alice = signed_in(app, "alice@example.test")
+    assert write_plan(alice, team.alice, [RESULTS], share=True).status_code == 303
+    with app.app_context():
+        plan_id = db.session.scalar(db.select(DevelopmentPlan.id))
+    bob = signed_in(app, "bob@example.test")
+    assert "Zebra-7731" in bob.get(f"/plans/shared/{plan_id}").get_data(as_text=True)
+    assert write_plan(alice, team.alice, [RESULTS], share=False).status_code == 303
+    assert bob.get(f"/plans/shared/{plan_id}").status_code == 404
+    assert "Zebra-7731" not in bob.get("/plans/shared").get_data(as_text=True)
+    assert "Alice Example" not in bob.get("/plans/shared").get_data(as_text=True)
+
+
+def test_no_one_but_the_subject_writes_or_reads_their_plan(app: Flask, outbox: Path) -> None:
+    from survey.models_plans import DevelopmentPlan
+    from tests.factories import make_hr_user
+    from tests.helpers_plans import released_team, write_plan
+    from tests.helpers_reports import sign_in
+    from tests.test_pulse import signed_in
+
+    with app.app_context():
+        team = released_team()
+        hr_id = make_hr_user().id
+        db.session.commit()
+    alice = signed_in(app, "alice@example.test")
+    assert write_plan(alice, team.alice, [RESULTS], share=True).status_code == 303
+    hr = app.test_client()
+    sign_in(hr, hr_id)
+    carl = signed_in(app, "carl@example.test")
+    peer = signed_in(app, "peer1@example.test")
+    for client in (hr, carl, peer):
+        page = client.get(f"/plans/{team.alice}")
+        assert page.status_code == 404 and "Zebra-7731" not in page.get_data(as_text=True)
+        # a forged POST (no CSRF token) changes nothing
+        forged = client.post(
+            f"/plans/{team.alice}",
+            data={"focus": ["area:culture"], "actions": "forged", "target_date": "2099-01-01"},
+        )
+        assert forged.status_code in (400, 404)
+        assert "Zebra-7731" not in forged.get_data(as_text=True)
+    assert hr.get("/plans/shared").status_code == 404
+    with app.app_context():
+        plan = db.session.scalars(db.select(DevelopmentPlan)).one()
+        assert plan.focus == [RESULTS] and "Zebra-7731" in plan.actions
+        plan_id = plan.id
+    for client in (hr, carl, peer):
+        assert client.get(f"/plans/shared/{plan_id}").status_code == 404
+
+
+def test_a_pulse_link_cannot_answer_another_raters_invitation(app: Flask, launched) -> None:  # noqa: F811
+    from survey.models_plans import PulseInvitation, PulseRater
+    from tests.helpers_campaigns import csrf_token
+
+    _, _, links = launched
+    with app.app_context():
+        peer2 = db.session.scalar(db.select(Person.id).filter_by(email="peer2@example.test"))
+        others = db.session.scalars(
+            db.select(PulseInvitation.id).join(PulseRater).where(PulseRater.person_id == peer2)
+        ).all()
+    assert len(others) == 2
+    client = app.test_client()
+    home = client.get(invitation_url(client, links["peer1@example.test"], "Alice Example"))
+    for invitation_id in others:
+        url = f"{links['peer1@example.test']}/{invitation_id}"
+        assert client.get(url).status_code == 404
+        posted = client.post(
+            url, data={"csrf_token": csrf_token(home), RESULTS: "2", "comment": "forged"}
+        )
+        assert posted.status_code == 404
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(PulseResponse)) == 0
