@@ -136,3 +136,27 @@ def test_a_pulse_link_cannot_answer_another_raters_invitation(app: Flask, launch
         assert posted.status_code == 404
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(PulseResponse)) == 0
+
+
+def test_an_unreleased_first_campaign_is_nowhere_on_the_subjects_second_report(
+    app: Flask,
+) -> None:
+    """Not the change table only: the radar's overlay trace and its name are absent too."""
+    from survey.models import CampaignStatus
+    from tests.factories import make_subject_user
+    from tests.helpers_reports import api_url, report_url, sign_in, worked_example
+    from tests.test_trend import second_campaign
+
+    with app.app_context():
+        first = worked_example(status=CampaignStatus.CLOSED)
+        second = second_campaign(first.person)
+        user = make_subject_user(first.person)
+        db.session.commit()
+        user_id, url, page = user.id, api_url(second), report_url(second)
+    client = app.test_client()
+    sign_in(client, user_id)
+    for address in (page, url, f"{page}?print=1"):
+        body = client.get(address).get_data(as_text=True)
+        assert "Autumn 360" not in body and '"previous"' not in body.replace(
+            '"previous": null', ""
+        ).replace('"previous":null', ""), address
