@@ -160,3 +160,39 @@ def test_an_unreleased_first_campaign_is_nowhere_on_the_subjects_second_report(
         assert "Autumn 360" not in body and '"previous"' not in body.replace(
             '"previous": null', ""
         ).replace('"previous":null', ""), address
+
+
+def test_a_new_manager_does_not_inherit_a_plan_shared_with_the_old_one(
+    app: Flask, outbox: Path
+) -> None:
+    """Alice shared her plan with Bob. The org chart then moves her under Dave: Dave was never
+    chosen, so he must not read it (nor Bob, no longer her manager); Alice can share again."""
+    from survey.models_plans import DevelopmentPlan
+    from survey.services.orgchart import import_people
+    from tests.helpers_plans import mails_to, released_team, write_plan
+    from tests.test_pulse import signed_in
+
+    with app.app_context():
+        team = released_team()
+    alice = signed_in(app, "alice@example.test")
+    assert write_plan(alice, team.alice, [RESULTS], share=True).status_code == 303
+    with app.app_context():
+        plan_id = db.session.scalar(db.select(DevelopmentPlan.id))
+        import_people(
+            b"email,name,level,manager_email,team\n"
+            b"dave@example.test,Dave Boss,team_leader,,Team\n"
+            b"alice@example.test,Alice Example,individual_contributor,dave@example.test,Team\n"
+        )
+        db.session.commit()
+    for email in ("dave@example.test", "bob@example.test"):
+        manager = signed_in(app, email)
+        assert manager.get(f"/plans/shared/{plan_id}").status_code == 404
+        assert "Zebra-7731" not in manager.get("/plans/shared").get_data(as_text=True)
+    page = alice.get(f"/plans/{team.alice}").get_data(as_text=True)
+    assert "Zebra-7731" in page and "Dave Boss" in page
+    assert '<span class="badge">Private</span>' in page
+    # sharing again reaches Dave, with his e-mail
+    assert write_plan(alice, team.alice, [RESULTS], share=True).status_code == 303
+    assert len(mails_to(outbox, "dave@example.test")) == 1
+    dave = signed_in(app, "dave@example.test")
+    assert "Zebra-7731" in dave.get(f"/plans/shared/{plan_id}").get_data(as_text=True)
