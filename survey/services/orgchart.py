@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased, joinedload
 
 from survey.domain.orgchart import PersonRow, normalise_email, parse_org_chart
 from survey.domain.raters import OrgPerson
 from survey.extensions import db
-from survey.models import Campaign, CampaignStatus, Person
+from survey.models import Campaign, CampaignStatus, Person, Subject
+from survey.models_plans import DevelopmentPlan
 
 Progress = Callable[[int], None]
 
@@ -83,6 +84,11 @@ def import_people(data: bytes, progress: Progress | None = None) -> ImportSummar
             states[index] = "updated"
         if progress is not None:
             progress(1)
+    _unshare_plans(
+        existing[row.email].id
+        for row in rows
+        if row.email in before and before[row.email] != row.manager_email
+    )
     db.session.flush()
     return ImportSummary(
         created=states.count("created"),
@@ -91,6 +97,21 @@ def import_people(data: bytes, progress: Progress | None = None) -> ImportSummar
         changes=tuple(changes),
         open_campaigns=_campaign_names(CampaignStatus.OPEN) if changes else (),
         draft_campaigns=_campaign_names(CampaignStatus.DRAFT) if changes else (),
+    )
+
+
+def _unshare_plans(person_ids: Iterable[int]) -> None:
+    """A plan is shared with the manager its subject chose (SPEC §12): when the org chart gives
+    the subject another manager (or none), the plan is no longer shared, so the new manager
+    never reads what was shared with the old one. The subject may share it again."""
+    ids = list(person_ids)
+    if not ids:
+        return
+    subjects = select(Subject.id).where(Subject.person_id.in_(ids))
+    db.session.execute(
+        update(DevelopmentPlan)
+        .where(DevelopmentPlan.subject_id.in_(subjects), DevelopmentPlan.share_with_manager)
+        .values(share_with_manager=False)
     )
 
 

@@ -1,5 +1,6 @@
 """Development plans (SPEC §12): written by the subject on a released report, private to them,
-shared with their manager (the org chart's) only when they tick the box.
+shared with their manager (the org chart's) only when they tick the box; an org-chart import
+that gives them another manager unshares it (`survey.services.orgchart`).
 
 HR reads only how many subjects have a plan (`count_plans`); no function here gives HR a plan.
 Services add and flush; the view commits once.

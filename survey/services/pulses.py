@@ -329,14 +329,20 @@ def seal_pulse(pulse: Pulse) -> int:
         for new, ps in sorted((fresh[old], ps) for old, ps in rows)
     ]
     db.session.execute(insert(PulseResponse), new_rows)
+    # every table is written in new-id order: rows read back in heap (submission) order and
+    # re-inserted so would still line up with the receipts, which keep that order
     if answers:
         db.session.execute(
             insert(PulseAnswer),
-            [{"response_id": fresh[r], "focus": f, "value": v} for r, f, v in answers],
+            [
+                {"response_id": new, "focus": f, "value": v}
+                for new, f, v in sorted((fresh[r], f, v) for r, f, v in answers)
+            ],
         )
     if comments:
         db.session.execute(
-            insert(PulseComment), [{"response_id": fresh[r], "text": t} for r, t in comments]
+            insert(PulseComment),
+            [{"response_id": n, "text": t} for n, t in sorted((fresh[r], t) for r, t in comments)],
         )
     db.session.flush()
     return len(rows)
