@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
+from babel.support import Translations
 from flask.cli import AppGroup
 
 from survey.domain.content_toml import content_files
@@ -54,7 +55,9 @@ def check_command(directory: Path | None) -> None:
 @click.option("--group", "group", required=True, help=f"One of: {', '.join(RATER_GROUPS)}.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
 @click.option("--next-level", is_flag=True, help="Add the next level's readiness section.")
-@click.option("--name", default="this person", help="Subject name for other raters' wording.")
+@click.option(
+    "--name", default=None, help="Subject name for other raters' wording (default: this person)."
+)
 @click.option("--locale", default=None, help="A translation (SPEC §14), e.g. de; default: base.")
 @_DIR_OPTION
 def show_command(
@@ -62,7 +65,7 @@ def show_command(
     group: str,
     output: str,
     next_level: bool,
-    name: str,
+    name: str | None,
     locale: str | None,
     directory: Path | None,
 ) -> None:
@@ -74,6 +77,8 @@ def show_command(
         raise click.ClickException(
             f"no {locale!r} translation; the content has: {', '.join(content.locales)}"
         )
+    if name is None:
+        name = _this_person(locale)
     try:
         questionnaire = build_questionnaire(
             level, group, next_level, subject_name=name, content=content.in_locale(locale)
@@ -128,6 +133,13 @@ def generate_command(document: Path, output: Path, force: bool, directory: Path 
         f"wrote {len(files)} files to {output}: {count} items, "
         f"{len(draft.content['areas'])} areas, {len(draft.notes)} item(s) to word by hand"
     )
+
+
+def _this_person(locale: str | None) -> str:
+    """The stand-in for the subject's name in the questionnaire's language: `--locale de`
+    must not print "this person richtet das Team ..." (SPEC §14)."""
+    translations = Translations.load(Path(__file__).parent / "translations", [locale or "en"])
+    return str(translations.gettext("this person"))
 
 
 def _load(directory: Path | None) -> Content:

@@ -241,6 +241,20 @@ def test_show_refuses_a_locale_without_a_translation() -> None:
     assert "no 'fi' translation; the content has: en, de" in result.stderr
 
 
+def test_show_without_a_name_says_this_person_in_the_locale() -> None:
+    """Without --name the stand-in is in the questionnaire's language, not English in German."""
+
+    def first_item(locale: list[str]) -> str:
+        args = ["show", "team_leader", "--group", "peers", "--format", "json", *locale]
+        result = CliRunner().invoke(questionnaire_cli, args)
+        assert result.exit_code == 0, result.output
+        return item_texts(json.loads(result.stdout))[0]
+
+    german = first_item(["--locale", "de"])
+    assert german.startswith("diese Person richtet das Team") and "this person" not in german
+    assert first_item([]).startswith("this person keeps the team")
+
+
 def test_hr_sets_a_persons_language_on_the_people_page(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
         make_hr_user()
@@ -248,7 +262,7 @@ def test_hr_sets_a_persons_language_on_the_people_page(app: Flask, client: Flask
     auth = AuthActions(client)
     auth.sign_in()
     page = client.get("/admin/people")
-    assert "<th scope=\"col\">Language</th>" in page.text
+    assert '<th scope="col">Language</th>' in page.text
     data = {"email": "IC2@acme.test", "language": "de"}
     saved = auth.post_form("/admin/people", "/admin/people/language", data)
     assert saved.status_code == 302
