@@ -15,6 +15,7 @@ from survey.cli import SurveyGroup
 from survey.commands.nomination import echo_same_name, nomination_options
 from survey.database import purge_deleted_rows
 from survey.domain.nomination import default_max_peers
+from survey.domain.wording import counted
 from survey.extensions import db
 from survey.mail import OutgoingMail, send_mails
 from survey.models import Campaign, CampaignStatus, utcnow
@@ -78,7 +79,7 @@ def create_command(
     choice = service.SubjectChoice(levels, subjects, next_level)
     campaign = service.create_campaign(settings, choice, now=utcnow())
     db.session.commit()
-    count = _plural(len(campaign.subjects), "subject")
+    count = counted(len(campaign.subjects), "subject")
     click.echo(f"created draft campaign {campaign.name!r} with {count}", err=True)
     echo_same_name(campaign)
     _echo_warnings(campaign)
@@ -90,16 +91,13 @@ def _echo_warnings(campaign: Campaign) -> None:
     warnings = launch_warnings(campaign, campaign_progress(campaign))
     if warnings:
         click.echo(
-            f"warning: {_plural(len(warnings), 'group')} below k = {campaign.min_raters} "
+            f"warning: {counted(len(warnings), 'group')} below k = {campaign.min_raters} "
             "(add raters before launch, or launch anyway):",
             err=True,
         )
     for warning in warnings:
         click.echo(f"  {warning}", err=True)
 
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @campaign_cli.command("launch")
@@ -138,7 +136,7 @@ def close_command(campaign_id: int) -> None:
     stored = service.close_campaign(service.get_campaign(campaign_id), utcnow())
     db.session.commit()
     purge_deleted_rows()
-    click.echo(f"campaign {campaign_id} closed: {_plural(stored, 'report')} computed and frozen")
+    click.echo(f"campaign {campaign_id} closed: {counted(stored, 'report')} computed and frozen")
 
 
 @campaign_cli.command("release")
@@ -147,7 +145,7 @@ def release_command(campaign_id: int) -> None:
     """Let subjects read their reports; e-mails each subject a sign-in link."""
     mails = service.release_campaign(service.get_campaign(campaign_id), utcnow())
     _commit_and_send(mails)
-    click.echo(f"campaign {campaign_id} released: {_plural(len(mails), 'subject')} notified")
+    click.echo(f"campaign {campaign_id} released: {counted(len(mails), 'subject')} notified")
 
 
 def _commit_and_send(mails: Sequence[OutgoingMail]) -> None:

@@ -258,3 +258,9 @@ class _Rest:
             return False
         return following[1].lower() not in _CONJUNCTIONS | {"to", "for", "with", "in", "on",
                                                              "at", "than", "as", "about"}
+
+
+def counted(number: int, noun: str) -> str:
+    """"1 campaign" / "3 campaigns": the number with a regular English noun (CLI and audit
+    text, which stay English; pages use ngettext)."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

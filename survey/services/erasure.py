@@ -28,6 +28,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 
 from survey.domain.orgchart import normalise_email
+from survey.domain.wording import counted
 from survey.errors import InvalidState, NotFound
 from survey.extensions import db
 from survey.i18n import gettext, ngettext
@@ -59,7 +60,7 @@ class ErasurePlan:
     def __str__(self) -> str:
         parts = []
         if self.rater_campaigns:
-            invitations = _count(self.invitations, "invitation")
+            invitations = counted(self.invitations, "invitation")
             parts.append(
                 f"as a rater in {_campaigns(self.rater_campaigns)}: {invitations} and their "
                 "links removed, their anonymous answers kept"
@@ -70,7 +71,7 @@ class ErasurePlan:
                 "answers and comments about them, deleted (organisation norms recomputed)"
             )
         if self.accounts:
-            parts.append(f"{_count(self.accounts, 'sign-in account')} deleted")
+            parts.append(f"{counted(self.accounts, 'sign-in account')} deleted")
         parts.append("the person removed from the org chart")
         return "; ".join(parts)
 
@@ -256,6 +257,3 @@ def _campaigns_worded(ids: tuple[int, ...]) -> str:
     listed = ", ".join(str(i) for i in ids)
     return ngettext("campaign %(ids)s", "campaigns %(ids)s", len(ids), ids=listed)
 
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from survey.domain.retention import deletion_to_schedule, due_at
+from survey.domain.wording import counted
 from survey.extensions import db
 from survey.models import Campaign, CampaignStatus
 from survey.services import audit
@@ -57,7 +58,7 @@ class RetentionResult:
 
     def __str__(self) -> str:
         return (
-            f"{_count(len(self.deleted), 'campaign')} deleted, "
+            f"{counted(len(self.deleted), 'campaign')} deleted, "
             f"{len(self.scheduled)} newly scheduled for deletion, "
             f"{self.unscheduled} no longer scheduled"
         )
@@ -151,6 +152,3 @@ def _to_delete(
             and due_at(campaign.closed_at, months) <= now)
     ]
 
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
