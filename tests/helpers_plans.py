@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from survey.extensions import db
 from survey.models import CampaignStatus, InvitationStatus, Person, Subject
@@ -128,3 +128,21 @@ def answer_pulse(
     page = client.get(url)
     data = {"csrf_token": csrf_token(page), **answers, "comment": comment, "action": action}
     return client.post(url, data=data)
+
+
+def launch_pulse(runner: FlaskCliRunner, campaign_id: int) -> int:
+    """`survey pulse launch` for the campaign's subjects with a plan (deadline 2099-01-31,
+    Europe/Paris); returns the pulse id the command prints last."""
+    result = runner.invoke(
+        args=[
+            "pulse",
+            "launch",
+            str(campaign_id),
+            "--deadline",
+            "2099-01-31",
+            "--timezone",
+            "Europe/Paris",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    return int(result.stdout.strip().splitlines()[-1])

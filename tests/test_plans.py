@@ -15,7 +15,7 @@ from survey.models import Person, User, UserRole
 from survey.models_plans import DevelopmentPlan
 from tests.factories import make_hr_user, make_subject_user
 from tests.helpers_campaigns import read_outbox, text_of
-from tests.helpers_plans import ACTIONS, Team, mails_to, released_team, write_plan
+from tests.helpers_plans import ACTIONS, Team, launch_pulse, mails_to, released_team, write_plan
 from tests.helpers_reports import sign_in
 
 UNIQUE = "Zebra-7731"
@@ -133,19 +133,7 @@ def test_no_hr_page_export_or_json_returns_a_plans_text(
     hr_client = app.test_client()
     sign_in(hr_client, hr_id)
     # launch a pulse too, so its HR pages exist
-    launched = runner.invoke(
-        args=[
-            "pulse",
-            "launch",
-            str(team.campaign_id),
-            "--deadline",
-            "2099-01-31",
-            "--timezone",
-            "Europe/Paris",
-        ]
-    )
-    assert launched.exit_code == 0, launched.output
-    pulse_id = int(launched.stdout.strip().splitlines()[-1])
+    pulse_id = launch_pulse(runner, team.campaign_id)
     ids = {
         "campaign_id": team.campaign_id,
         "subject_id": team.alice,

@@ -14,7 +14,15 @@ from survey.models import Person, User, utcnow
 from survey.models_plans import PulseAnswer, PulseComment, PulseDraft, PulseResponse
 from tests.factories import make_hr_user, make_subject_user
 from tests.helpers_campaigns import read_outbox, text_of
-from tests.helpers_plans import Team, answer_pulse, mails_to, pulse_links, released_team, write_plan
+from tests.helpers_plans import (
+    Team,
+    answer_pulse,
+    launch_pulse,
+    mails_to,
+    pulse_links,
+    released_team,
+    write_plan,
+)
 from tests.helpers_privacy import tables_mentioning
 from tests.helpers_reports import sign_in
 
@@ -45,19 +53,7 @@ def launched(app: Flask, runner: FlaskCliRunner, outbox: Path) -> tuple[Team, in
     assert write_plan(alice, team.alice, [RESULTS, EXPERTISE]).status_code == 303
     carl = signed_in(app, "carl@example.test")
     assert write_plan(carl, team.carl, ["area:culture"]).status_code == 303
-    result = runner.invoke(
-        args=[
-            "pulse",
-            "launch",
-            str(team.campaign_id),
-            "--deadline",
-            "2099-01-31",
-            "--timezone",
-            "Europe/Paris",
-        ]
-    )
-    assert result.exit_code == 0, result.output
-    pulse_id = int(result.stdout.strip().splitlines()[-1])
+    pulse_id = launch_pulse(runner, team.campaign_id)
     return team, pulse_id, pulse_links(outbox)
 
 

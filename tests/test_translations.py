@@ -218,7 +218,7 @@ def test_a_german_subject_reads_report_plan_and_pulse_in_german_and_hr_in_their_
     same report, the organisation view and the pulse pages in HR's own language (English, or
     German from the browser)."""
     from survey.models import Person
-    from tests.helpers_plans import mails_to, pulse_links, released_team, write_plan
+    from tests.helpers_plans import launch_pulse, mails_to, pulse_links, released_team, write_plan
     from tests.test_pulse import signed_in
 
     with app.app_context():
@@ -256,19 +256,7 @@ def test_a_german_subject_reads_report_plan_and_pulse_in_german_and_hr_in_their_
     assert '<html lang="de">' in plan and "Entwicklungsplan" in plan
     assert english_words(plan) == []
 
-    launched = runner.invoke(
-        args=[
-            "pulse",
-            "launch",
-            str(team.campaign_id),
-            "--deadline",
-            "2099-01-31",
-            "--timezone",
-            "Europe/Paris",
-        ]
-    )
-    assert launched.exit_code == 0, launched.output
-    pulse_id = int(launched.stdout.strip().splitlines()[-1])
+    pulse_id = launch_pulse(runner, team.campaign_id)
     (invitation,) = mails_to(outbox, "peer1@example.test")
     assert "Fortschritts-Check" in str(invitation["Subject"])
     assert english_words(re.sub(r"https?://\S+", "", text_of(invitation))) == []
