@@ -4,6 +4,7 @@ TEST_DATABASE_URL is set), its client and CLI runner, and a mail outbox folder."
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +48,19 @@ def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'test.sqlite'}"
 
 
+def wait_for_background_freezes(timeout: float = 120.0) -> None:
+    """Join the threads the HR page's close starts to freeze reports (no Redis in tests).
+
+    Called before an app's engine is disposed: a freeze still running would otherwise return
+    its connection to the discarded pool, where it is garbage-collected while open (psycopg's
+    ResourceWarning, an error here) or holds a lock the next test's schema reset waits on.
+    """
+    for thread in threading.enumerate():
+        if thread.name.startswith("freeze-campaign-"):
+            thread.join(timeout)
+            assert not thread.is_alive(), f"{thread.name} still running after {timeout} s"
+
+
 def reset_postgres(url: str) -> None:
     """Drop every table in the PostgreSQL test database (tests there run one at a time)."""
     engine = create_engine(url)
@@ -87,6 +101,7 @@ def app(app_config: dict[str, object]) -> Iterator[Flask]:
     with application.app_context():
         db.create_all()
     yield application
+    wait_for_background_freezes()
     with application.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from survey import create_app
 from survey.extensions import db
-from tests.conftest import database_url, reset_postgres
+from tests.conftest import database_url, reset_postgres, wait_for_background_freezes
 
 # At least 200 examples per target, in CI too; no deadline (PostgreSQL round trips vary).
 HOSTILE = settings(
@@ -80,6 +80,7 @@ def module_app(folder: Path, **config: Any) -> Iterator[Flask]:
     with app.app_context():
         db.create_all()
     yield app
+    wait_for_background_freezes()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.models import Campaign, CampaignStatus, OrgNorms, ReportSnapshot
+from tests.conftest import wait_for_background_freezes
 from tests.factories import make_hr_user
 from tests.helpers_campaigns import AuthActions
 from tests.helpers_queue import REDIS_URL, private_queue
@@ -63,14 +64,6 @@ def stored(app: Flask, campaign_id: int) -> tuple[CampaignStatus, int, int]:
         return campaign.status, int(reports or 0), int(norms or 0)
 
 
-def join_freezes() -> None:
-    """Wait for the freeze threads the HR page started."""
-    for thread in threading.enumerate():
-        if thread.name.startswith("freeze-campaign-"):
-            thread.join(timeout=60)
-            assert not thread.is_alive()
-
-
 def sealed(app: Flask, campaign_id: int) -> bool:
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
@@ -106,7 +99,7 @@ def test_without_redis_the_page_answers_at_once_and_shows_the_reports_being_comp
     assert "4.63" in client.get(report_url).text  # culture, all others
     assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 0, 0)
     go.set()
-    join_freezes()
+    wait_for_background_freezes()
     assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 1, 1)
     assert sealed(app, campaign_id)
     page = client.get(f"/admin/campaigns/{campaign_id}").text
@@ -150,7 +143,7 @@ def test_redis_down_still_closes_and_the_web_process_computes_the_reports(
     app.config.update(REDIS_URL=f"redis://127.0.0.1:{port}/0")
     page = close(client, campaign_id)
     assert "computing the reports…" in page
-    join_freezes()
+    wait_for_background_freezes()
     assert stored(app, campaign_id) == (CampaignStatus.CLOSED, 1, 1)
     assert "4.63" in client.get(report_url).text
 
