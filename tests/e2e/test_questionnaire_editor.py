@@ -44,7 +44,8 @@ def sign_in(page: Any) -> None:
 
 
 def fits(page: Any, width: int = PHONE) -> None:
-    """Nothing on the page scrolls sideways at this width."""
+    """Nothing on the page scrolls sideways at this width (once the page has loaded)."""
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
@@ -160,10 +161,12 @@ def test_editor_pages_on_a_390px_phone_and_a_bad_document(
     phone.get_by_label("Name of the set").fill("Acme levels")
     phone.get_by_label("…or paste it here").fill(EXAMPLE.read_text(encoding="utf-8"))
     phone.get_by_role("button", name="Generate a draft").click()
+    phone.locator("#level-team_leader").wait_for()  # the draft's page, not the form's
     fits(phone)
     phone.locator("#level-team_leader").scroll_into_view_if_needed()
     phone.screenshot(path=str(shots / "7-draft-phone.png"))
     phone.get_by_role("link", name=f"Edit {ITEM}").click()
+    phone.get_by_label("Others' wording").wait_for()
     fits(phone)
     phone.screenshot(path=str(shots / "8-item-phone.png"), full_page=True)
     phone.goto(phone.url.split("/items/")[0] + "/preview?level=team_leader&group=peers")
