@@ -317,3 +317,32 @@ def test_export_shows_names_as_they_are_now_and_teams_as_at_close(app: Flask) ->
     alice = [r for r in rows[1:] if r[1] == "alice.renamed@example.test"]
     assert alice and {r[0] for r in alice} == {"'+Alice, renamed"}
     assert {r[3] for r in alice} == {"'-ops, \"north\"\nteam"}
+
+
+def test_a_control_character_in_the_questionnaire_does_not_break_the_workbook(
+    app: Flask, tmp_path
+) -> None:
+    """A set's texts are not checked for control characters, which XML cannot hold: the
+    workbook leaves them out instead of failing halfway through a download."""
+    out = tmp_path / "book.xlsx"
+    with app.app_context():
+        campaign = worked_example(status=CampaignStatus.CLOSED).campaign
+        snapshot = load_content().to_snapshot()
+        snapshot["areas"][0]["title"] = "Res\x01ults"
+        item = snapshot["levels"]["individual_contributor"]["responsibilities"][0]["items"][0]
+        item["behaviour"] = "Delivers what\x0b was\x1b promised"
+        campaign.questionnaire_snapshot = snapshot
+        db.session.commit()
+        write_xlsx(campaign, out)
+    sheets = sheets_of(out)
+    assert "All others: Results" in sheets["Summary"][0]
+    assert "Delivers what was promised" in {r[6] for r in sheets["Items"][1:]}
+
+
+def test_the_download_names_its_charset_once(app: Flask, client: FlaskClient, campaign_id) -> None:
+    with app.app_context():
+        hr = make_hr_user().id
+        db.session.commit()
+    sign_in(client, hr)
+    download = client.get(f"/reports/organisation/{campaign_id}/export.csv")
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"

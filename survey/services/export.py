@@ -17,7 +17,8 @@ section, then its readiness section):
 Area columns are every area of the campaign's questionnaire in spoke order; names are area
 titles, level titles and group labels, never internal keys. XLSX: bold frozen header,
 autofilter, column widths, scores as 0.00 number cells, text as explicit string cells (a
-spreadsheet never runs them as a formula, and no apostrophe shows). A table longer than an
+spreadsheet never runs them as a formula, and no apostrophe shows; a control character XML
+cannot hold, which a questionnaire set's text may carry, is left out). A table longer than an
 Excel sheet (1,048,576 rows) continues on "Items (2)", ... CSV: UTF-8 with BOM, comma or
 semicolon, text cells that a spreadsheet could run as a formula (starting with = + - @, tab or
 carriage return) prefixed with a single quote (OWASP CSV injection advice).
@@ -35,8 +36,10 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from survey.domain.anonymity import DISPLAY_ORDER, LABELS
@@ -301,7 +304,10 @@ class _Sheet:
         return value
 
     def _text(self, value: str, font: Font | None = None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=value)
+        try:
+            cell = WriteOnlyCell(self.sheet, value=value)
+        except IllegalCharacterError:  # a control character XML cannot hold: left out
+            cell = WriteOnlyCell(self.sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
         cell.data_type = "s"  # a string, even when it starts like a formula
         if font is not None:
             cell.font = font
