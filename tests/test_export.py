@@ -346,3 +346,16 @@ def test_the_download_names_its_charset_once(app: Flask, client: FlaskClient, ca
     sign_in(client, hr)
     download = client.get(f"/reports/organisation/{campaign_id}/export.csv")
     assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_the_semicolon_table_writes_decimal_commas(
+    runner: FlaskCliRunner, campaign_id, tmp_path
+) -> None:
+    """A European Excel (list separator ';') reads 4.63 as a date or text, 4,63 as a number."""
+    out = run_export(runner, campaign_id, "csv", tmp_path, "--delimiter", ";")
+    rows = csv_rows(out.read_bytes(), ";")
+    col = {name: i for i, name in enumerate(rows[0])}
+    by_group = {r[col["Group"]]: r for r in rows[1:]}
+    assert by_group["All others"][col["Culture and values"]] == "4,63"
+    assert by_group["Self"][col["Improvement"]] == "3,00"
+    assert by_group["Peers"][col["Responses"]] == "3"

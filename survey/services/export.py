@@ -20,8 +20,9 @@ autofilter, column widths, scores as 0.00 number cells, text as explicit string 
 spreadsheet never runs them as a formula, and no apostrophe shows; a control character XML
 cannot hold, which a questionnaire set's text may carry, is left out). A table longer than an
 Excel sheet (1,048,576 rows) continues on "Items (2)", ... CSV: UTF-8 with BOM, comma or
-semicolon, text cells that a spreadsheet could run as a formula (starting with = + - @, tab or
-carriage return) prefixed with a single quote (OWASP CSV injection advice).
+semicolon (then decimal commas), text cells that a spreadsheet could run as a formula
+(starting with = + - @, tab or carriage return) prefixed with a single quote (OWASP CSV
+injection advice).
 """
 
 from __future__ import annotations
@@ -236,7 +237,8 @@ class ExportTables:
 def csv_chunks(campaign: Campaign, table: str = "areas", delimiter: str = ",") -> Iterator[bytes]:
     """Yield one table (`areas` or `items`) as UTF-8 CSV bytes (BOM first), ~512 KB at a time.
 
-    Scores with 2 decimals (SPEC §7.9), hidden figures empty. Raises SurveyError for an
+    Scores with 2 decimals (SPEC §7.9; a decimal comma with the semicolon, as a European
+    Excel reads numbers), hidden figures empty. Raises SurveyError for an
     unknown table or delimiter, InvalidState while the campaign is draft or open.
     """
     if table not in TABLES:
@@ -244,12 +246,13 @@ def csv_chunks(campaign: Campaign, table: str = "areas", delimiter: str = ",") -
     if delimiter not in DELIMITERS:
         raise SurveyError("the delimiter is a comma or a semicolon")
     tables = ExportTables(campaign)
+    decimal = "," if delimiter == ";" else "."  # a ';' Excel reads 4.63 as a date or text
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow(tables.headers[table])
     for subject in tables.subjects():
-        writer.writerows(_csv_row(row) for row in getattr(subject, table))
+        writer.writerows(_csv_row(row, decimal) for row in getattr(subject, table))
         if buffer.tell() >= CHARS_PER_CHUNK:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -257,10 +260,16 @@ def csv_chunks(campaign: Campaign, table: str = "areas", delimiter: str = ",") -
     yield buffer.getvalue().encode("utf-8")
 
 
-def _csv_row(row: Row) -> list[Any]:
+def _csv_row(row: Row, decimal: str = ".") -> list[Any]:
     return [
-        "" if v is None else f"{v:.2f}" if type(v) is float else neutralise(v) for v in row
+        "" if v is None else _score(v, decimal) if type(v) is float else neutralise(v)
+        for v in row
     ]
+
+
+def _score(value: float, decimal: str) -> str:
+    text = f"{value:.2f}"
+    return text if decimal == "." else text.replace(".", decimal)
 
 
 class _Sheet:
