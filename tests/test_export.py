@@ -158,10 +158,13 @@ def test_xlsx_sheets_headers_and_hidden_group(app: Flask, tmp_path) -> None:
     assert {r[4] for r in item_rows} == {"Own level", "Readiness: Business leader"}
     keys = {i.key for lv in content.levels for i in lv.items} | {a.key for a in content.areas}
     keys |= set(DISPLAY_ORDER) | {lv.key for lv in content.levels}
+    keys |= {s.value for s in CampaignStatus}
     read = {v for rows in sheets.values() for row in rows for v in row if isinstance(v, str)}
     assert read & keys == set()
     about = dict((r[0], r[1]) for r in sheets["About"][1:])
     assert about["Anonymity threshold (k)"] == 3 and about["Campaign"] == "Spring 360"
+    assert about["Status"] == "Closed"
+    assert "smallest shown group" in about["Small groups"]  # SPEC §7.4's second merge
 
 
 def test_a_table_longer_than_a_sheet_continues_on_the_next(app: Flask, tmp_path) -> None:

@@ -210,7 +210,7 @@ class ExportTables:
         k = c.min_raters
         return [
             ("Campaign", c.name),
-            ("Status", c.status.value),
+            ("Status", c.status.value.capitalize()),  # Closed, Released
             ("Anonymity threshold (k)", k),
             ("Figures", "Only what each person's report shows, rounded half up to 2 decimals."),
             (
@@ -220,8 +220,10 @@ class ExportTables:
             (
                 "Small groups",
                 f"Peers or direct reports with fewer than {k} responses are combined into "
-                f"“Others (small groups combined)”; with fewer than {k} anonymous responses in "
-                "all, nothing anonymous is shown.",
+                f"“Others (small groups combined)”; if that still has fewer than {k}, it is "
+                "combined with the smallest shown group of peers or direct reports, which is then "
+                f"no longer shown on its own; with fewer than {k} anonymous responses in all, "
+                "nothing anonymous is shown.",
             ),
             (
                 "Empty cells",
