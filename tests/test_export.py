@@ -158,10 +158,13 @@ def test_xlsx_sheets_headers_and_hidden_group(app: Flask, tmp_path) -> None:
     assert {r[4] for r in item_rows} == {"Own level", "Readiness: Business leader"}
     keys = {i.key for lv in content.levels for i in lv.items} | {a.key for a in content.areas}
     keys |= set(DISPLAY_ORDER) | {lv.key for lv in content.levels}
+    keys |= {s.value for s in CampaignStatus}
     read = {v for rows in sheets.values() for row in rows for v in row if isinstance(v, str)}
     assert read & keys == set()
     about = dict((r[0], r[1]) for r in sheets["About"][1:])
     assert about["Anonymity threshold (k)"] == 3 and about["Campaign"] == "Spring 360"
+    assert about["Status"] == "Closed"
+    assert "smallest shown group" in about["Small groups"]  # SPEC §7.4's second merge
 
 
 def test_a_table_longer_than_a_sheet_continues_on_the_next(app: Flask, tmp_path) -> None:
@@ -317,3 +320,45 @@ def test_export_shows_names_as_they_are_now_and_teams_as_at_close(app: Flask) ->
     alice = [r for r in rows[1:] if r[1] == "alice.renamed@example.test"]
     assert alice and {r[0] for r in alice} == {"'+Alice, renamed"}
     assert {r[3] for r in alice} == {"'-ops, \"north\"\nteam"}
+
+
+def test_a_control_character_in_the_questionnaire_does_not_break_the_workbook(
+    app: Flask, tmp_path
+) -> None:
+    """A set's texts are not checked for control characters, which XML cannot hold: the
+    workbook leaves them out instead of failing halfway through a download."""
+    out = tmp_path / "book.xlsx"
+    with app.app_context():
+        campaign = worked_example(status=CampaignStatus.CLOSED).campaign
+        snapshot = load_content().to_snapshot()
+        snapshot["areas"][0]["title"] = "Res\x01ults"
+        item = snapshot["levels"]["individual_contributor"]["responsibilities"][0]["items"][0]
+        item["behaviour"] = "Delivers what\x0b was\x1b promised"
+        campaign.questionnaire_snapshot = snapshot
+        db.session.commit()
+        write_xlsx(campaign, out)
+    sheets = sheets_of(out)
+    assert "All others: Results" in sheets["Summary"][0]
+    assert "Delivers what was promised" in {r[6] for r in sheets["Items"][1:]}
+
+
+def test_the_download_names_its_charset_once(app: Flask, client: FlaskClient, campaign_id) -> None:
+    with app.app_context():
+        hr = make_hr_user().id
+        db.session.commit()
+    sign_in(client, hr)
+    download = client.get(f"/reports/organisation/{campaign_id}/export.csv")
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_the_semicolon_table_writes_decimal_commas(
+    runner: FlaskCliRunner, campaign_id, tmp_path
+) -> None:
+    """A European Excel (list separator ';') reads 4.63 as a date or text, 4,63 as a number."""
+    out = run_export(runner, campaign_id, "csv", tmp_path, "--delimiter", ";")
+    rows = csv_rows(out.read_bytes(), ";")
+    col = {name: i for i, name in enumerate(rows[0])}
+    by_group = {r[col["Group"]]: r for r in rows[1:]}
+    assert by_group["All others"][col["Culture and values"]] == "4,63"
+    assert by_group["Self"][col["Improvement"]] == "3,00"
+    assert by_group["Peers"][col["Responses"]] == "3"

@@ -17,10 +17,12 @@ section, then its readiness section):
 Area columns are every area of the campaign's questionnaire in spoke order; names are area
 titles, level titles and group labels, never internal keys. XLSX: bold frozen header,
 autofilter, column widths, scores as 0.00 number cells, text as explicit string cells (a
-spreadsheet never runs them as a formula, and no apostrophe shows). A table longer than an
+spreadsheet never runs them as a formula, and no apostrophe shows; a control character XML
+cannot hold, which a questionnaire set's text may carry, is left out). A table longer than an
 Excel sheet (1,048,576 rows) continues on "Items (2)", ... CSV: UTF-8 with BOM, comma or
-semicolon, text cells that a spreadsheet could run as a formula (starting with = + - @, tab or
-carriage return) prefixed with a single quote (OWASP CSV injection advice).
+semicolon (then decimal commas), text cells that a spreadsheet could run as a formula
+(starting with = + - @, tab or carriage return) prefixed with a single quote (OWASP CSV
+injection advice).
 """
 
 from __future__ import annotations
@@ -35,8 +37,10 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from survey.domain.anonymity import DISPLAY_ORDER, LABELS
@@ -206,7 +210,7 @@ class ExportTables:
         k = c.min_raters
         return [
             ("Campaign", c.name),
-            ("Status", c.status.value),
+            ("Status", c.status.value.capitalize()),  # Closed, Released
             ("Anonymity threshold (k)", k),
             ("Figures", "Only what each person's report shows, rounded half up to 2 decimals."),
             (
@@ -216,8 +220,10 @@ class ExportTables:
             (
                 "Small groups",
                 f"Peers or direct reports with fewer than {k} responses are combined into "
-                f"“Others (small groups combined)”; with fewer than {k} anonymous responses in "
-                "all, nothing anonymous is shown.",
+                f"“Others (small groups combined)”; if that still has fewer than {k}, it is "
+                "combined with the smallest shown group of peers or direct reports, which is then "
+                f"no longer shown on its own; with fewer than {k} anonymous responses in all, "
+                "nothing anonymous is shown.",
             ),
             (
                 "Empty cells",
@@ -233,7 +239,8 @@ class ExportTables:
 def csv_chunks(campaign: Campaign, table: str = "areas", delimiter: str = ",") -> Iterator[bytes]:
     """Yield one table (`areas` or `items`) as UTF-8 CSV bytes (BOM first), ~512 KB at a time.
 
-    Scores with 2 decimals (SPEC §7.9), hidden figures empty. Raises SurveyError for an
+    Scores with 2 decimals (SPEC §7.9; a decimal comma with the semicolon, as a European
+    Excel reads numbers), hidden figures empty. Raises SurveyError for an
     unknown table or delimiter, InvalidState while the campaign is draft or open.
     """
     if table not in TABLES:
@@ -241,12 +248,13 @@ def csv_chunks(campaign: Campaign, table: str = "areas", delimiter: str = ",") -
     if delimiter not in DELIMITERS:
         raise SurveyError("the delimiter is a comma or a semicolon")
     tables = ExportTables(campaign)
+    decimal = "," if delimiter == ";" else "."  # a ';' Excel reads 4.63 as a date or text
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow(tables.headers[table])
     for subject in tables.subjects():
-        writer.writerows(_csv_row(row) for row in getattr(subject, table))
+        writer.writerows(_csv_row(row, decimal) for row in getattr(subject, table))
         if buffer.tell() >= CHARS_PER_CHUNK:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -254,10 +262,16 @@ def csv_chunks(campaign: Campaign, table: str = "areas", delimiter: str = ",") -
     yield buffer.getvalue().encode("utf-8")
 
 
-def _csv_row(row: Row) -> list[Any]:
+def _csv_row(row: Row, decimal: str = ".") -> list[Any]:
     return [
-        "" if v is None else f"{v:.2f}" if type(v) is float else neutralise(v) for v in row
+        "" if v is None else _score(v, decimal) if type(v) is float else neutralise(v)
+        for v in row
     ]
+
+
+def _score(value: float, decimal: str) -> str:
+    text = f"{value:.2f}"
+    return text if decimal == "." else text.replace(".", decimal)
 
 
 class _Sheet:
@@ -301,7 +315,10 @@ class _Sheet:
         return value
 
     def _text(self, value: str, font: Font | None = None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=value)
+        try:
+            cell = WriteOnlyCell(self.sheet, value=value)
+        except IllegalCharacterError:  # a control character XML cannot hold: left out
+            cell = WriteOnlyCell(self.sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
         cell.data_type = "s"  # a string, even when it starts like a formula
         if font is not None:
             cell.font = font

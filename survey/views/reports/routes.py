@@ -160,7 +160,7 @@ def export(campaign_id: int, fmt: str) -> Any:
 
     return Response(
         stream_with_context(chunks()),
-        mimetype=export_service.FORMATS[fmt],
+        content_type=export_service.FORMATS[fmt],  # names its charset already
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
