@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from survey.domain.anonymity import ALL_OTHERS
 from survey.domain.report import AreaScore
-from survey.domain.rounding import exact_mean, round_score, to_exact
+from survey.domain.rounding import round_score, to_exact
 
 Key = TypeVar("Key", bound=Hashable)
 
@@ -46,20 +46,47 @@ class AreaNorm:
         return cls(data["area"], data["score"], data["n"])
 
 
+class NormSums:
+    """Running exact sums behind the norms of one level or team (SPEC §7.10): add area cells as
+    they come, read the norms at the end; memory grows with the areas, not the subjects.
+
+    Only `all_others` cells count; each adds its score as shown (2 decimals, read exactly) and 1
+    to its area's `n`. Areas keep first-seen order.
+    """
+
+    def __init__(self) -> None:
+        self._totals: dict[str, list[Any]] = {}  # area -> [exact sum, n]
+
+    def add(self, cell: AreaScore) -> bool:
+        """Count `cell` if it is an `all_others` cell; return whether it counted."""
+        if cell.group != ALL_OTHERS:
+            return False
+        total = self._totals.get(cell.area)
+        if total is None:
+            self._totals[cell.area] = [to_exact(cell.score), 1]
+        else:
+            total[0] += to_exact(cell.score)
+            total[1] += 1
+        return True
+
+    def norms(self) -> dict[str, AreaNorm]:
+        """Return area key → norm: the mean of the counted scores, rounded half up."""
+        return {
+            area: AreaNorm(area, round_score(total / n), n)
+            for area, (total, n) in self._totals.items()
+        }
+
+
 def compute_org_norms(area_scores: Iterable[AreaScore]) -> dict[str, AreaNorm]:
     """Return area key → norm over the area cells of one level's subjects' reports.
 
     Pass every subject's `area_scores` (one cell per subject, area and group): only the
     `all_others` cells count. Areas come in first-seen order.
     """
-    scores: dict[str, list[float]] = {}
+    sums = NormSums()
     for cell in area_scores:
-        if cell.group == ALL_OTHERS:
-            scores.setdefault(cell.area, []).append(cell.score)
-    return {
-        area: AreaNorm(area, round_score(exact_mean(to_exact(s) for s in found)), len(found))
-        for area, found in scores.items()
-    }
+        sums.add(cell)
+    return sums.norms()
 
 
 def compute_org_norms_by(
@@ -67,11 +94,11 @@ def compute_org_norms_by(
 ) -> dict[Key, dict[str, AreaNorm]]:
     """Return norms per key (level, team, ...) of (key, area cell) pairs, keys in first-seen
     order; a key none of whose cells is an `all_others` cell has no entry."""
-    grouped: dict[Key, list[AreaScore]] = {}
+    grouped: dict[Key, NormSums] = {}
     for key, cell in area_scores:
         if cell.group == ALL_OTHERS:
-            grouped.setdefault(key, []).append(cell)
-    return {key: compute_org_norms(found) for key, found in grouped.items()}
+            grouped.setdefault(key, NormSums()).add(cell)
+    return {key: sums.norms() for key, sums in grouped.items()}
 
 
 def norms_for_subjects(norms: Mapping[str, AreaNorm]) -> dict[str, AreaNorm]:

@@ -32,8 +32,7 @@ from typing import Any, TypeGuard, TypeVar
 
 from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select, update
 
-from survey.domain.anonymity import ALL_OTHERS
-from survey.domain.norms import AreaNorm, compute_org_norms, compute_org_norms_by
+from survey.domain.norms import AreaNorm, NormSums
 from survey.domain.questionnaire import (
     LEVELS,
     RATER_GROUPS,
@@ -43,7 +42,6 @@ from survey.domain.questionnaire import (
     observed_items,
 )
 from survey.domain.report import (
-    AreaScore,
     ScoredSubject,
     SubjectReport,
     build_report_from_answers,
@@ -551,27 +549,32 @@ def level_norms(campaign: Campaign, level: str) -> Norms:
 
 @dataclass
 class _NormCells:
-    """The all_others area cells of a campaign's frozen reports, by level, with their team."""
+    """Running sums of a campaign's frozen reports' all_others area cells, by level and by
+    level and team (`NormSums`: memory grows with levels, teams and areas, not subjects)."""
 
-    cells: dict[str, list[tuple[str, AreaScore]]] = field(default_factory=dict)
+    levels: dict[str, NormSums] = field(default_factory=dict)
+    teams: dict[str, dict[str, NormSums]] = field(default_factory=dict)
 
     def add(self, frozen: FrozenSubject) -> None:
-        """Keep the subject's all_others area cells (a level without any still counts)."""
-        found = self.cells.setdefault(frozen.subject.level, [])
+        """Count the subject's all_others area cells (a level without any still counts)."""
+        level = frozen.subject.level
+        sums = self.levels.setdefault(level, NormSums())
+        teams = self.teams.setdefault(level, {})
         team = frozen.subject.team
-        found += [(team, c) for c in frozen.scored.report.area_scores if c.group == ALL_OTHERS]
+        for cell in frozen.scored.report.area_scores:
+            if sums.add(cell):
+                teams.setdefault(team, NormSums()).add(cell)
 
     def norms(self, campaign: Campaign) -> dict[str, LevelNorms]:
         """Return level → norms computed by the domain rule, areas in the level's spoke order."""
         content = campaign_content(campaign)
         result = {}
-        for level in [lv for lv in LEVELS if lv in self.cells]:
+        for level in [lv for lv in LEVELS if lv in self.levels]:
             order = [key for key, _, _ in area_items(level, content)]
-            cells = self.cells[level]
-            teams = compute_org_norms_by(cells)
+            teams = self.teams[level]
             result[level] = LevelNorms(
-                _in_order(compute_org_norms(c for _, c in cells), order),
-                {team: _in_order(teams[team], order) for team in sorted(teams)},
+                _in_order(self.levels[level].norms(), order),
+                {team: _in_order(teams[team].norms(), order) for team in sorted(teams)},
             )
         return result
 
