@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
-from flask.testing import FlaskCliRunner
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 
 from survey.extensions import db
@@ -59,7 +60,9 @@ def test_sealed_pulse_rows_lie_in_random_id_order_not_submission_order(
     assert report(runner, pulse_id)["focus"][0]["n"] == 4
 
 
-def test_unsharing_takes_the_plan_away_from_the_manager(app: Flask, outbox: Path) -> None:
+def alice_shares_her_plan(app: Flask) -> tuple[Any, FlaskClient, int]:
+    """A released team; Alice writes her plan (holding "Zebra-7731") and shares it with Bob,
+    her manager; returns the team, Alice's signed-in client and the plan's id."""
     from survey.models_plans import DevelopmentPlan
     from tests.helpers_plans import released_team, write_plan
     from tests.test_pulse import signed_in
@@ -70,6 +73,14 @@ def test_unsharing_takes_the_plan_away_from_the_manager(app: Flask, outbox: Path
     assert write_plan(alice, team.alice, [RESULTS], share=True).status_code == 303
     with app.app_context():
         plan_id = db.session.scalar(db.select(DevelopmentPlan.id))
+    return team, alice, plan_id
+
+
+def test_unsharing_takes_the_plan_away_from_the_manager(app: Flask, outbox: Path) -> None:
+    from tests.helpers_plans import write_plan
+    from tests.test_pulse import signed_in
+
+    team, alice, plan_id = alice_shares_her_plan(app)
     bob = signed_in(app, "bob@example.test")
     assert "Zebra-7731" in bob.get(f"/plans/shared/{plan_id}").get_data(as_text=True)
     assert write_plan(alice, team.alice, [RESULTS], share=False).status_code == 303
@@ -143,18 +154,10 @@ def test_an_unreleased_first_campaign_is_nowhere_on_the_subjects_second_report(
 ) -> None:
     """Not the change table only: the radar's overlay trace and its name are absent too."""
     from survey.models import CampaignStatus
-    from tests.factories import make_subject_user
-    from tests.helpers_reports import api_url, report_url, sign_in, worked_example
-    from tests.test_trend import second_campaign
+    from tests.test_trend import signed_in_on_second_report
 
-    with app.app_context():
-        first = worked_example(status=CampaignStatus.CLOSED)
-        second = second_campaign(first.person)
-        user = make_subject_user(first.person)
-        db.session.commit()
-        user_id, url, page = user.id, api_url(second), report_url(second)
     client = app.test_client()
-    sign_in(client, user_id)
+    url, page, _ = signed_in_on_second_report(app, client, CampaignStatus.CLOSED)
     for address in (page, url, f"{page}?print=1"):
         body = client.get(address).get_data(as_text=True)
         assert "Autumn 360" not in body and '"previous"' not in body.replace(
@@ -167,17 +170,12 @@ def test_a_new_manager_does_not_inherit_a_plan_shared_with_the_old_one(
 ) -> None:
     """Alice shared her plan with Bob. The org chart then moves her under Dave: Dave was never
     chosen, so he must not read it (nor Bob, no longer her manager); Alice can share again."""
-    from survey.models_plans import DevelopmentPlan
     from survey.services.orgchart import import_people
-    from tests.helpers_plans import mails_to, released_team, write_plan
+    from tests.helpers_plans import mails_to, write_plan
     from tests.test_pulse import signed_in
 
+    team, alice, plan_id = alice_shares_her_plan(app)
     with app.app_context():
-        team = released_team()
-    alice = signed_in(app, "alice@example.test")
-    assert write_plan(alice, team.alice, [RESULTS], share=True).status_code == 303
-    with app.app_context():
-        plan_id = db.session.scalar(db.select(DevelopmentPlan.id))
         import_people(
             b"email,name,level,manager_email,team\n"
             b"dave@example.test,Dave Boss,team_leader,,Team\n"

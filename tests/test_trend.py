@@ -38,6 +38,22 @@ def second_campaign(person, status: CampaignStatus = CampaignStatus.RELEASED):
     return subject
 
 
+def signed_in_on_second_report(
+    app: Flask, client: FlaskClient, first_status: CampaignStatus = CampaignStatus.RELEASED
+) -> tuple[str, str, int]:
+    """Alice's worked-example campaign (`first_status`), then her second one (released), and
+    `client` signed in as Alice; returns her second report's API URL, page URL and campaign id."""
+    with app.app_context():
+        first = worked_example(status=first_status)
+        second = second_campaign(first.person)
+        user = make_subject_user(first.person)
+        db.session.commit()
+        user_id, url, page = user.id, api_url(second), report_url(second)
+        second_id = second.campaign_id
+    sign_in(client, user_id)
+    return url, page, second_id
+
+
 @pytest.fixture
 def two_campaigns(app: Flask):
     with app.app_context():
@@ -104,14 +120,7 @@ def test_trend_is_current_minus_previous_on_cells_shown_in_both(runner, two_camp
 def test_subject_sees_no_previous_when_the_first_was_never_released(
     app: Flask, client: FlaskClient, runner: FlaskCliRunner
 ) -> None:
-    with app.app_context():
-        first = worked_example(status=CampaignStatus.CLOSED)
-        second = second_campaign(first.person)
-        user = make_subject_user(first.person)
-        db.session.commit()
-        user_id, url, page = user.id, api_url(second), report_url(second)
-        second_id = second.campaign_id
-    sign_in(client, user_id)
+    url, page, second_id = signed_in_on_second_report(app, client, CampaignStatus.CLOSED)
     mine = client.get(url).get_json()
     assert mine["previous"] is None and mine["trend"] == []
     assert "Change since" not in client.get(page).get_data(as_text=True)
@@ -121,13 +130,7 @@ def test_subject_sees_no_previous_when_the_first_was_never_released(
 def test_subject_page_shows_the_change_and_the_radar_can_overlay_last_time(
     app: Flask, client: FlaskClient
 ) -> None:
-    with app.app_context():
-        first = worked_example()
-        second = second_campaign(first.person)
-        user = make_subject_user(first.person)
-        db.session.commit()
-        user_id, page = user.id, report_url(second)
-    sign_in(client, user_id)
+    _, page, _ = signed_in_on_second_report(app, client)
     html = client.get(page).get_data(as_text=True)
     assert "Change since Autumn 360" in html
     assert "3.17 → 4.00" in html and "+0.83" in html and "-0.63" in html
